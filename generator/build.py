@@ -1,0 +1,108 @@
+"""Check and build a portal folder: run the core, then MkDocs into a fresh folder, then swap.
+
+The previous site is replaced only after a build succeeded, so a broken source never leaves a
+half-written or empty site behind.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import MkDocsException
+
+from . import plugin
+from .errors import Problems
+from .pipeline import Result, generate
+
+CONFIG_FILE = "mkdocs.yml"
+
+
+class PortalError(click.ClickException):
+    """A user error: printed as a message with exit status 1, never a traceback."""
+
+
+@dataclass
+class Checked:
+    """A loaded MkDocs config and the core's result for it."""
+
+    config: MkDocsConfig
+    result: Result
+
+
+def quiet_mkdocs_logging(verbose: bool = False) -> None:
+    """Print MkDocs' warnings (and with ``verbose`` its progress) as MkDocs' own CLI does."""
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_portal", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler._portal = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    logger.propagate = False
+
+
+def load_mkdocs_config(root: Path, **overrides: object) -> MkDocsConfig:
+    """Load and validate ``DIR/mkdocs.yml``; a problem becomes a :class:`PortalError`."""
+    file = root / CONFIG_FILE
+    if not file.is_file():
+        raise PortalError(f"{file}: not found: run 'portal new {root}' to start a portal, or pass the folder that holds mkdocs.yml")
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
+    try:
+        config = load_config(config_file=str(file), **overrides)
+    except MkDocsException as exc:
+        raise PortalError(f"{CONFIG_FILE}: {exc.format_message() if hasattr(exc, 'format_message') else exc}") from None
+    if "portal" not in config.plugins:
+        raise PortalError(f"{CONFIG_FILE}: the 'portal' plugin is not enabled: add '- portal' under 'plugins'")
+    return config
+
+
+def check(root: Path) -> Checked:
+    """Run every check of the core on a portal folder and return its result."""
+    config = load_mkdocs_config(root)
+    settings = config.plugins["portal"].settings  # type: ignore[attr-defined]
+    result = generate(root.resolve(), settings, config.site_name, config.use_directory_urls)
+    return Checked(config, result)
+
+
+def build(root: Path, strict: bool = False, site_dir: Path | None = None) -> Problems:
+    """Check, then build the site into a new folder and swap it in; raise on any problem."""
+    root = root.resolve()
+    overrides: dict[str, object] = {"strict": strict} if strict else {}
+    checked = check(root)
+    problems = checked.result.problems.promoted(strict)
+    if problems.errors:
+        raise PortalError("the site was not built; the previous site is unchanged\n" + problems.report("portal build"))
+    final = Path(site_dir or checked.config.site_dir).resolve()
+    staging = final.with_name(f"{final.name}.new-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    config = load_mkdocs_config(root, site_dir=str(staging), **overrides)
+    plugin.PRECOMPUTED[config.config_file_path] = checked.result
+    try:
+        mkdocs_build(config)
+    except (MkDocsException, click.ClickException) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        raise PortalError(f"the site was not built; the previous site is unchanged\n{message}") from None
+    finally:
+        plugin.PRECOMPUTED.pop(config.config_file_path, None)
+    swap(staging, final)
+    return problems
+
+
+def swap(new: Path, final: Path) -> None:
+    """Replace ``final`` with ``new`` using renames, so readers see the old or the new site."""
+    old = final.with_name(f"{final.name}.old-{os.getpid()}")
+    if final.exists():
+        final.rename(old)
+    new.rename(final)
+    shutil.rmtree(old, ignore_errors=True)

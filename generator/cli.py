@@ -1,0 +1,130 @@
+"""The ``portal`` command: thin wrappers over the pipeline, the build and the support backend."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import PortalError, build, check, quiet_mkdocs_logging
+from .models import SOURCE_MODELS
+
+DIR = click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="portal")
+def cli() -> None:
+    """portalgen: build and serve a documentation, training and support portal."""
+
+
+@cli.command("check")
+@DIR
+@click.option("--strict", is_flag=True, help="Treat warnings (such as overdue reviews) as errors.")
+def check_cmd(directory: Path, strict: bool) -> None:
+    """Check every source of the portal in DIRECTORY and report all problems at once.
+
+    Prints one line per problem as path:line:col: severity: message, then a count.
+    Exits 0 when there are no errors (and, with --strict, no warnings), 1 otherwise.
+    """
+    problems = check(directory).result.problems.promoted(strict)
+    click.echo(problems.report("portal check"), err=bool(problems.items))
+    if problems.errors:
+        sys.exit(1)
+
+
+@cli.command("build")
+@DIR
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (also MkDocs' own).")
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), help="Where to write the site (default: site_dir of mkdocs.yml).")
+@click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages.")
+def build_cmd(directory: Path, strict: bool, site_dir: Path | None, verbose: bool) -> None:
+    """Check the portal in DIRECTORY, then build its site.
+
+    The site is built into a new folder and swapped in only when the build succeeded: on any
+    error the previous site is left exactly as it was.
+    """
+    quiet_mkdocs_logging(verbose)
+    problems = build(directory, strict=strict, site_dir=site_dir)
+    for warning in problems.warnings:
+        click.echo(warning.format(), err=True)
+    click.echo(f"portal build: site written ({len(problems.warnings)} warnings)")
+
+
+@cli.command("serve")
+@DIR
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), envvar="PORTAL_DATA_DIR", help="Support backend data folder (env PORTAL_DATA_DIR; default DIRECTORY/.portal-data).")
+@click.option("--no-watch", is_flag=True, help="Do not rebuild the site when a source changes.")
+def serve_cmd(directory: Path, host: str, port: int, data_dir: Path | None, no_watch: bool) -> None:
+    """Build the portal in DIRECTORY and serve the site and support backend together.
+
+    The site is at /, the support pages under /support and the API under /api. Sources under
+    the content and quizzes folders are watched; a change rebuilds the site, and a change with
+    errors prints them and keeps the previous site.
+    """
+    from .serve import serve
+
+    quiet_mkdocs_logging()
+    serve(directory.resolve(), host=host, port=port, data_dir=data_dir, watch_sources=not no_watch)
+
+
+@cli.command("new")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def new_cmd(directory: Path) -> None:
+    """Create a working minimal portal in DIRECTORY, with one source of each kind."""
+    if directory.exists() and any(directory.iterdir()):
+        raise PortalError(f"{directory}: the folder is not empty: choose a new folder")
+    scaffold = Path(__file__).parent / "scaffold"
+    shutil.copytree(scaffold, directory, dirs_exist_ok=True)
+    click.echo(f"portal new: created {directory}. Next: portal check {directory} && portal serve {directory}")
+
+
+@cli.command("schema")
+@click.option("--out", "out", default="schema", show_default=True, type=click.Path(file_okay=False, path_type=Path), help="Folder to write the JSON Schemas into.")
+def schema_cmd(out: Path) -> None:
+    """Write a JSON Schema for each YAML source format, for editors to validate as you type.
+
+    Point your editor's YAML language server at them, e.g. for VS Code's YAML extension:
+    "yaml.schemas": {"schema/role.schema.json": "content/roles/*.yml"}.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    for name, model in schema_models().items():
+        target = out / f"{name}.schema.json"
+        schema = model.model_json_schema()
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        target.write_text(json.dumps(schema, indent=2) + "\n", encoding="utf-8")
+        click.echo(f"wrote {target}")
+
+
+def schema_models() -> dict[str, type]:
+    """Every source format's model, by schema name."""
+    models: dict[str, type] = dict(SOURCE_MODELS)
+    try:
+        from .quizzes import Quiz
+    except ImportError:  # pragma: no cover - the quiz format ships with the package
+        return models
+    models["quiz"] = Quiz
+    return models
+
+
+def _register_extensions() -> None:
+    for module in ("support.commands", "generator.quiz_commands"):
+        try:
+            imported = __import__(module, fromlist=["register"])
+        except ImportError:
+            continue
+        imported.register(cli)
+
+
+_register_extensions()
+
+
+def main() -> None:
+    """Entry point of the ``portal`` console script."""
+    cli(prog_name="portal")

@@ -1,0 +1,137 @@
+"""Load a portal's sources into validated models, collecting every problem on the way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from .errors import Problems
+from .models import ArticleMeta, PortalSettings, Role, Runbook
+from .sources import Document, locate, read_markdown_file, read_yaml_file, validate
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class Source(Generic[M]):
+    """A validated model together with the document it came from (for locations)."""
+
+    model: M
+    doc: Document
+
+    @property
+    def path(self) -> str:
+        """The source file, relative to the portal folder."""
+        return self.doc.path
+
+    def where(self, *loc: Any, key: bool = False) -> tuple[int, int]:
+        """Line and column of a field of this source."""
+        return locate(self.doc.data, tuple(loc), self.doc.line_offset, key=key)
+
+
+@dataclass
+class Portal:
+    """Everything a portal's sources say, validated, keyed by id."""
+
+    root: Path
+    settings: PortalSettings
+    roles: dict[str, Source[Role]] = field(default_factory=dict)
+    articles: dict[str, Source[ArticleMeta]] = field(default_factory=dict)
+    runbooks: dict[str, Source[Runbook]] = field(default_factory=dict)
+    quizzes: dict[str, Source[Any]] = field(default_factory=dict)
+    article_paths: dict[str, str] = field(default_factory=dict)
+    """Article id -> page path relative to the content folder (e.g. ``articles/ops/x.md``)."""
+
+    @property
+    def content_dir(self) -> Path:
+        """The folder of Markdown and YAML content (MkDocs' docs_dir)."""
+        return self.root / self.settings.content_dir
+
+    @property
+    def quizzes_dir(self) -> Path:
+        """The folder of quiz sources."""
+        return self.root / self.settings.quizzes_dir
+
+
+def rel(root: Path, file: Path) -> str:
+    """A path relative to the portal folder, with forward slashes, for messages."""
+    try:
+        return file.relative_to(root).as_posix()
+    except ValueError:
+        return file.as_posix()
+
+
+def load_portal(root: Path, settings: PortalSettings, problems: Problems) -> Portal:
+    """Read and validate every source under the portal folder.
+
+    Problems (syntax, schema, duplicate ids) are recorded in ``problems``; sources that fail
+    validation are left out, so later stages only ever see valid models.
+    """
+    portal = Portal(root=root, settings=settings)
+    content = portal.content_dir
+    if not content.is_dir():
+        problems.add("mkdocs.yml", 0, 0, f"content folder '{settings.content_dir}' does not exist: create it or set plugins.portal.content_dir")
+        return portal
+    for file in _files(content / "roles", ("*.yml", "*.yaml")):
+        _add(portal.roles, _load_yaml(root, file, Role, problems), "role", problems)
+    for file in _files(content / "runbooks", ("*.yml", "*.yaml")):
+        _add(portal.runbooks, _load_yaml(root, file, Runbook, problems), "runbook", problems)
+    for file in sorted(content.rglob("*.md")):
+        source = _load_article(root, file, problems)
+        if _add(portal.articles, source, "article", problems) and source:
+            portal.article_paths[source.model.id] = file.relative_to(content).as_posix()
+    for file in _files(portal.quizzes_dir, ("**/*.yml", "**/*.yaml")):
+        _add(portal.quizzes, _load_quiz(root, file, problems), "quiz", problems)
+    return portal
+
+
+def _files(folder: Path, patterns: tuple[str, ...]) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted({f for pattern in patterns for f in folder.glob(pattern) if f.is_file()})
+
+
+def _load_yaml(root: Path, file: Path, model: type[M], problems: Problems) -> Source[M] | None:
+    doc = read_yaml_file(file, rel(root, file), problems)
+    if doc is None:
+        return None
+    valid = validate(model, doc, problems)
+    return Source(valid, doc) if valid is not None else None
+
+
+def _load_article(root: Path, file: Path, problems: Problems) -> Source[ArticleMeta] | None:
+    doc = read_markdown_file(file, rel(root, file), problems)
+    if doc is None:
+        return None
+    valid = validate(ArticleMeta, doc, problems)
+    return Source(valid, doc) if valid is not None else None
+
+
+def _load_quiz(root: Path, file: Path, problems: Problems) -> Source[Any] | None:
+    from . import quizzes as quiz_format
+
+    source = _load_yaml(root, file, quiz_format.Quiz, problems)
+    if source is None:
+        return None
+    before = len(problems.errors)
+    for issue in quiz_format.check_quiz(source.model):
+        line, col = source.where(*issue.loc)
+        problems.add(source.path, line, col, issue.message)
+    return source if len(problems.errors) == before else None
+
+
+def _add(table: dict[str, Source[Any]], source: Source[Any] | None, kind: str, problems: Problems) -> bool:
+    if source is None:
+        return False
+    ident = source.model.id
+    if ident in table:
+        first = table[ident]
+        line, col = source.where("id")
+        first_line, _ = first.where("id")
+        problems.add(source.path, line, col, f"duplicate {kind} id '{ident}': already used by {first.path}:{first_line}; give each {kind} its own id")
+        return False
+    table[ident] = source
+    return True

@@ -1,0 +1,143 @@
+"""The engine-neutral core: load -> validate -> render, producing pages, a nav and exports.
+
+``generate`` is what both ``portal check``/``portal build`` and the MkDocs plugin run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import validate
+from .errors import Problems
+from .links import page_url
+from .load import Portal, load_portal
+from .models import KIND_LABELS, PortalSettings
+from .openapi import load_spec
+from .openapi_pages import operation_count, spec_pages
+from .pyapi import python_pages
+from .render import Rendered, Renderer, add_help_links
+
+EXPORT_KB = "_portal/kb.json"
+
+
+@dataclass
+class Result:
+    """What one run of the core produced."""
+
+    portal: Portal
+    problems: Problems
+    rendered: Rendered = field(default_factory=Rendered)
+    exports: dict[str, str] = field(default_factory=dict)
+
+
+def today() -> dt.date:
+    """Today's date, or ``PORTAL_TODAY`` (YYYY-MM-DD) when set, so builds can be reproduced."""
+    value = os.environ.get("PORTAL_TODAY")
+    return dt.date.fromisoformat(value) if value else dt.date.today()
+
+
+def generate(root: Path, settings: PortalSettings, site_name: str, directory_urls: bool = True, on: dt.date | None = None) -> Result:
+    """Load, validate and render a portal; problems are collected, never raised."""
+    problems = Problems()
+    portal = load_portal(root, settings, problems)
+    result = Result(portal, problems)
+    renderer = Renderer(portal, on or today(), site_name, _quiz_rules(portal))
+    rendered = renderer.render_all()
+    api_nav = _api_pages(portal, renderer, problems)
+    rendered.nav = _nav(portal, rendered, api_nav, renderer.quiz_rules)
+    validate.check_references(portal, problems)
+    validate.check_collisions(portal, rendered, problems)
+    validate.check_links(portal, rendered, problems)
+    validate.check_reviews(portal, on or today(), problems)
+    add_help_links(rendered, renderer.env, settings.support_url, directory_urls)
+    result.rendered = rendered
+    result.exports[EXPORT_KB] = _kb_export(portal, rendered, site_name, directory_urls)
+    return result
+
+
+def _quiz_rules(portal: Portal) -> dict[str, dict[str, Any]]:
+    if not portal.quizzes:
+        return {}
+    from .quiz_view import rules_view
+
+    return {ident: rules_view(source.model) for ident, source in sorted(portal.quizzes.items())}
+
+
+def _api_pages(portal: Portal, renderer: Renderer, problems: Problems) -> list[Any]:
+    settings = portal.settings
+    rendered = renderer.out
+    specs, rest_nav = [], []
+    for config in settings.openapi:
+        api = load_spec(portal.root, config, problems)
+        if api is None:
+            continue
+        pages = spec_pages(api)
+        for page in pages:
+            rendered.add(page)
+        specs.append({"title": api.title, "version": api.spec["info"]["version"], "index": pages[0].path, "operation_count": operation_count(api)})
+        rest_nav.append({api.title: [p.path for p in pages[:1]] + [{p.title: p.path} for p in pages[1:]]})
+    packages = python_pages(portal.root, settings.python_packages, settings.python_paths, problems)
+    py_nav = []
+    for package, modules in packages.items():
+        for _, page in modules:
+            rendered.add(page)
+        py_nav.append({package: [{name: page.path} for name, page in modules]})
+    if not specs and not packages:
+        return []
+    rendered.add(renderer.api_index(specs, [(p, [(n, pg.path) for n, pg in m]) for p, m in packages.items()]))
+    nav: list[Any] = ["api/index.md"]
+    if rest_nav:
+        nav.append({"REST": rest_nav})
+    if py_nav:
+        nav.append({"Python": py_nav})
+    return nav
+
+
+def _nav(portal: Portal, rendered: Rendered, api_nav: list[Any], quiz_rules: dict[str, Any]) -> list[Any]:
+    roles = sorted(portal.roles.values(), key=lambda s: s.model.title)
+    runbooks = sorted(portal.runbooks.values(), key=lambda s: s.model.title.lower())
+    by_kind: dict[str, list[Any]] = {}
+    for source in sorted(portal.articles.values(), key=lambda s: s.model.title.lower()):
+        label = KIND_LABELS[source.model.kind.value]
+        by_kind.setdefault(label, []).append({source.model.title: portal.article_paths[source.model.id]})
+    nav: list[Any] = [
+        {"Home": "index.md"},
+        {"Roles": ["roles/index.md"] + [{s.model.title: f"roles/{s.model.id}.md"} for s in roles]},
+        {"Knowledge base": ["kb/index.md"] + [{label: items} for label, items in sorted(by_kind.items())]},
+        {"Runbooks": ["runbooks/index.md"] + [{s.model.title: f"runbooks/{s.model.id}.md"} for s in runbooks]},
+    ]
+    if quiz_rules:
+        nav.append({"Assessments": ["assessments/index.md"] + [{r["title"]: f"assessments/{q}.md"} for q, r in quiz_rules.items()]})
+    if api_nav:
+        nav.append({"API reference": api_nav})
+    return nav
+
+
+def _kb_export(portal: Portal, rendered: Rendered, site_name: str, directory_urls: bool) -> str:
+    """The articles and runbooks as JSON for the support backend's search index."""
+    pages = []
+    for ident, source in portal.articles.items():
+        meta = source.model
+        pages.append({
+            "id": ident, "type": "article", "title": meta.title, "kind": meta.kind.value,
+            "url": page_url(portal.article_paths[ident], directory_urls), "roles": meta.roles,
+            "tags": meta.tags, "summary": meta.summary, "text": source.doc.body,
+            "fingerprint": hashlib.sha256(source.doc.text.encode()).hexdigest(),
+        })
+    for ident, source in portal.runbooks.items():
+        rb = source.model
+        text = rendered.pages[f"runbooks/{ident}.md"].markdown
+        pages.append({
+            "id": ident, "type": "runbook", "title": rb.title, "kind": "runbook",
+            "url": page_url(f"runbooks/{ident}.md", directory_urls), "roles": rb.roles,
+            "tags": [rb.service.lower()], "summary": rb.summary or rb.trigger, "text": text,
+            "fingerprint": hashlib.sha256(source.doc.text.encode()).hexdigest(),
+        })
+    generated = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return json.dumps({"generated": generated, "site_name": site_name, "pages": pages}, indent=1)

@@ -1,0 +1,103 @@
+"""The MkDocs plugin ``portal``: runs the core inside ``mkdocs build`` and ``mkdocs serve``.
+
+It validates the portal's settings with pydantic, runs :func:`generator.pipeline.generate`,
+aborts the build with every located problem when there are errors, replaces the source files
+with the rendered pages, sets the nav, and writes the exports for the support backend.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from pydantic import ValidationError
+
+from .errors import Problems
+from .models import PortalSettings
+from .pipeline import Result, generate
+
+log = logging.getLogger("mkdocs.plugins.portal")
+THEME_DIR = Path(__file__).parent / "theme"
+REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables", "toc", "pymdownx.superfences", "pymdownx.tasklist")
+
+#: Results computed by the ``portal`` CLI before it runs MkDocs, keyed by config file path,
+#: so a ``portal build`` runs the core once and not twice.
+PRECOMPUTED: dict[str, Result] = {}
+
+
+class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
+    """Hooks the portal pipeline into MkDocs."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.settings = PortalSettings()
+        self.result: Result | None = None
+
+    def load_config(self, options: dict[str, Any], config_file_path: str | None = None) -> tuple[list[Any], list[Any]]:
+        """Validate the plugin's options with the :class:`PortalSettings` model."""
+        try:
+            self.settings = PortalSettings.model_validate(options)
+        except ValidationError as exc:
+            errors = [(".".join(map(str, e["loc"])) or "portal", PluginError(e["msg"])) for e in exc.errors(include_url=False)]
+            return errors, []
+        return [], []
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Run the core, stop on errors, and set the nav, theme styles and extensions."""
+        root = Path(config.config_file_path).parent
+        self.result = PRECOMPUTED.pop(config.config_file_path, None) or generate(
+            root, self.settings, config.site_name, config.use_directory_urls
+        )
+        problems = self.result.problems
+        if problems.errors:
+            raise PluginError("portal: the sources have errors\n" + problems.report("portal"))
+        for warning in problems.warnings:
+            log.warning(warning.format())
+        config.nav = self.result.rendered.nav
+        config.theme.dirs.insert(0, str(THEME_DIR))
+        if "assets/portal.css" not in [str(c) for c in config.extra_css]:
+            config.extra_css.append("assets/portal.css")
+        for ext in REQUIRED_EXTENSIONS:
+            if ext not in config.markdown_extensions:
+                config.markdown_extensions.append(ext)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Replace the source files with the rendered pages; keep images and other assets."""
+        assert self.result is not None
+        kept = Files([f for f in files if not self._is_source(f)])
+        for page in self.result.rendered.pages.values():
+            kept.append(File.generated(config, page.path, content=page.markdown))
+        return kept
+
+    def _is_source(self, file: File) -> bool:
+        uri = file.src_uri
+        if uri.endswith(".md"):
+            return True
+        return uri.split("/", 1)[0] in ("roles", "runbooks") and uri.endswith((".yml", ".yaml"))
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Write the exports (the KB for the support backend) into the site."""
+        assert self.result is not None
+        for rel, text in self.result.exports.items():
+            target = Path(config.site_dir) / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        """Rebuild when a quiz changes (the content folder is MkDocs' docs_dir, already watched)."""
+        quizzes = Path(config.config_file_path).parent / self.settings.quizzes_dir
+        if quizzes.is_dir():
+            server.watch(str(quizzes))
+        return server
+
+
+def report(problems: Problems) -> str:
+    """Problems as the CLI prints them."""
+    return problems.report("portal")

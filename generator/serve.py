@@ -1,0 +1,85 @@
+"""``portal serve``: build, watch the sources, and serve the site with the support backend."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import click
+
+from .build import PortalError, build, load_mkdocs_config
+
+POLL_SECONDS = 0.4
+
+
+def snapshot(folders: list[Path], files: list[Path]) -> dict[str, float]:
+    """Modification times of every file under the watched folders, to notice changes."""
+    seen: dict[str, float] = {}
+    for folder in folders:
+        if folder.is_dir():
+            for file in folder.rglob("*"):
+                if file.is_file() and not file.name.startswith((".", "#")) and not file.name.endswith("~"):
+                    seen[str(file)] = file.stat().st_mtime_ns
+    for file in files:
+        if file.is_file():
+            seen[str(file)] = file.stat().st_mtime_ns
+    return seen
+
+
+def rebuild(root: Path) -> bool:
+    """Build once, printing problems instead of raising; True when the site was replaced."""
+    started = time.perf_counter()
+    try:
+        problems = build(root)
+    except PortalError as exc:
+        click.echo(f"portal serve: {exc.format_message()}", err=True)
+        return False
+    for warning in problems.warnings:
+        click.echo(warning.format(), err=True)
+    click.echo(f"portal serve: site rebuilt in {time.perf_counter() - started:.2f} s", err=True)
+    return True
+
+
+def watch(root: Path, stop: threading.Event) -> None:
+    """Rebuild the site whenever a source under content/ or quizzes/, or mkdocs.yml, changes."""
+    config = load_mkdocs_config(root)
+    settings = config.plugins["portal"].settings  # type: ignore[attr-defined]
+    folders = [root / settings.content_dir, root / settings.quizzes_dir]
+    files = [root / "mkdocs.yml"]
+    before = snapshot(folders, files)
+    while not stop.wait(POLL_SECONDS):
+        now = snapshot(folders, files)
+        if now != before:
+            before = now
+            rebuild(root)
+
+
+def serve(root: Path, host: str, port: int, data_dir: Path | None, watch_sources: bool = True) -> None:
+    """Build the site, then run the backend (which serves the site at /) until interrupted."""
+    build(root)
+    config = load_mkdocs_config(root)
+    stop = threading.Event()
+    if watch_sources:
+        threading.Thread(target=watch, args=(root, stop), daemon=True, name="portal-watch").start()
+    try:
+        from support.server import serve as serve_backend
+    except ImportError:
+        serve_backend = None
+    click.echo(f"portal serve: http://{host}:{port}/", err=True)
+    try:
+        if serve_backend is None:
+            _serve_static(Path(config.site_dir), host, port)
+        else:
+            serve_backend(portal_dir=root, site_dir=Path(config.site_dir), host=host, port=port, data_dir=data_dir)
+    finally:
+        stop.set()
+
+
+def _serve_static(site: Path, host: str, port: int) -> None:
+    import functools
+    import http.server
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    with http.server.ThreadingHTTPServer((host, port), handler) as server:
+        server.serve_forever()

@@ -1,0 +1,146 @@
+"""Cross-reference, link and freshness checks over loaded sources.
+
+Schema problems are found while loading; what is checked here needs the whole portal: ids that
+name other sources, internal links and their anchors, and content past its review date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from typing import Any, Iterator
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from .errors import Problems, did_you_mean
+from .links import ID_KINDS, anchors, iter_links, page_path
+from .load import Portal, Source
+from .render import Rendered
+
+
+def _table(portal: Portal, kind: str) -> dict[str, Source[Any]]:
+    return {"article": portal.articles, "runbook": portal.runbooks, "role": portal.roles, "assessment": portal.quizzes}[kind]
+
+
+def check_references(portal: Portal, problems: Problems) -> None:
+    """Report ids that name no role, article, runbook or assessment, with a did-you-mean."""
+    for source in portal.roles.values():
+        for i, task in enumerate(source.model.tasks):
+            _refs(portal, source, "article", task.articles, ("tasks", i, "articles"), problems)
+            _refs(portal, source, "runbook", task.runbooks, ("tasks", i, "runbooks"), problems)
+        for i, step in enumerate(source.model.learning_path):
+            _ref(portal, source, step.kind, step.ref, ("learning_path", i, step.kind), problems)
+    for source in portal.articles.values():
+        _refs(portal, source, "role", source.model.roles, ("roles",), problems)
+    for source in portal.runbooks.values():
+        _refs(portal, source, "role", source.model.roles, ("roles",), problems)
+        _refs(portal, source, "article", source.model.related_articles, ("related_articles",), problems)
+    if portal.quizzes:
+        from .quizzes import quiz_references
+
+        for source in portal.quizzes.values():
+            for loc, kind, ident in quiz_references(source.model):
+                _ref(portal, source, kind, ident, tuple(loc), problems)
+
+
+def _refs(portal: Portal, source: Source[Any], kind: str, ids: list[str], loc: tuple[Any, ...], problems: Problems) -> None:
+    for i, ident in enumerate(ids):
+        _ref(portal, source, kind, ident, loc + (i,), problems)
+
+
+def _ref(portal: Portal, source: Source[Any], kind: str, ident: str, loc: tuple[Any, ...], problems: Problems) -> None:
+    table = _table(portal, kind)
+    if ident not in table:
+        line, col = source.where(*loc)
+        label = "assessment (quiz)" if kind == "assessment" else kind
+        problems.add(source.path, line, col, f"{_label(loc)}: unknown {label} '{ident}'{did_you_mean(ident, table)}")
+
+
+def _label(loc: tuple[Any, ...]) -> str:
+    from .sources import loc_label
+
+    return loc_label(loc)
+
+
+def check_reviews(portal: Portal, today: dt.date, problems: Problems) -> None:
+    """Warn about articles and runbooks past their review date."""
+    policy = portal.settings.review
+    for source in portal.articles.values():
+        meta = source.model
+        due = meta.reviewed + dt.timedelta(days=meta.review_interval_days or policy.article_interval_days)
+        if due < today:
+            line, col = source.where("reviewed")
+            problems.add(source.path, line, col, f"review overdue since {due.isoformat()} (reviewed {meta.reviewed.isoformat()}): check the article, then update 'reviewed'", "warning")
+    for source in portal.runbooks.values():
+        rb = source.model
+        if rb.next_review < today:
+            line, col = source.where("last_reviewed")
+            problems.add(source.path, line, col, f"review overdue since {rb.next_review.isoformat()} (last reviewed {rb.last_reviewed.isoformat()}, every {rb.review_interval_days} days): walk through the runbook, then update 'last_reviewed'", "warning")
+
+
+def check_links(portal: Portal, rendered: Rendered, problems: Problems) -> None:
+    """Report internal links (id links and relative ``.md`` paths) to missing pages or anchors."""
+    page_anchors = {path: anchors(page.markdown) for path, page in rendered.pages.items()}
+    for ident, source in portal.articles.items():
+        here = portal.article_paths[ident]
+        for link in iter_links(source.doc.body):
+            message = _link_problem(portal, page_anchors, here, link.target)
+            if message:
+                problems.add(source.path, source.doc.body_line + link.line - 1, link.col, message)
+    for table in (portal.roles, portal.runbooks):
+        for source in table.values():
+            for loc, text in _strings(source.doc.data, ()):
+                for link in iter_links(text):
+                    message = _link_problem(portal, page_anchors, "runbooks/x.md", link.target)
+                    if message:
+                        line, col = source.where(*loc)
+                        problems.add(source.path, line, col, message)
+
+
+def _link_problem(portal: Portal, page_anchors: dict[str, set[str]], here: str, target: str) -> str | None:
+    kind, sep, rest = target.partition(":")
+    if sep and kind in ID_KINDS:
+        ident, _, anchor = rest.partition("#")
+        table = _table(portal, kind)
+        if ident not in table:
+            return f"link to unknown {kind} '{ident}'{did_you_mean(ident, table)}"
+        path = page_path(kind, ident, portal.article_paths)
+        return _anchor_problem(page_anchors, path, anchor, target)
+    if sep or target.startswith(("//", "mailto:", "/")):
+        return None
+    path, _, anchor = target.partition("#")
+    if not path:
+        return _anchor_problem(page_anchors, here, anchor, target)
+    if not path.endswith(".md"):
+        return None
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(here), path))
+    if resolved not in page_anchors:
+        return f"broken link '{target}': no page {resolved}{did_you_mean(resolved, page_anchors)}; link by id instead, e.g. (article:some-id)"
+    return _anchor_problem(page_anchors, resolved, anchor, target)
+
+
+def _anchor_problem(page_anchors: dict[str, set[str]], path: str | None, anchor: str, target: str) -> str | None:
+    if not anchor or path is None or path not in page_anchors:
+        return None
+    if anchor not in page_anchors[path]:
+        return f"broken anchor in '{target}': {path} has no heading '#{anchor}'{did_you_mean(anchor, page_anchors[path])}"
+    return None
+
+
+def _strings(node: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    if isinstance(node, CommentedMap):
+        for key, value in node.items():
+            yield from _strings(value, loc + (key,))
+    elif isinstance(node, CommentedSeq):
+        for i, value in enumerate(node):
+            yield from _strings(value, loc + (i,))
+    elif isinstance(node, str) and "](" in node:
+        yield loc, node
+
+
+def check_collisions(portal: Portal, rendered: Rendered, problems: Problems) -> None:
+    """Report articles whose page path is also a generated page's (e.g. ``roles/x.md``)."""
+    for first, second in rendered.collisions:
+        article = next((p for p in (first, second) if p.page_id in portal.articles), None)
+        if article is not None and article.source:
+            problems.add(article.source, 1, 1, f"the page {article.path} is also generated by the portal: move this article to another folder (e.g. articles/)")
