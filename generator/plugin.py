@@ -61,6 +61,12 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
             log.warning(warning.format())
         config.nav = self.result.rendered.nav
         config.theme.dirs.insert(0, str(THEME_DIR))
+        features = config.theme.get("features") or []
+        if config.theme.name == "material" and "navigation.prune" not in features:
+            # Without pruning every page carries the whole nav: quadratic build time and size.
+            config.theme["features"] = [*features, "navigation.prune"]
+        if config.theme.name == "material" and config.theme.get("font") is not False:
+            log.warning("portal: set 'theme.font: false' in mkdocs.yml: the theme's default fonts load from an outside host")
         if "assets/portal.css" not in [str(c) for c in config.extra_css]:
             config.extra_css.append("assets/portal.css")
         for ext in REQUIRED_EXTENSIONS:
