@@ -64,9 +64,9 @@ def generate(root: Path, settings: PortalSettings, site_name: str, directory_url
 def _quiz_rules(portal: Portal) -> dict[str, dict[str, Any]]:
     if not portal.quizzes:
         return {}
-    from .quiz_view import rules_view
+    from .quizzes import public_rules
 
-    return {ident: rules_view(source.model) for ident, source in sorted(portal.quizzes.items())}
+    return {ident: public_rules(source.model) for ident, source in sorted(portal.quizzes.items())}
 
 
 def _api_pages(portal: Portal, renderer: Renderer, problems: Problems) -> list[Any]:

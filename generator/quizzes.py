@@ -12,12 +12,17 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any, Iterator, Literal, Union
 
-from pydantic import Discriminator, Field, Tag, model_validator
+from pydantic import Discriminator, Field, StringConstraints, Tag, model_validator
 
 from .models import Id, Strict, Text
 
 Loc = tuple[str | int, ...]
 
+Anchor = Annotated[
+    str,
+    StringConstraints(pattern=r"^[\w-]+$", max_length=200),
+    Field(description="A heading anchor as the page's table of contents makes it, e.g. 'stop-types'."),
+]
 QUESTION_TYPES = ("single", "multiple", "true-false", "numeric", "short", "ordering", "matching")
 
 
@@ -26,7 +31,7 @@ class SourceRef(Strict):
 
     article: Id | None = None
     runbook: Id | None = None
-    section: Id | None = Field(default=None, description="Heading anchor, e.g. 'stop-types'.")
+    section: Anchor | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> "SourceRef":
@@ -46,6 +51,8 @@ class SourceRef(Strict):
 
 
 class Scoring(str, Enum):
+    """How a multiple-choice or matching question scores a partly right answer."""
+
     all_or_nothing = "all-or-nothing"
     partial = "partial"
 
@@ -70,7 +77,7 @@ class QuestionBase(Strict):
 
     id: Id
     prompt: Text = Field(description="The question, in Markdown.")
-    points: float = Field(default=1, gt=0)
+    points: float = Field(default=1.0, gt=0)
     fixed_order: bool = Field(default=False, description="Show options in the written order.")
     explanation: str = Field(default="", description="Shown after submitting when review is 'answers'.")
     teaches: SourceRef | None = Field(default=None, description="The article or runbook section that teaches it.")
@@ -132,7 +139,7 @@ class Numeric(QuestionBase):
 
     type: Literal["numeric"]
     answer: float
-    tolerance: float = Field(default=0, ge=0)
+    tolerance: float = Field(default=0.0, ge=0)
 
 
 class Short(QuestionBase):
@@ -181,13 +188,13 @@ def _item_kind(value: Any) -> str | None:
     return kind if kind in QUESTION_TYPES or kind == POOL_TAG else None
 
 
-_TYPE_HELP = (
-    "a question needs 'type:' one of " + ", ".join(QUESTION_TYPES) + " (a pool needs 'pool:', 'draw:' and 'questions:')"
-)
+_TYPES = ", ".join(QUESTION_TYPES)
+_TYPE_HELP = f"a question needs 'type:' one of {_TYPES} (a pool needs 'pool:', 'draw:' and 'questions:')"
+_POOL_TYPE_HELP = f"a question in a pool needs 'type:' one of {_TYPES}; a pool cannot contain pools"
 _TAGGED = [Annotated[q, Tag(t)] for q, t in zip(Question.__args__, QUESTION_TYPES)]
 QuestionField = Annotated[
     Union[tuple(_TAGGED)],  # type: ignore[valid-type]
-    Discriminator(_item_kind, custom_error_type="question_type", custom_error_message=_TYPE_HELP),
+    Discriminator(_item_kind, custom_error_type="question_type", custom_error_message=_POOL_TYPE_HELP),
 ]
 
 
@@ -227,7 +234,7 @@ class Quiz(Strict):
     retake_wait_hours: float = Field(default=0, ge=0)
     review: ReviewLevel = ReviewLevel.score
     late_policy: LatePolicy = LatePolicy.grade
-    grace_seconds: int = Field(default=30, ge=0)
+    grace_seconds: int = Field(default=30, ge=0, description="Seconds past the time limit still graded as on time.")
     certification: Certification | None = None
     shuffle_questions: bool = True
     questions: list[ItemField] = Field(min_length=1)
@@ -322,7 +329,8 @@ def _check_choice(q: Single | Multiple, loc: Loc) -> list[QuizIssue]:
     correct = sorted(q.correct_ids(), key=lambda x: ids.index(x) if x in ids else len(ids))
     if not correct:
         where = (*loc, "answer") if q.answer is not None else (*loc, "options")
-        issues.append(_issue(where, "no option is marked correct: add 'correct: true' to the right option"))
+        which = "the right option" if q.type == "single" else "each right option"
+        issues.append(_issue(where, f"no option is marked correct: add 'correct: true' to {which}"))
     elif q.type == "single" and len(correct) > 1:
         issues.append(_issue((*loc, "options"), f"{len(correct)} options are marked correct ({', '.join(correct)}): a single-choice question has exactly one; use 'type: multiple' for several"))
     return issues
