@@ -87,6 +87,15 @@ def check_links(portal: Portal, rendered: Rendered, problems: Problems) -> None:
             message = _link_problem(portal, page_anchors, here, link.target)
             if message:
                 problems.add(source.path, source.doc.body_line + link.line - 1, link.col, message)
+    if portal.quizzes:
+        from .quizzes import quiz_sections
+
+        for source in portal.quizzes.values():
+            for loc, kind, ident, anchor in quiz_sections(source.model):
+                message = _link_problem(portal, page_anchors, "assessments/x.md", f"{kind}:{ident}#{anchor}")
+                if message and "unknown" not in message:  # unknown ids are reported by check_references
+                    line, col = source.where(*loc)
+                    problems.add(source.path, line, col, message)
     for table in (portal.roles, portal.runbooks):
         for source in table.values():
             for loc, text in _strings(source.doc.data, ()):
