@@ -38,12 +38,21 @@ class Checked:
     result: Result
 
 
+class _Format(logging.Formatter):
+    """MkDocs' ``LEVEL -  message`` lines; the portal's own problems as they are (path:line:col: ...)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.name == "mkdocs.plugins.portal":
+            return record.getMessage()
+        return f"{record.levelname:<7} -  {record.getMessage()}"
+
+
 def quiet_mkdocs_logging(verbose: bool = False) -> None:
     """Print MkDocs' warnings (and with ``verbose`` its progress) as MkDocs' own CLI does."""
     logger = logging.getLogger("mkdocs")
     if not any(getattr(h, "_portal", False) for h in logger.handlers):
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler.setFormatter(_Format())
         handler._portal = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
     logger.setLevel(logging.INFO if verbose else logging.WARNING)

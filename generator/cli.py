@@ -50,9 +50,8 @@ def build_cmd(directory: Path, strict: bool, site_dir: Path | None, verbose: boo
     """
     quiet_mkdocs_logging(verbose)
     problems = build(directory, strict=strict, site_dir=site_dir)
-    for warning in problems.warnings:
-        click.echo(warning.format(), err=True)
-    click.echo(f"portal build: site written ({len(problems.warnings)} warnings)")
+    count = len(problems.warnings)
+    click.echo(f"portal build: site written ({count} warning{'' if count == 1 else 's'})")
 
 
 @cli.command("serve")

@@ -17,7 +17,9 @@ ID_KINDS = ("article", "runbook", "role", "assessment")
 ID_LINK = re.compile(r"\]\(\s*(article|runbook|role|assessment):([^)\s#]*)(#[^)\s]*)?\s*\)")
 MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
-ATTR_ID = re.compile(r"\{[^}]*#([\w-]+)[^}]*\}\s*$")
+SETEXT = re.compile(r"^(=+|-+)[ \t]*$")
+ATTR_LIST = re.compile(r"[ \t]*\{:?[ \t]*([^}\n]*)\}[ \t]*$")
+ATTR_ID = re.compile(r"(?:^|\s)#([\w-]+)")
 HTML_ID = re.compile(r"""\bid=["']([\w-]+)["']""")
 FENCE = re.compile(r"^\s*(```|~~~)")
 
@@ -64,16 +66,22 @@ def iter_links(markdown: str) -> Iterator[Link]:
 def anchors(markdown: str) -> set[str]:
     """The heading ids Python-Markdown's toc extension gives a page, plus explicit ``{#id}``s."""
     found: set[str] = set()
+    previous = ""
     for _, text in _prose_lines(markdown):
         heading = HEADING.match(text)
-        if heading:
-            title = heading.group(2)
-            explicit = ATTR_ID.search(title)
+        title = heading.group(2) if heading else None
+        if title is None and SETEXT.match(text) and previous.strip() and not previous.startswith((" ", "\t", "-", "*", "|")):
+            title = previous.strip()
+        if title is not None:
+            attrs = ATTR_LIST.search(title)
+            explicit = ATTR_ID.search(attrs.group(1)) if attrs else None
             if explicit:
                 found.add(explicit.group(1))
             else:
-                found.add(unique(slugify(_plain(title), "-"), found))
+                plain = _plain(title[: attrs.start()] if attrs else title)
+                found.add(unique(slugify(plain, "-"), found))
         found.update(HTML_ID.findall(text))
+        previous = text
     return found
 
 
@@ -95,7 +103,7 @@ def _prose_lines(markdown: str) -> Iterator[tuple[int, str]]:
 
 
 def rewrite_id_links(markdown: str, here: str, article_paths: dict[str, str]) -> str:
-    """Replace id links with relative ``.md`` paths; unknown ids are left for the checker."""
+    """Replace id links outside fenced code with relative ``.md`` paths; unknown ids stay for the checker."""
 
     def replace(match: re.Match[str]) -> str:
         kind, ident, anchor = match.group(1), match.group(2), match.group(3) or ""
@@ -104,4 +112,14 @@ def rewrite_id_links(markdown: str, here: str, article_paths: dict[str, str]) ->
             return match.group(0)
         return f"]({relative(target, here)}{anchor})"
 
-    return ID_LINK.sub(replace, markdown)
+    if "](" not in markdown:
+        return markdown
+    out, fence = [], None
+    for text in markdown.splitlines(keepends=True):
+        marker = FENCE.match(text)
+        if marker:
+            fence = None if fence == marker.group(1) else (fence or marker.group(1))
+        elif fence is None and "](" in text:
+            text = ID_LINK.sub(replace, text)
+        out.append(text)
+    return "".join(out)

@@ -44,6 +44,8 @@ class Portal:
     quizzes: dict[str, Source[Any]] = field(default_factory=dict)
     article_paths: dict[str, str] = field(default_factory=dict)
     """Article id -> page path relative to the content folder (e.g. ``articles/ops/x.md``)."""
+    invalid: set[tuple[str, str]] = field(default_factory=set)
+    """(kind, id) of sources that were read but failed validation: not "unknown" where referenced."""
 
     @property
     def content_dir(self) -> Path:
@@ -76,15 +78,15 @@ def load_portal(root: Path, settings: PortalSettings, problems: Problems) -> Por
         problems.add("mkdocs.yml", 0, 0, f"content folder '{settings.content_dir}' does not exist: create it or set plugins.portal.content_dir")
         return portal
     for file in _files(content / "roles", ("*.yml", "*.yaml")):
-        _add(portal.roles, _load_yaml(root, file, Role, problems), "role", problems)
+        _add(portal.roles, _load_yaml(root, file, Role, problems, portal, "role"), "role", problems)
     for file in _files(content / "runbooks", ("*.yml", "*.yaml")):
-        _add(portal.runbooks, _load_yaml(root, file, Runbook, problems), "runbook", problems)
+        _add(portal.runbooks, _load_yaml(root, file, Runbook, problems, portal, "runbook"), "runbook", problems)
     for file in sorted(content.rglob("*.md")):
-        source = _load_article(root, file, problems)
+        source = _load_article(root, file, problems, portal)
         if _add(portal.articles, source, "article", problems) and source:
             portal.article_paths[source.model.id] = file.relative_to(content).as_posix()
     for file in _files(portal.quizzes_dir, ("**/*.yml", "**/*.yaml")):
-        _add(portal.quizzes, _load_quiz(root, file, problems), "quiz", problems)
+        _add(portal.quizzes, _load_quiz(root, file, problems, portal), "assessment", problems)
     return portal
 
 
@@ -94,26 +96,30 @@ def _files(folder: Path, patterns: tuple[str, ...]) -> list[Path]:
     return sorted({f for pattern in patterns for f in folder.glob(pattern) if f.is_file()})
 
 
-def _load_yaml(root: Path, file: Path, model: type[M], problems: Problems) -> Source[M] | None:
-    doc = read_yaml_file(file, rel(root, file), problems)
+def _load_yaml(root: Path, file: Path, model: type[M], problems: Problems, portal: Portal, kind: str) -> Source[M] | None:
+    return _validated(read_yaml_file(file, rel(root, file), problems), model, problems, portal, kind)
+
+
+def _load_article(root: Path, file: Path, problems: Problems, portal: Portal) -> Source[ArticleMeta] | None:
+    return _validated(read_markdown_file(file, rel(root, file), problems), ArticleMeta, problems, portal, "article")
+
+
+def _validated(doc: Document | None, model: type[M], problems: Problems, portal: Portal, kind: str) -> Source[M] | None:
     if doc is None:
         return None
     valid = validate(model, doc, problems)
-    return Source(valid, doc) if valid is not None else None
-
-
-def _load_article(root: Path, file: Path, problems: Problems) -> Source[ArticleMeta] | None:
-    doc = read_markdown_file(file, rel(root, file), problems)
-    if doc is None:
+    if valid is None:
+        ident = doc.data.get("id")
+        if isinstance(ident, str):
+            portal.invalid.add((kind, ident))
         return None
-    valid = validate(ArticleMeta, doc, problems)
-    return Source(valid, doc) if valid is not None else None
+    return Source(valid, doc)
 
 
-def _load_quiz(root: Path, file: Path, problems: Problems) -> Source[Any] | None:
+def _load_quiz(root: Path, file: Path, problems: Problems, portal: Portal) -> Source[Any] | None:
     from . import quizzes as quiz_format
 
-    source = _load_yaml(root, file, quiz_format.Quiz, problems)
+    source = _load_yaml(root, file, quiz_format.Quiz, problems, portal, "assessment")
     if source is None:
         return None
     before = len(problems.errors)

@@ -178,7 +178,7 @@ class ReviewPolicy(Strict):
     """When content counts as due for review."""
 
     article_interval_days: int = Field(default=365, gt=0)
-    warn_before_days: int = Field(default=14, ge=0)
+    warn_before_days: int = Field(default=14, ge=0, description="Pages show 'review due soon' this many days before.")
 
 
 class OpenAPISpec(Strict):
@@ -194,7 +194,7 @@ class PortalSettings(Strict):
 
     content_dir: str = "content"
     quizzes_dir: str = "quizzes"
-    support_url: str = Field(default="/support", description="Base URL of the support backend.")
+    support_url: str = Field(default="/support", description="Base URL of the support backend ('' or '/' for the site's own host root).")
     python_packages: list[str] = Field(default_factory=list)
     python_paths: list[str] = Field(default_factory=lambda: ["."])
     openapi: list[OpenAPISpec] = Field(default_factory=list)
@@ -204,7 +204,7 @@ class PortalSettings(Strict):
     @field_validator("support_url")
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:
-        return value.rstrip("/") or "/"
+        return value.rstrip("/")
 
 
 SOURCE_MODELS: dict[str, type[BaseModel]] = {

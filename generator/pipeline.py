@@ -17,7 +17,7 @@ from . import validate
 from .errors import Problems
 from .links import page_url
 from .load import Portal, load_portal
-from .models import KIND_LABELS, PortalSettings
+from .models import PortalSettings
 from .openapi import load_spec
 from .openapi_pages import operation_count, spec_pages
 from .pyapi import python_pages
@@ -102,14 +102,14 @@ def _api_pages(portal: Portal, renderer: Renderer, problems: Problems) -> list[A
 def _nav(portal: Portal, rendered: Rendered, api_nav: list[Any], quiz_rules: dict[str, Any]) -> list[Any]:
     roles = sorted(portal.roles.values(), key=lambda s: s.model.title)
     runbooks = sorted(portal.runbooks.values(), key=lambda s: s.model.title.lower())
-    by_kind: dict[str, list[Any]] = {}
+    by_topic: dict[str, list[Any]] = {}
     for source in sorted(portal.articles.values(), key=lambda s: s.model.title.lower()):
-        label = KIND_LABELS[source.model.kind.value]
-        by_kind.setdefault(label, []).append({source.model.title: portal.article_paths[source.model.id]})
+        path = portal.article_paths[source.model.id]
+        by_topic.setdefault(_topic(path), []).append({source.model.title: path})
     nav: list[Any] = [
         {"Home": "index.md"},
         {"Roles": ["roles/index.md"] + [{s.model.title: f"roles/{s.model.id}.md"} for s in roles]},
-        {"Knowledge base": ["kb/index.md"] + [{label: items} for label, items in sorted(by_kind.items())]},
+        {"Knowledge base": ["kb/index.md"] + [{label: _chunked(items)} for label, items in sorted(by_topic.items())]},
         {"Runbooks": ["runbooks/index.md"] + [{s.model.title: f"runbooks/{s.model.id}.md"} for s in runbooks]},
     ]
     if quiz_rules:
@@ -117,6 +117,35 @@ def _nav(portal: Portal, rendered: Rendered, api_nav: list[Any], quiz_rules: dic
     if api_nav:
         nav.append({"API reference": api_nav})
     return nav
+
+
+NAV_GROUP = 25
+
+
+def _chunked(items: list[dict[str, str]]) -> list[Any]:
+    """Split a long list of nav entries into alphabetical groups of at most ``NAV_GROUP``.
+
+    With ``navigation.prune`` a page renders only its own group's entries, so nav size per page
+    stays bounded and the whole site grows linearly with its page count.
+    """
+    if len(items) <= NAV_GROUP:
+        return items
+    count = -(-len(items) // NAV_GROUP)
+    size = -(-len(items) // count)
+    groups = [items[i : i + size] for i in range(0, len(items), size)]
+    return [{f"{_first(g[0])} – {_first(g[-1])}": g} for g in groups]
+
+
+def _first(entry: dict[str, str]) -> str:
+    return next(iter(entry))[:24]
+
+
+def _topic(path: str) -> str:
+    """The nav group of an article: its folder under ``articles/`` (``articles/quality/x.md`` -> Quality)."""
+    parts = path.split("/")[:-1]
+    if parts and parts[0] == "articles":
+        parts = parts[1:]
+    return " / ".join(p.replace("-", " ").replace("_", " ").capitalize() for p in parts) or "General"
 
 
 def _kb_export(portal: Portal, rendered: Rendered, site_name: str, directory_urls: bool) -> str:

@@ -105,7 +105,7 @@ class Renderer:
             target = page_path(kind, ident, paths) or "index.md"
             return relative(target, here)
 
-        return self.env.get_template(template).render(
+        text = self.env.get_template(template).render(
             link=link,
             rel=partial(_rel, here),
             title=self.title,
@@ -114,6 +114,7 @@ class Renderer:
             today=self.today,
             **context,
         )
+        return rewrite_id_links(text, here, paths)
 
     # --- pages ------------------------------------------------------------------------
 
@@ -160,16 +161,18 @@ class Renderer:
         here = self.portal.article_paths[meta.id]
         interval = meta.review_interval_days or self.portal.settings.review.article_interval_days
         due = meta.reviewed + dt.timedelta(days=interval)
-        body = rewrite_id_links(source.doc.body.strip("\n"), here, self.portal.article_paths)
+        body = source.doc.body.strip("\n")
         roles = [self.portal.roles[r].model for r in meta.roles if r in self.portal.roles]
-        text = self._render("article.md.j2", here, meta=meta, body=body, roles=roles, overdue=due < self.today, due=due)
+        soon = not due < self.today and (due - self.today).days <= self.portal.settings.review.warn_before_days
+        text = self._render("article.md.j2", here, meta=meta, body=body, roles=roles, overdue=due < self.today, soon=soon, due=due)
         self.out.add(Page(here, meta.title, text, meta.id, source.path))
 
     def _runbook(self, rb: Runbook) -> None:
         here = f"runbooks/{rb.id}.md"
         roles = [self.portal.roles[r].model for r in rb.roles if r in self.portal.roles]
-        text = self._render("runbook.md.j2", here, rb=rb, roles=roles, overdue=rb.next_review < self.today)
-        text = rewrite_id_links(text, here, self.portal.article_paths)
+        overdue = rb.next_review < self.today
+        soon = not overdue and (rb.next_review - self.today).days <= self.portal.settings.review.warn_before_days
+        text = self._render("runbook.md.j2", here, rb=rb, roles=roles, overdue=overdue, soon=soon)
         self.out.add(Page(here, rb.title, text, f"runbook:{rb.id}", self.portal.runbooks[rb.id].path))
 
     def _kb_index(self, roles: list[Role], articles: list[ArticleMeta]) -> None:

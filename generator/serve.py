@@ -31,12 +31,10 @@ def rebuild(root: Path) -> bool:
     """Build once, printing problems instead of raising; True when the site was replaced."""
     started = time.perf_counter()
     try:
-        problems = build(root)
+        build(root)
     except PortalError as exc:
         click.echo(f"portal serve: {exc.format_message()}", err=True)
         return False
-    for warning in problems.warnings:
-        click.echo(warning.format(), err=True)
     click.echo(f"portal serve: site rebuilt in {time.perf_counter() - started:.2f} s", err=True)
     return True
 

@@ -1,0 +1,227 @@
+"""``portal check`` on broken portals: each fixture in tests/data/bad/ and the exact lines it prints.
+
+Every fixture folder mirrors a portal: its files replace (or join) the scaffold's sources. The
+expected output was read off a real run and checked by hand against the fixture: the line and
+column point at the YAML node, front matter field or Markdown link that is wrong.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from click.testing import CliRunner, Result
+
+from generator.cli import cli
+
+MakePortal = Callable[..., Path]  # the make_portal fixture
+RunPortal = Callable[..., Result]  # the run_portal fixture
+
+BAD_CASES: dict[str, list[str]] = {
+    "yaml-syntax-error": [
+        "content/roles/trainee.yml:7:3: error: YAML syntax: expected the node content, but found '-'",
+    ],
+    "front-matter-syntax-error": [
+        "content/articles/shift-handover.md:5:6: error: YAML syntax: expected ',' or ']', but got ':'",
+    ],
+    "duplicate-yaml-key": [
+        'content/roles/trainee.yml:6:1: error: YAML syntax: found duplicate key "title" with value "Apprentice" (original value: "Trainee")',
+    ],
+    "missing-required-field": [
+        "content/runbooks/check-disk.yml:12:5: error: steps[1].expected: field required",
+    ],
+    "wrong-typed-field": [
+        "content/runbooks/check-disk.yml:8:23: error: review_interval_days: input should be a valid integer, unable to parse string as an integer",
+    ],
+    "invalid-enum-value": [
+        "content/runbooks/check-disk.yml:5:11: error: severity: 'critical' is not valid: input should be 'SEV1', 'SEV2', 'SEV3' or 'SEV4'",
+    ],
+    "bad-id-pattern": [
+        "content/runbooks/check-disk.yml:1:5: error: id: 'Check_Disk' is not valid: string should match pattern '^[a-z0-9][a-z0-9-]*$'",
+    ],
+    "unknown-field-did-you-mean": [
+        "content/articles/faq.md:2:1: error: owner: field required",
+        "content/articles/faq.md:5:1: error: ownr: unknown field 'ownr' (did you mean 'owner'?)",
+    ],
+    "duplicate-id": [
+        "content/articles/welcome.md:2:5: error: duplicate article id 'getting-started': already used by content/articles/getting-started.md:2; give each article its own id",
+    ],
+    "unknown-role-reference": [
+        "content/articles/getting-started.md:4:9: error: roles[0]: unknown role 'operater' (did you mean 'operator'?)",
+    ],
+    "unknown-article-reference": [
+        "content/roles/operator.yml:8:16: error: tasks[0].articles[0]: unknown article 'getting-startd' (did you mean 'getting-started'?)",
+    ],
+    "unknown-runbook-reference": [
+        "content/roles/operator.yml:8:14: error: learning_path[1].runbook: unknown runbook 'restart-servce' (did you mean 'restart-service'?)",
+    ],
+    "unknown-assessment-reference": [
+        "content/roles/operator.yml:8:17: error: learning_path[1].assessment: unknown assessment (quiz) 'operator-basics'",
+    ],
+    "learning-step-two-kinds": [
+        "content/roles/trainee.yml:8:5: error: learning_path[1]: a learning path step names exactly one of article, runbook or assessment",
+    ],
+    "broken-id-link": [
+        "content/articles/getting-started.md:11:19: error: link to unknown runbook 'restart-servic' (did you mean 'restart-service'?)",
+    ],
+    "broken-anchor": [
+        "content/articles/getting-started.md:12:28: error: broken anchor in 'runbook:restart-service#step-9': runbooks/restart-service.md has no heading '#step-9' (did you mean 'step-2'?)",
+    ],
+    "broken-relative-link": [
+        "content/articles/getting-started.md:8:24: error: broken link 'getting-startd.md': no page articles/getting-startd.md (did you mean 'articles/getting-started.md'?); link by id instead, e.g. (article:some-id)",
+    ],
+    "missing-front-matter": [
+        "content/articles/notes.md:1:1: error: missing front matter: start the file with '---', the article's fields, then '---'",
+    ],
+    "unresolvable-openapi-ref": [
+        "content/api/service.yaml:23:25: error: unresolvable $ref '#/components/schemas/Itme' (did you mean 'Item'?)",
+    ],
+    "article-at-generated-path": [
+        "content/roles/operator.md:1:1: error: the page roles/operator.md is also the page of 'Operator': move this article to another folder (e.g. articles/)",
+    ],
+}
+
+OVERDUE = (
+    "content/runbooks/restart-service.yml:8:16: {}: review overdue since 2026-04-05 (last reviewed 2026-01-05, "
+    "every 90 days): walk through the runbook, then update 'last_reviewed'"
+)
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def count_line(errors: int, warnings: int) -> str:
+    return f"portal check: {plural(errors, 'error')}, {plural(warnings, 'warning')}"
+
+
+def test_every_bad_fixture_has_an_expected_output() -> None:
+    """Each folder under tests/data/bad/ is paired with the lines it must print (none is forgotten)."""
+    bad = Path(__file__).resolve().parents[2] / "data" / "bad"
+    assert sorted(p.name for p in bad.iterdir() if p.is_dir()) == sorted([*BAD_CASES, "runbook-overdue"])
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CASES))
+def test_bad_fixture_prints_its_located_error(case: str, tmp_path: Path, make_portal: MakePortal, run_portal: RunPortal) -> None:
+    """The check prints exactly the fixture's ``path:line:col: error: message`` lines and a count, exit 1."""
+    portal = make_portal(tmp_path / "portal", f"bad/{case}")
+    result = run_portal("check", portal)
+    expected = BAD_CASES[case]
+    assert result.stderr.splitlines() == [*expected, count_line(len(expected), 0)]
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+
+
+def test_clean_scaffold_checks_with_exit_0(tmp_portal: Path, run_portal: RunPortal) -> None:
+    """The scaffold has no problems: one count line on stdout, exit 0."""
+    result = run_portal("check", tmp_portal)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "portal check: 0 errors, 0 warnings\n", "")
+
+
+def test_overdue_runbook_is_a_warning_with_exit_0(tmp_path: Path, make_portal: MakePortal, run_portal: RunPortal) -> None:
+    """A runbook past its review date is a located warning, and the check still passes."""
+    portal = make_portal(tmp_path / "portal", "bad/runbook-overdue")
+    result = run_portal("check", portal)
+    assert result.stderr.splitlines() == [OVERDUE.format("warning"), count_line(0, 1)]
+    assert result.exit_code == 0
+
+
+def test_overdue_runbook_is_an_error_under_strict(tmp_path: Path, make_portal: MakePortal, run_portal: RunPortal) -> None:
+    """With --strict the same overdue review is an error and the check fails."""
+    portal = make_portal(tmp_path / "portal", "bad/runbook-overdue")
+    result = run_portal("check", portal, "--strict")
+    assert result.stderr.splitlines() == [OVERDUE.format("error"), count_line(1, 0)]
+    assert result.exit_code == 1
+
+
+def test_not_yet_overdue_runbook_is_clean(tmp_path: Path, make_portal: MakePortal) -> None:
+    """The same runbook checked on a day before its due date has no warning."""
+    portal = make_portal(tmp_path / "portal", "bad/runbook-overdue")
+    result = CliRunner(env={"PORTAL_TODAY": "2026-04-05"}).invoke(cli, ["check", str(portal)])
+    assert (result.exit_code, result.stdout) == (0, "portal check: 0 errors, 0 warnings\n")
+
+
+def test_overdue_article_is_a_warning_at_its_reviewed_field(tmp_portal: Path, run_portal: RunPortal) -> None:
+    """An article reviewed more than the policy's 365 days ago is a warning pointing at 'reviewed'."""
+    article = tmp_portal / "content/articles/getting-started.md"
+    article.write_text(article.read_text().replace("reviewed: 2026-11-01", "reviewed: 2025-01-01"))
+    result = run_portal("check", tmp_portal)
+    assert result.stderr.splitlines() == [
+        "content/articles/getting-started.md:8:11: warning: review overdue since 2026-01-01 (reviewed 2025-01-01): "
+        "check the article, then update 'reviewed'",
+        count_line(0, 1),
+    ]
+    assert result.exit_code == 0
+
+
+def test_all_problems_are_reported_at_once(tmp_path: Path, make_portal: MakePortal, run_portal: RunPortal) -> None:
+    """Three different mistakes in three files give three lines and one count, not a stop at the first."""
+    portal = make_portal(
+        tmp_path / "portal", "bad/unknown-role-reference", "bad/missing-required-field", "bad/unresolvable-openapi-ref"
+    )
+    result = run_portal("check", portal)
+    assert result.stderr.splitlines() == [
+        *BAD_CASES["unresolvable-openapi-ref"],
+        *BAD_CASES["unknown-role-reference"],
+        *BAD_CASES["missing-required-field"],
+        "portal check: 3 errors, 0 warnings",
+    ]
+    assert result.exit_code == 1
+
+
+class TestUserErrorsOutsideSources:
+    def test_folder_without_mkdocs_yml_is_a_one_line_error(self, tmp_path: Path, run_portal: RunPortal) -> None:
+        """Checking a folder that is not a portal says how to start one, exit 1, no traceback."""
+        result = run_portal("check", tmp_path)
+        assert result.exit_code == 1
+        assert result.stderr == (
+            f"Error: {tmp_path}/mkdocs.yml: not found: run 'portal new {tmp_path}' to start a portal, "
+            "or pass the folder that holds mkdocs.yml\n"
+        )
+
+    def test_missing_openapi_spec_is_reported_against_mkdocs_yml(self, tmp_portal: Path, run_portal: RunPortal) -> None:
+        """An OpenAPI entry whose file does not exist is an error naming the setting."""
+        config = tmp_portal / "mkdocs.yml"
+        config.write_text(config.read_text().replace("content/api/service.yaml", "content/api/nope.yaml"))
+        result = run_portal("check", tmp_portal)
+        assert result.stderr.splitlines() == [
+            "mkdocs.yml: error: plugins.portal.openapi: spec file 'content/api/nope.yaml' does not exist",
+            "portal check: 1 error, 0 warnings",
+        ]
+        assert result.exit_code == 1
+
+
+class TestRealCommand:
+    """The installed ``portal`` script, as a user runs it: exit codes and no traceback."""
+
+    def portal(self, *args: object) -> subprocess.CompletedProcess[str]:
+        script = Path(sys.executable).with_name("portal")
+        return subprocess.run([str(script), *map(str, args)], capture_output=True, text=True, timeout=120)
+
+    def test_check_exits_0_on_a_clean_portal(self, tmp_portal: Path) -> None:
+        """``portal check`` of the scaffold exits 0."""
+        proc = self.portal("check", tmp_portal)
+        assert (proc.returncode, proc.stdout, proc.stderr) == (0, "portal check: 0 errors, 0 warnings\n", "")
+
+    def test_check_exits_1_with_located_lines_and_no_traceback(self, tmp_path: Path, make_portal: MakePortal, env: None) -> None:
+        """``portal check`` of a broken portal prints the located line on stderr, exits 1, no traceback."""
+        portal = make_portal(tmp_path / "portal", "bad/yaml-syntax-error")
+        proc = self.portal("check", portal)
+        assert proc.returncode == 1
+        assert proc.stderr.splitlines() == [*BAD_CASES["yaml-syntax-error"], count_line(1, 0)]
+        assert "Traceback" not in proc.stderr + proc.stdout
+
+    def test_unknown_plugin_option_names_the_key(self, tmp_portal: Path) -> None:
+        """A misspelt option under the portal plugin is reported by name, exit 1, no traceback."""
+        config = tmp_portal / "mkdocs.yml"
+        config.write_text(config.read_text().replace("support_url:", "suport_url:"))
+        proc = self.portal("check", tmp_portal)
+        assert proc.returncode == 1
+        assert proc.stderr.splitlines() == [
+            "Config value 'plugins': Plugin 'portal' option 'suport_url': Extra inputs are not permitted",
+            "Error: mkdocs.yml: Aborted with a configuration error!",
+        ]
