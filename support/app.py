@@ -1,0 +1,154 @@
+"""The app factory: settings, database, KB index, middleware, routers, error handling, the static site."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from support import sla
+from support.clock import Clock, system_clock
+from support.database import open_store
+from support.errors import NotFound, SupportError, Unauthorized
+from support.pages import make_environment, redirect, render
+from support.routes import admin, api, articles, auth, reports, tickets, workspace
+from support.search import KnowledgeBase
+from support.settings import Settings
+
+log = logging.getLogger("support")
+STATIC = Path(__file__).parent / "static"
+ROUTERS = [auth, tickets, workspace, articles, reports, admin, api]
+CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"
+
+
+def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
+    """Build the backend: pages under ``/support``, JSON under ``/api``, the built site (if any) at ``/``.
+
+    ``clock`` (default: the system clock) is what every handler asks for the time; tests pass a
+    ``support.clock.FrozenClock`` and move it.
+    """
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    app = FastAPI(title="Portal support API", version="1", openapi_url="/api/openapi.json", docs_url="/api/docs",
+                  redoc_url=None, swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect", lifespan=_lifespan)
+    app.state.settings, app.state.clock, app.state.env = settings, clock or system_clock, make_environment()
+    app.state.store = open_store(settings.database_path)
+    app.state.kb = KnowledgeBase(settings.kb_file, settings.data_dir / "kb-index")
+    app.state.kb.refresh()
+    _add_middleware(app, settings)
+    for module in ROUTERS:
+        app.include_router(module.router)
+    _add_error_handlers(app)
+    app.mount("/support/static", StaticFiles(directory=STATIC), name="support-static")
+    app.add_api_route("/api/{path:path}", _not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+    app.add_api_route("/support/{path:path}", _not_found, methods=["GET", "POST"], include_in_schema=False)
+    if settings.site_dir and settings.site_dir.is_dir():
+        app.mount("/", StaticFiles(directory=settings.site_dir, html=True), name="site")
+    else:
+        app.add_api_route("/", lambda: redirect("/support/"), include_in_schema=False)
+    return app
+
+
+def _not_found(path: str) -> None:
+    raise NotFound(f"Nothing at this address ({path})")
+
+
+def _add_middleware(app: FastAPI, settings: Settings) -> None:
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: object) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.url.path.startswith("/support"):
+            response.headers.setdefault("Content-Security-Policy", CSP)
+            response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.url.path.startswith("/support/t/"):
+            response.headers["Referrer-Policy"] = "no-referrer"  # the private link must not leak to other sites
+        return response
+
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key.get_secret_value(), session_cookie="portal_session",
+                       max_age=settings.session_max_age, same_site="lax", https_only=settings.base_url.startswith("https://"))
+    if settings.allowed_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.allowed_origins, allow_credentials=True,
+                           allow_methods=["GET", "POST", "PATCH", "DELETE"], allow_headers=["content-type", "x-csrf-token"])
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api")
+
+
+def _login_url(request: Request) -> str:
+    """The login page, returning afterwards to the page asked for (for a form post: the page it was on)."""
+    target = request.url.path if request.method == "GET" else urlsplit(request.headers.get("referer", "")).path
+    return f"/support/login?next={quote(target)}"
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(SupportError)
+    async def domain_error(request: Request, exc: SupportError) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status)
+        if isinstance(exc, Unauthorized):
+            return redirect(_login_url(request))
+        return render(request, "error.html", {"status": exc.status, "detail": exc.detail}, status=exc.status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        return render(request, "error.html", {"status": exc.status_code, "detail": exc.detail}, status=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        errors = [{k: e[k] for k in ("loc", "msg", "type") if k in e} for e in exc.errors()]
+        if _wants_json(request):
+            return JSONResponse({"detail": errors}, status_code=422)
+        detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in errors)
+        return render(request, "error.html", {"status": 422, "detail": f"Invalid request: {detail}"}, status=422)
+
+    @app.exception_handler(ValidationError)
+    async def invalid_model(request: Request, exc: ValidationError) -> Response:
+        body = RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()])
+        return await invalid(request, body)
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s", request.url.path)
+        if _wants_json(request):
+            return JSONResponse({"detail": "Internal error; it has been logged"}, status_code=500)
+        return render(request, "error.html", {"status": 500, "detail": "Something went wrong on our side; it has been logged."}, status=500)
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    task = asyncio.create_task(_sweep_forever(app)) if app.state.settings.sla_sweep_seconds else None
+    yield
+    if task:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    app.state.kb.close()
+    app.state.store.close()
+
+
+async def _sweep_forever(app: FastAPI) -> None:
+    """Run the SLA sweep every ``sla_sweep_seconds`` (queue loads also sweep)."""
+    state = app.state
+    while True:
+        try:
+            await run_in_threadpool(sla.sweep, state.store, state.settings, state.clock())
+        except Exception:  # keep sweeping; the error is logged
+            log.exception("SLA sweep failed")
+        await asyncio.sleep(state.settings.sla_sweep_seconds)

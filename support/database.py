@@ -1,0 +1,139 @@
+"""The SQLite file: one connection per thread, explicit write transactions, versioned migrations.
+
+Durability: the database runs in WAL mode with ``synchronous=FULL``. A transaction is committed (and
+the HTTP 201 sent) only after its WAL frames are fsynced, so an acknowledged ticket survives the
+server process being killed and also a power loss. ``NORMAL`` would survive a killed process (the
+OS already holds the write) but could lose the last commits on power loss; a help desk writes
+little, so the extra fsync per commit is cheap insurance.
+
+Threads: ``sqlite3`` connections must not be shared between threads, and FastAPI runs sync
+endpoints and dependencies in a thread pool (not necessarily the same thread). ``Store`` therefore
+resolves ``store.conn``/``store.query``/... to the calling thread's own connection on every use.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from support.migrations import MIGRATIONS, Migration
+
+APP_ID = 0x504F5254  # "PORT": marks a file as a portal database (checked by restore)
+
+
+class Store:
+    """A thread-aware handle on the portal database; delegates to the thread's ``sqlite_utils.Database``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The calling thread's database, opened on first use."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            conn = connect(self.path)
+            with self._lock:
+                self._all.append(conn)
+            db = self._local.db = sqlite_utils.Database(conn)
+        return db
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.db, name)
+
+    def __getitem__(self, table: str) -> sqlite_utils.db.Table:
+        return self.db[table]
+
+    def one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
+        """The first row of a query as a dict, or None."""
+        return next(iter(self.db.query(sql, params)), None)
+
+    def all(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        """All rows of a query as dicts."""
+        return list(self.db.query(sql, params))
+
+    @contextlib.contextmanager
+    def tx(self) -> Iterator[sqlite_utils.Database]:
+        """A write transaction (``BEGIN IMMEDIATE``: takes the write lock up front, so no upgrade deadlocks)."""
+        db = self.db
+        if db.conn.in_transaction:
+            with db.atomic():
+                yield db
+            return
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.rollback()
+            raise
+        db.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close every connection opened by any thread (at shutdown)."""
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open a connection with the portal's pragmas (WAL is persistent, set by ``migrate``)."""
+    conn = sqlite3.connect(str(path), timeout=15, check_same_thread=False)
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    return conn
+
+
+def open_store(path: Path, migrations: list[Migration] | None = None) -> Store:
+    """Create the data directory and database if needed, apply pending migrations, return a ``Store``."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    store = Store(path)
+    migrate(store, MIGRATIONS if migrations is None else migrations)
+    return store
+
+
+def migrate(store: Store, migrations: list[Migration]) -> list[int]:
+    """Apply the migrations not yet recorded in ``schema_migrations``, in version order; return those applied."""
+    db = store.db
+    db.enable_wal()
+    db.execute(f"PRAGMA application_id={APP_ID}")
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"
+    )
+    done = {row["version"] for row in db.query("SELECT version FROM schema_migrations")}
+    applied = []
+    for migration in sorted(migrations, key=lambda m: m.version):
+        if migration.version in done:
+            continue
+        with store.tx():
+            migration.apply(db)
+            db.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [migration.version, migration.name])
+        applied.append(migration.version)
+    return applied
+
+
+def is_portal_database(path: Path) -> str | None:
+    """None if ``path`` is an intact portal database, else the reason it is not."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                return "the SQLite integrity check failed"
+            if conn.execute("PRAGMA application_id").fetchone()[0] != APP_ID:
+                return "it is not a portal database (wrong application id)"
+            conn.execute("SELECT count(*) FROM schema_migrations").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return f"it is not a readable SQLite database ({exc})"
+    return None

@@ -1,0 +1,143 @@
+"""Annotated dependencies shared by every router: the context, the signed-in user, roles and CSRF.
+
+Routers of other features (assessments, certificates) use the same ones:
+``Ctx``, ``CurrentUser`` (None when anonymous), ``SignedIn``, ``RequireAgent``, ``RequireAdmin``,
+``Csrf`` (add to every state-changing endpoint; it reads the form field ``csrf_token`` or, for
+JSON, the ``X-CSRF-Token`` header) and ``FormDep`` (the posted form).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from fastapi import Depends, Request
+from starlette.datastructures import FormData
+
+from support import accounts
+from support.clock import Clock
+from support.database import Store
+from support.errors import Forbidden, Unauthorized
+from support.search import KnowledgeBase
+from support.settings import Settings
+
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+
+@dataclass
+class Context:
+    """What a request handler needs from the app: settings, database, KB and the clock."""
+
+    settings: Settings
+    db: Store
+    kb: KnowledgeBase
+    clock: Clock
+
+    def now(self) -> dt.datetime:
+        """The current time from the injectable clock."""
+        return self.clock()
+
+
+def get_context(request: Request) -> Context:
+    """The app's context (built once by ``create_app``)."""
+    state = request.app.state
+    return Context(state.settings, state.store, state.kb, state.clock)
+
+
+Ctx = Annotated[Context, Depends(get_context)]
+
+
+def current_user(request: Request, ctx: Ctx) -> dict[str, Any] | None:
+    """The signed-in, enabled account or None; a disabled account's session is ended."""
+    user_id = request.session.get("uid")
+    user = ctx.db.one("SELECT * FROM users WHERE id = ?", [user_id]) if user_id is not None else None
+    if user is not None and user["disabled"]:
+        request.session.clear()
+        user = None
+    request.state.user = user
+    return user
+
+
+CurrentUser = Annotated[dict[str, Any] | None, Depends(current_user)]
+
+
+def signed_in(user: CurrentUser) -> dict[str, Any]:
+    """Any signed-in account, else ``Unauthorized`` (a browser is sent to the login page)."""
+    if user is None:
+        raise Unauthorized("Sign in to see this page")
+    return user
+
+
+def agent(user: Annotated[dict[str, Any], Depends(signed_in)]) -> dict[str, Any]:
+    """A signed-in agent or admin, else ``Forbidden``."""
+    if not accounts.has_role(user, "agent"):
+        raise Forbidden("Only support agents can do this")
+    return user
+
+
+def admin(user: Annotated[dict[str, Any], Depends(signed_in)]) -> dict[str, Any]:
+    """A signed-in admin, else ``Forbidden``."""
+    if not accounts.has_role(user, "admin"):
+        raise Forbidden("Only administrators can do this")
+    return user
+
+
+SignedIn = Annotated[dict[str, Any], Depends(signed_in)]
+RequireAgent = Annotated[dict[str, Any], Depends(agent)]
+RequireAdmin = Annotated[dict[str, Any], Depends(admin)]
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token, created on first use (put it in every form as ``csrf_token``)."""
+    token = request.session.get("csrf")
+    if not token:
+        token = request.session["csrf"] = secrets.token_urlsafe(32)
+    return token
+
+
+async def read_form(request: Request) -> FormData:
+    """The posted form (parsed once and cached by Starlette); empty for a JSON request."""
+    if request.headers.get("content-type", "").startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+        return await request.form()
+    return FormData()
+
+
+FormDep = Annotated[FormData, Depends(read_form)]
+
+
+def check_origin(request: Request, ctx: Ctx) -> None:
+    """Refuse a state change whose ``Origin`` is neither this server nor an allowed origin."""
+    origin = request.headers.get("origin")
+    if not origin:
+        return
+    own = f"{request.url.scheme}://{request.url.netloc}"
+    allowed = {own, *ctx.settings.allowed_origins}
+    if ctx.settings.base_url:
+        parts = urlsplit(ctx.settings.base_url)
+        allowed.add(f"{parts.scheme}://{parts.netloc}")
+    if origin not in allowed:
+        raise Forbidden(f"Cross-site request refused (origin {origin} is not allowed)")
+
+
+def verify_csrf(request: Request, form: FormDep, ctx: Ctx) -> None:
+    """Synchronizer-token check for state-changing requests.
+
+    Forms must carry the session's token in ``csrf_token``. JSON requests must send it in
+    ``X-CSRF-Token`` when a user is signed in (anonymous JSON calls carry no ambient authority);
+    a cross-site ``Origin`` is refused either way.
+    """
+    check_origin(request, ctx)
+    expected = request.session.get("csrf")
+    is_form = request.headers.get("content-type", "").startswith(("multipart/", "application/x-www-form-urlencoded"))
+    sent = form.get(CSRF_FIELD) if is_form else request.headers.get(CSRF_HEADER)
+    if not is_form and request.session.get("uid") is None:
+        return
+    if not expected or not isinstance(sent, str) or not secrets.compare_digest(sent, expected):
+        raise Forbidden("The form has expired or did not come from this site (CSRF check failed); reload the page and try again")
+
+
+Csrf = Depends(verify_csrf)

@@ -1,0 +1,98 @@
+"""Versioned schema migrations, applied in order at start-up by ``database.migrate``.
+
+Append new migrations; never edit an applied one. Version ranges: 1-99 support (users, tickets),
+100-199 assessments and certificates. A module that owns tables adds its migrations with
+``register`` at import time (``app.py`` imports every route module before opening the database).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import sqlite_utils
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema step: ``apply`` runs inside a transaction with the thread's database."""
+
+    version: int
+    name: str
+    apply: Callable[[sqlite_utils.Database], None]
+
+
+MIGRATIONS: list[Migration] = []
+
+
+def register(version: int, name: str) -> Callable[[Callable[[sqlite_utils.Database], None]], Callable]:
+    """Decorator adding a migration function to ``MIGRATIONS`` (a version may be registered once)."""
+
+    def add(func: Callable[[sqlite_utils.Database], None]) -> Callable:
+        if any(m.version == version for m in MIGRATIONS):
+            raise ValueError(f"migration version {version} is registered twice")
+        MIGRATIONS.append(Migration(version, name, func))
+        return func
+
+    return add
+
+
+@register(1, "users, tickets, messages, history, article links, suggestions")
+def _initial(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE COLLATE NOCASE, name TEXT NOT NULL DEFAULT '',
+            role TEXT NOT NULL CHECK (role IN ('requester', 'agent', 'admin')), password_hash TEXT NOT NULL,
+            disabled INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
+        CREATE TABLE tickets (
+            id INTEGER PRIMARY KEY, subject TEXT NOT NULL, description TEXT NOT NULL,
+            requester_email TEXT NOT NULL, requester_name TEXT NOT NULL DEFAULT '',
+            requester_id INTEGER REFERENCES users(id), category TEXT NOT NULL,
+            priority TEXT NOT NULL CHECK (priority IN ('P1', 'P2', 'P3', 'P4')),
+            status TEXT NOT NULL CHECK (status IN ('new', 'open', 'pending', 'resolved', 'closed')),
+            assignee_id INTEGER REFERENCES users(id), tier INTEGER NOT NULL DEFAULT 1 CHECK (tier BETWEEN 1 AND 3),
+            page_id TEXT, page_title TEXT, page_url TEXT, token_hash TEXT NOT NULL UNIQUE, form_id TEXT,
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+            first_response_at TEXT, first_response_secs INTEGER, resolved_at TEXT, resolution_secs INTEGER,
+            paused_secs INTEGER NOT NULL DEFAULT 0, paused_since TEXT,
+            sla_level INTEGER NOT NULL DEFAULT 0, sla_due_at TEXT, escalations INTEGER NOT NULL DEFAULT 0);
+        CREATE INDEX tickets_status ON tickets(status, priority);
+        CREATE INDEX tickets_requester ON tickets(requester_id);
+        CREATE INDEX tickets_email ON tickets(requester_email COLLATE NOCASE);
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+            author_id INTEGER REFERENCES users(id), author_name TEXT NOT NULL,
+            author_kind TEXT NOT NULL CHECK (author_kind IN ('requester', 'agent')),
+            internal INTEGER NOT NULL DEFAULT 0, body TEXT NOT NULL, created_at TEXT NOT NULL);
+        CREATE INDEX messages_ticket ON messages(ticket_id);
+        CREATE TABLE history (
+            id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+            actor TEXT NOT NULL, field TEXT NOT NULL, old TEXT, new TEXT, note TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL);
+        CREATE INDEX history_ticket ON history(ticket_id);
+        CREATE TABLE ticket_articles (
+            ticket_id INTEGER NOT NULL REFERENCES tickets(id), article_id TEXT NOT NULL,
+            origin TEXT NOT NULL CHECK (origin IN ('page', 'agent')), linked_by TEXT NOT NULL, linked_at TEXT NOT NULL,
+            PRIMARY KEY (ticket_id, article_id));
+        CREATE INDEX ticket_articles_article ON ticket_articles(article_id);
+        CREATE TABLE impressions (
+            id INTEGER PRIMARY KEY, form_id TEXT NOT NULL, article_id TEXT NOT NULL, query TEXT NOT NULL,
+            rank INTEGER NOT NULL, shown_at TEXT NOT NULL,
+            outcome TEXT NOT NULL DEFAULT 'none' CHECK (outcome IN ('none', 'deflected', 'filed')),
+            outcome_at TEXT, ticket_id INTEGER REFERENCES tickets(id), UNIQUE (form_id, article_id));
+        CREATE INDEX impressions_article ON impressions(article_id);
+        CREATE TABLE deflections (
+            id INTEGER PRIMARY KEY, article_id TEXT NOT NULL, form_id TEXT, user_id INTEGER REFERENCES users(id),
+            at TEXT NOT NULL);
+        CREATE INDEX deflections_article ON deflections(article_id);
+        """,
+    )
+
+
+def run_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run ``;``-separated DDL statements inside the current transaction (``executescript`` would commit it)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)

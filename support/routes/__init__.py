@@ -1,0 +1,1 @@
+"""Thin routers, one module per resource; HTML pages under /support, JSON under /api."""

@@ -1,0 +1,126 @@
+"""The JSON API for tickets, suggestions and deflections (schema at /api/openapi.json).
+
+Anonymous callers file tickets and follow them by token; agents list, read and update every
+ticket. State changes from a signed-in session need the ``X-CSRF-Token`` header (see ``deps``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from support import accounts, service, sla, storage
+from support.deps import Csrf, Ctx, CurrentUser, RequireAgent, SignedIn, csrf_token
+from support.schemas import (ArticleLinkCreate, DeflectionCreate, MessageCreate, MessagePublic, ReplyCreate, Suggestions,
+                             TicketAgentView, TicketCreate, TicketFiled, TicketPage, TicketPublic, TicketUpdate)
+from support.routes.workspace import QueueParams
+from support.queue import page_of_tickets
+
+router = APIRouter(prefix="/api", tags=["tickets"])
+
+
+def public(ctx: Ctx, ticket: dict[str, Any]) -> TicketPublic:
+    """The requester's view of a ticket (no internal notes)."""
+    return TicketPublic.model_validate(service.ticket_detail(ctx, ticket, agent=False))
+
+
+def full(ctx: Ctx, ticket: dict[str, Any]) -> TicketAgentView:
+    """The agent's view of a ticket."""
+    return TicketAgentView.model_validate(service.ticket_detail(ctx, ticket, agent=True))
+
+
+@router.get("/session")
+def session(request: Request, user: CurrentUser) -> dict[str, Any]:
+    """Who is signed in, and the CSRF token to send as ``X-CSRF-Token`` with state changes."""
+    return {"user": None if user is None else {k: user[k] for k in ("id", "email", "name", "role")}, "csrf_token": csrf_token(request)}
+
+
+@router.get("/suggestions", response_model=Suggestions)
+def suggestions(ctx: Ctx, q: Annotated[str, Query(max_length=2000)] = "", form_id: Annotated[str | None, Query(max_length=64)] = None,
+                exclude: Annotated[str | None, Query(max_length=200)] = None) -> dict[str, Any]:
+    """Up to ``suggestion_count`` KB articles for the text typed so far, each recorded as shown in ``form_id``."""
+    hits = service.suggest(ctx, q, form_id, (exclude,) if exclude else ())
+    return {"query": q, "form_id": form_id, "suggestions": [h.__dict__ for h in hits]}
+
+
+@router.post("/deflections", status_code=201, dependencies=[Csrf])
+def deflection(ctx: Ctx, user: CurrentUser, body: DeflectionCreate) -> dict[str, Any]:
+    """Record "this answered my question" for an article; files nothing."""
+    page = service.deflect(ctx, body.article_id, body.form_id, user)
+    return {"recorded": True, "article_id": page["id"]}
+
+
+@router.post("/tickets", status_code=201, response_model=TicketFiled, dependencies=[Csrf])
+def file_ticket(request: Request, ctx: Ctx, user: CurrentUser, body: TicketCreate) -> dict[str, Any]:
+    """File a ticket; the answer holds the private token and link (committed to disk before this 201 is sent)."""
+    ticket_id, token = service.file_ticket(ctx, body, user)
+    base = ctx.settings.base_url or str(request.base_url).rstrip("/")
+    return {"ticket": public(ctx, storage.get_ticket(ctx.db, ticket_id)), "token": token, "url": f"{base}/support/t/{token}"}
+
+
+@router.get("/t/{token}", response_model=TicketPublic)
+def by_token(ctx: Ctx, token: str) -> TicketPublic:
+    """A ticket through its private token (public replies only)."""
+    return public(ctx, storage.get_ticket_by_token(ctx.db, token))
+
+
+@router.post("/t/{token}/replies", status_code=201, response_model=TicketPublic, dependencies=[Csrf])
+def reply_by_token(ctx: Ctx, token: str, body: ReplyCreate) -> TicketPublic:
+    """The requester replies through the private token (reopens a pending or resolved ticket)."""
+    ticket = storage.get_ticket_by_token(ctx.db, token)
+    storage.add_message(ctx.db, ticket, service.requester_actor(ticket), body.body, False, ctx.now())
+    return public(ctx, storage.get_ticket(ctx.db, ticket["id"]))
+
+
+@router.get("/tickets", response_model=TicketPage)
+def list_tickets(ctx: Ctx, user: SignedIn, params: Annotated[QueueParams, Query()]) -> dict[str, Any]:
+    """Agents: the queue with its filters; requesters: their own tickets."""
+    if not accounts.has_role(user, "agent"):
+        rows = storage.requester_tickets(ctx.db, user)
+        return {"total": len(rows), "page": 1, "size": len(rows), "tickets": rows}
+    sla.sweep(ctx.db, ctx.settings, ctx.now())
+    rows, total = page_of_tickets(ctx.db, params.to_filter(), user["id"], ctx.now(), params.page, ctx.settings.page_size)
+    return {"total": total, "page": params.page, "size": ctx.settings.page_size, "tickets": rows}
+
+
+@router.get("/tickets/{ticket_id}", response_model=TicketAgentView | TicketPublic)
+def get_ticket(ctx: Ctx, user: SignedIn, ticket_id: int) -> TicketAgentView | TicketPublic:
+    """A ticket: everything for agents, the public view for its requester, 404 for anyone else."""
+    ticket, is_agent = service.viewable_ticket(ctx, ticket_id, user)
+    return full(ctx, ticket) if is_agent else public(ctx, ticket)
+
+
+@router.patch("/tickets/{ticket_id}", response_model=TicketAgentView, dependencies=[Csrf])
+def update_ticket(ctx: Ctx, user: RequireAgent, ticket_id: int, body: TicketUpdate) -> TicketAgentView:
+    """Change status, priority, tier, assignee or category; each change is recorded in the history."""
+    changes = body.model_dump(exclude_unset=True)
+    if "assignee_id" in changes:
+        service.check_assignee(ctx, changes["assignee_id"])
+        if changes["assignee_id"] is None:
+            storage.clear_assignee(ctx.db, ticket_id, accounts.display_name(user), ctx.now())
+    storage.update_ticket(ctx.db, ticket_id, changes, accounts.display_name(user), ctx.now())
+    return full(ctx, storage.get_ticket(ctx.db, ticket_id))
+
+
+@router.post("/tickets/{ticket_id}/messages", status_code=201, response_model=MessagePublic, dependencies=[Csrf])
+def add_message(ctx: Ctx, user: SignedIn, ticket_id: int, body: MessageCreate) -> dict[str, Any]:
+    """A reply, or for agents an internal note (``internal: true``)."""
+    ticket, is_agent = service.viewable_ticket(ctx, ticket_id, user)
+    author = service.agent_actor(user) if is_agent else service.requester_actor(ticket)
+    message_id = storage.add_message(ctx.db, ticket, author, body.body, body.internal and is_agent, ctx.now())
+    return ctx.db.one("SELECT * FROM messages WHERE id = ?", [message_id])
+
+
+@router.post("/tickets/{ticket_id}/articles", status_code=201, response_model=TicketAgentView, dependencies=[Csrf])
+def link_article(ctx: Ctx, user: RequireAgent, ticket_id: int, body: ArticleLinkCreate) -> TicketAgentView:
+    """Link a KB article to the ticket."""
+    service.link_article(ctx, ticket_id, body.article_id, user)
+    return full(ctx, storage.get_ticket(ctx.db, ticket_id))
+
+
+@router.delete("/tickets/{ticket_id}/articles/{article_id}", response_model=TicketAgentView, dependencies=[Csrf])
+def unlink_article(ctx: Ctx, user: RequireAgent, ticket_id: int, article_id: str) -> TicketAgentView:
+    """Remove a linked article from the ticket."""
+    storage.unlink_article(ctx.db, ticket_id, article_id, accounts.display_name(user), ctx.now())
+    return full(ctx, storage.get_ticket(ctx.db, ticket_id))

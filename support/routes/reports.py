@@ -1,0 +1,43 @@
+"""Reports for agents and admins: the page with charts, CSV per table, and JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from support.deps import Ctx, RequireAgent
+from support.errors import NotFound
+from support.pages import render
+from support.reports import Table, ticket_report
+
+router = APIRouter()
+
+
+def build(ctx: Ctx) -> list[Table]:
+    """The tickets report at the current time."""
+    titles = {i: p.get("title", i) for i, p in ctx.kb.pages.items()}
+    return ticket_report(ctx.db, ctx.settings, ctx.now(), titles)
+
+
+@router.get("/support/reports", include_in_schema=False)
+def reports_page(request: Request, ctx: Ctx, user: RequireAgent) -> Response:
+    """All report tables, with bar charts where a picture reads faster."""
+    return render(request, "reports.html", {"tables": build(ctx)})
+
+
+@router.get("/support/reports/{name}.csv", include_in_schema=False)
+def report_csv(ctx: Ctx, user: RequireAgent, name: str) -> Response:
+    """One report table as CSV."""
+    table = next((t for t in build(ctx) if t.name == name), None)
+    if table is None:
+        raise NotFound(f"Report table {name} not found")
+    headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'}
+    return Response(table.to_csv(), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+@router.get("/api/reports/tickets", tags=["reports"])
+def report_api(ctx: Ctx, user: RequireAgent) -> dict[str, Any]:
+    """Every report table as columns and rows."""
+    return {t.name: {"title": t.title, "columns": t.columns, "rows": t.rows} for t in build(ctx)}

@@ -1,0 +1,102 @@
+"""Requester pages: the ticket form with suggestions, "this answered my question", the private link, my tickets."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from support import service, storage
+from support.deps import Csrf, Ctx, CurrentUser, FormDep, SignedIn, verify_csrf
+from support.errors import Forbidden
+from support.pages import redirect, render
+from support.schemas import ReplyCreate, TicketCreate, field_errors
+
+router = APIRouter(prefix="/support", include_in_schema=False)
+FORM_FIELDS = ("subject", "description", "requester_email", "requester_name", "category", "priority",
+               "page_id", "page_title", "page_url", "form_id")
+
+
+def _form_page(request: Request, ctx: Ctx, values: dict[str, Any], **extra: Any) -> Response:
+    status = extra.pop("status", 200)
+    context = {"values": values, "errors": {}, "suggestions": None, "deflected": None, **extra}
+    return render(request, "ticket_form.html", context, status=status)
+
+
+@router.get("/tickets/new")
+def new_ticket(request: Request, ctx: Ctx, user: CurrentUser) -> Response:
+    """The ticket form, pre-filled from the help link's ``page_id``, ``page_title`` and ``page_url``."""
+    values = {k: request.query_params.get(k, "") for k in FORM_FIELDS}
+    if ":" in values["page_url"] or values["page_url"].startswith("//"):
+        values["page_url"] = ""
+    values.update(form_id=secrets.token_urlsafe(12), priority=values["priority"] or "P3",
+                  category=values["category"] or ctx.settings.categories[0])
+    if user and not values["requester_email"]:
+        values.update(requester_email=user["email"], requester_name=user["name"])
+    return _form_page(request, ctx, values)
+
+
+@router.post("/tickets/new")
+def post_ticket(request: Request, ctx: Ctx, user: CurrentUser, form: FormDep) -> Response:
+    """File the ticket, or (button ``action=suggest`` / ``deflect``) re-render it with suggestions; the text is always kept."""
+    values = {k: str(form.get(k, "")) for k in FORM_FIELDS}
+    values["form_id"] = values["form_id"][:64] or secrets.token_urlsafe(12)
+    try:
+        verify_csrf(request, form, ctx)
+    except Forbidden as exc:
+        return _form_page(request, ctx, values, errors={"form": exc.detail}, status=403)
+    if form.get("deflect"):
+        page = service.deflect(ctx, str(form["deflect"]), values["form_id"], user)
+        return _with_suggestions(request, ctx, values, deflected=page)
+    if form.get("action") == "suggest":
+        return _with_suggestions(request, ctx, values)
+    return _file(request, ctx, user, values)
+
+
+def _with_suggestions(request: Request, ctx: Ctx, values: dict[str, str], **extra: Any) -> Response:
+    query = f"{values['subject']} {values['description']}"
+    exclude = (values["page_id"],) if values["page_id"] else ()
+    hits = service.suggest(ctx, query, values["form_id"], exclude)
+    return _form_page(request, ctx, values, suggestions=hits, **extra)
+
+
+def _file(request: Request, ctx: Ctx, user: dict | None, values: dict[str, str]) -> Response:
+    try:
+        data = TicketCreate.model_validate({k: v for k, v in values.items() if v != ""})
+        service.check_category(ctx, data)
+    except ValidationError as exc:
+        return _form_page(request, ctx, values, errors=field_errors(exc), status=422)
+    _, token = service.file_ticket(ctx, data, user)
+    return redirect(f"/support/t/{token}?filed=1")
+
+
+@router.get("/t/{token}")
+def private_ticket(request: Request, ctx: Ctx, token: str, filed: bool = False) -> Response:
+    """The requester's private view of a ticket (public replies only), reached by its unguessable link."""
+    ticket = storage.get_ticket_by_token(ctx.db, token)
+    detail = service.ticket_detail(ctx, ticket, agent=False)
+    return render(request, "ticket_private.html", {"ticket": detail, "filed": filed, "errors": {}, "body": "",
+                                                   "reply_action": f"/support/t/{token}/reply"})
+
+
+@router.post("/t/{token}/reply", dependencies=[Csrf])
+def private_reply(request: Request, ctx: Ctx, token: str, form: FormDep) -> Response:
+    """A reply from the requester through the private link (reopens a pending or resolved ticket)."""
+    ticket = storage.get_ticket_by_token(ctx.db, token)
+    try:
+        reply = ReplyCreate(body=str(form.get("body", "")))
+    except ValidationError as exc:
+        detail = service.ticket_detail(ctx, ticket, agent=False)
+        return render(request, "ticket_private.html", {"ticket": detail, "filed": False, "errors": field_errors(exc),
+                                                       "body": form.get("body", ""), "reply_action": f"/support/t/{token}/reply"}, status=422)
+    storage.add_message(ctx.db, ticket, service.requester_actor(ticket), reply.body, False, ctx.now())
+    return redirect(f"/support/t/{token}#latest")
+
+
+@router.get("/my")
+def my_tickets(request: Request, ctx: Ctx, user: SignedIn) -> Response:
+    """A signed-in requester's tickets."""
+    return render(request, "my_tickets.html", {"tickets": storage.requester_tickets(ctx.db, user)})

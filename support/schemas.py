@@ -1,0 +1,239 @@
+"""Create / Update / Public models per entity: the API's request and response bodies, also used to validate forms."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+Priority = Literal["P1", "P2", "P3", "P4"]
+Status = Literal["new", "open", "pending", "resolved", "closed"]
+Role = Literal["requester", "agent", "admin"]
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$"),
+    Field(description="An email address like name@example.com."),
+]
+SiteUrl = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^(/?[^/:\s<>\"'\\][^:\s<>\"'\\]*)?$"),
+    Field(description="A site-relative URL such as 'articles/operator/start-of-shift-checklist/'."),
+]
+FRIENDLY = {
+    "string_pattern_mismatch": {"requester_email": "Enter an email address like name@example.com.",
+                                "email": "Enter an email address like name@example.com.",
+                                "page_url": "Must be a site-relative URL (no scheme or host)."},
+}
+
+
+class Model(BaseModel):
+    """Base: unknown fields are errors, strings are stripped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Out(BaseModel):
+    """Base of response models: built from database rows, extra columns ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class TicketCreate(Model):
+    """A new ticket, from the form or ``POST /api/tickets``."""
+
+    subject: str = Field(min_length=3, max_length=200)
+    description: str = Field(min_length=10, max_length=20000)
+    requester_email: Email
+    requester_name: str = Field("", max_length=120)
+    category: str = Field("Question", max_length=80)
+    priority: Priority = "P3"
+    page_id: str | None = Field(None, max_length=200)
+    page_title: str | None = Field(None, max_length=300)
+    page_url: SiteUrl | None = None
+    form_id: str | None = Field(None, max_length=64, description="The id of the form session that showed suggestions.")
+
+
+class TicketUpdate(Model):
+    """Agent changes to a ticket; omitted fields stay as they are."""
+
+    status: Status | None = None
+    priority: Priority | None = None
+    tier: int | None = Field(None, ge=1, le=3)
+    assignee_id: int | None = None
+    category: str | None = Field(None, max_length=80)
+
+
+class MessageCreate(Model):
+    """A reply (public) or an internal note (agents only)."""
+
+    body: str = Field(min_length=1, max_length=20000)
+    internal: bool = False
+
+
+class ReplyCreate(Model):
+    """A requester's reply through the private link."""
+
+    body: str = Field(min_length=1, max_length=20000)
+
+
+class DeflectionCreate(Model):
+    """'This answered my question' for a suggested article."""
+
+    article_id: str = Field(min_length=1, max_length=200)
+    form_id: str | None = Field(None, max_length=64)
+
+
+class ArticleLinkCreate(Model):
+    """Link a KB article to a ticket."""
+
+    article_id: str = Field(min_length=1, max_length=200)
+
+
+class UserCreate(Model):
+    """A new local account."""
+
+    email: Email
+    role: Role = "requester"
+    password: str = Field(min_length=8, max_length=200)
+    name: str = Field("", max_length=120)
+
+
+class UserUpdate(Model):
+    """Changes to an account."""
+
+    role: Role | None = None
+    disabled: bool | None = None
+
+
+class UserPublic(Out):
+    """An account as shown to admins."""
+
+    id: int
+    email: str
+    name: str
+    role: Role
+    disabled: bool
+
+
+class ArticleRef(Out):
+    """A KB article as linked from a ticket."""
+
+    id: str
+    title: str
+    url: str | None
+
+
+class MessagePublic(Out):
+    """One message of a ticket's conversation."""
+
+    id: int
+    author_name: str
+    author_kind: Literal["requester", "agent"]
+    internal: bool
+    body: str
+    created_at: str
+
+
+class HistoryEntry(Out):
+    """One recorded change: who, what, when."""
+
+    actor: str
+    field: str
+    old: str | None
+    new: str | None
+    note: str
+    at: str
+
+
+class TicketPublic(Out):
+    """A ticket as its requester sees it: public replies only."""
+
+    id: int
+    subject: str
+    description: str
+    requester_name: str
+    category: str
+    priority: Priority
+    status: Status
+    created_at: str
+    updated_at: str
+    page_title: str | None
+    page_url: str | None
+    articles: list[ArticleRef]
+    messages: list[MessagePublic]
+
+
+class TicketAgentView(TicketPublic):
+    """A ticket as agents see it: everything, internal notes and history included."""
+
+    requester_email: str
+    tier: int
+    assignee_id: int | None
+    assignee_name: str | None
+    sla_level: int
+    sla_due_at: str | None
+    escalations: int
+    history: list[HistoryEntry]
+
+
+class TicketFiled(Out):
+    """The answer to filing a ticket: keep ``url``, it is the only way back without an account."""
+
+    ticket: TicketPublic
+    token: str
+    url: str
+
+
+class TicketSummary(Out):
+    """A queue row."""
+
+    id: int
+    subject: str
+    status: Status
+    priority: Priority
+    tier: int
+    category: str
+    requester_email: str
+    assignee_name: str | None = None
+    sla_level: int
+    sla_due_at: str | None
+    created_at: str
+
+
+class TicketPage(Out):
+    """One page of tickets."""
+
+    total: int
+    page: int
+    size: int
+    tickets: list[TicketSummary]
+
+
+class SuggestionPublic(Out):
+    """A suggested KB article; ``snippet_html`` is escaped HTML with matches in ``<mark>``."""
+
+    id: str
+    title: str
+    url: str
+    type: str
+    summary: str
+    snippet_html: str
+    score: float
+
+
+class Suggestions(Out):
+    """Suggestions for a query."""
+
+    query: str
+    form_id: str | None
+    suggestions: list[SuggestionPublic]
+
+
+def field_errors(exc: ValidationError) -> dict[str, str]:
+    """Field name -> first message, worded for people (for forms re-rendered beside the field)."""
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        name = str(error["loc"][0]) if error["loc"] else "form"
+        message = FRIENDLY.get(error["type"], {}).get(name) or error["msg"].removeprefix("Value error, ")
+        errors.setdefault(name, message)
+    return errors

@@ -1,0 +1,37 @@
+"""Run the backend (and the built site) with uvicorn; called by ``portal serve`` after the build."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+import uvicorn
+
+from support.app import create_app
+from support.errors import SettingsError
+from support.settings import load_settings
+
+
+def resolve_data_dir(data_dir: Path | None, portal_dir: Path) -> Path:
+    """The data directory: the argument, else ``PORTAL_DATA_DIR``, else ``<portal_dir>/.portal-data``."""
+    if data_dir is not None:
+        return Path(data_dir)
+    if os.environ.get("PORTAL_DATA_DIR"):
+        return Path(os.environ["PORTAL_DATA_DIR"])
+    return Path(portal_dir) / ".portal-data"
+
+
+def serve(*, portal_dir: Path, site_dir: Path, host: str, port: int, data_dir: Path | None) -> None:
+    """Serve the site at ``/``, backend pages at ``/support`` and the API at ``/api`` until interrupted.
+
+    Settings come from ``PORTAL_*`` environment variables; bad ones stop the start with a
+    ``click.ClickException`` naming each of them.
+    """
+    try:
+        settings = load_settings(data_dir=resolve_data_dir(data_dir, portal_dir), site_dir=Path(site_dir))
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+    app = create_app(settings)
+    click.echo(f"Serving the portal on http://{host}:{port}/ (support at /support, API at /api, data in {settings.data_dir})")
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)

@@ -1,0 +1,116 @@
+"""Settings of the support backend (environment variables ``PORTAL_*``), validated at start-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from support.errors import SettingsError
+
+PLACEHOLDER_SECRET = "insecure-development-key-change-me"
+PRIORITIES = ("P1", "P2", "P3", "P4")
+Duration = Annotated[dt.timedelta, Field(gt=dt.timedelta(0))]
+
+
+class Settings(BaseSettings):
+    """Every setting, with its default; each can be set as ``PORTAL_<NAME>`` in the environment.
+
+    Durations accept seconds (``3600``) or ISO 8601 (``PT1H``, ``P3D``).
+    """
+
+    model_config = SettingsConfigDict(env_prefix="PORTAL_", extra="forbid")
+
+    data_dir: Path = Path(".portal-data")
+    site_dir: Path | None = None
+    kb_path: Path | None = Field(None, description="Defaults to <site_dir>/_portal/kb.json.")
+    secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
+    environment: Literal["development", "production"] = "development"
+    base_url: str = Field("", description="Public URL of the backend, e.g. https://support.example.com.")
+    site_url: str = Field("", description="Public URL of the static site when hosted on its own.")
+    allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    categories: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["Question", "Problem", "Access request", "Documentation feedback"]
+    )
+    sla_p1_first_response: Duration = dt.timedelta(hours=1)
+    sla_p1_resolution: Duration = dt.timedelta(hours=4)
+    sla_p2_first_response: Duration = dt.timedelta(hours=4)
+    sla_p2_resolution: Duration = dt.timedelta(days=1)
+    sla_p3_first_response: Duration = dt.timedelta(days=1)
+    sla_p3_resolution: Duration = dt.timedelta(days=3)
+    sla_p4_first_response: Duration = dt.timedelta(days=3)
+    sla_p4_resolution: Duration = dt.timedelta(days=10)
+    sla_warning_window: Duration = dt.timedelta(hours=1)
+    sla_warning_fraction: float = Field(0.25, gt=0, lt=1)
+    sla_sweep_seconds: int = Field(60, ge=0, description="0 turns the background sweep off.")
+    suggestion_count: int = Field(5, ge=1, le=20)
+    page_size: int = Field(25, ge=5, le=200)
+    session_max_age: int = Field(14 * 24 * 3600, ge=300)
+
+    @field_validator("allowed_origins", "categories", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("base_url", "site_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("expected an http:// or https:// URL")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _check(self) -> "Settings":
+        if self.environment == "production" and self.secret_key.get_secret_value() == PLACEHOLDER_SECRET:
+            raise ValueError(
+                "secret_key: the default placeholder secret cannot be used in production; "
+                "set PORTAL_SECRET_KEY to a long random value (python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
+        for priority in PRIORITIES:
+            first, resolve = self.sla_targets(priority)
+            if first > resolve:
+                raise ValueError(f"sla_{priority.lower()}_first_response: must not be longer than the resolution target")
+        return self
+
+    @property
+    def kb_file(self) -> Path | None:
+        """Where the build's KB export is read from."""
+        if self.kb_path is not None:
+            return self.kb_path
+        return self.site_dir / "_portal" / "kb.json" if self.site_dir else None
+
+    @property
+    def database_path(self) -> Path:
+        """The SQLite file."""
+        return self.data_dir / "portal.db"
+
+    def sla_targets(self, priority: str) -> tuple[dt.timedelta, dt.timedelta]:
+        """(first response, resolution) targets of a priority ``P1``..``P4``."""
+        key = priority.lower()
+        return getattr(self, f"sla_{key}_first_response"), getattr(self, f"sla_{key}_resolution")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from the environment and ``overrides``, raising one ``SettingsError`` naming each bad setting."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise SettingsError(format_errors(exc)) from None
+
+
+def format_errors(exc: ValidationError) -> str:
+    """One line per problem: ``PORTAL_<NAME>: message (got value)``."""
+    lines = []
+    for error in exc.errors():
+        name = ".".join(str(part) for part in error["loc"])
+        message = error["msg"].removeprefix("Value error, ")
+        if not name and ":" in message:
+            name, message = (part.strip() for part in message.split(":", 1))
+        got = f" (got {error['input']!r})" if name and not isinstance(error["input"], dict) else ""
+        lines.append(f"PORTAL_{name.upper()}: {message}{got}" if name else message)
+    return "invalid settings:\n  " + "\n  ".join(lines)

@@ -1,0 +1,115 @@
+"""The backend's CLI commands: user add, backup and restore while the server runs, report, help texts."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from support.commands import register
+from support.errors import SettingsError
+from support.settings import load_settings
+from support_harness import PASSWORD, Live
+
+
+@click.group()
+def portal() -> None:
+    """Stand-in for the lead's ``portal`` group."""
+
+
+register(portal)
+
+
+def run(*args: str, stdin: str | None = None) -> click.testing.Result:
+    """Invoke ``portal ARGS`` in-process."""
+    return CliRunner().invoke(portal, list(args), input=stdin, catch_exceptions=False)
+
+
+def test_every_command_has_help() -> None:
+    """Each command and group registered by the backend has a help text."""
+    def walk(command: click.Command, path: str) -> None:
+        assert command.help, f"{path} has no help"
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, f"{path} {name}")
+    for name, command in portal.commands.items():
+        walk(command, name)
+    assert run("user", "add", "--help").exit_code == 0
+
+
+def test_user_add_creates_an_account_that_can_sign_in(live: Live) -> None:
+    """``portal user add EMAIL --role agent --password-stdin`` creates an agent who can log in."""
+    result = run("user", "add", "sam@example.com", "--role", "agent", "--name", "Sam", "--password-stdin",
+                 "--data-dir", str(live.data_dir), stdin=PASSWORD + "\n")
+    assert result.exit_code == 0 and result.output == "Added agent sam@example.com\n"
+    client = live.client()
+    client.login("sam@example.com")
+    assert client.get("/support/queue").status_code == 200
+
+
+def test_user_add_errors_are_clean_messages(tmp_path: Path) -> None:
+    """A duplicate email or a short password ends with ``Error: ...`` and exit 1, no traceback."""
+    args = ["user", "add", "sam@example.com", "--role", "agent", "--password-stdin", "--data-dir", str(tmp_path)]
+    assert run(*args, stdin=PASSWORD + "\n").exit_code == 0
+    duplicate = run(*args, stdin=PASSWORD + "\n")
+    assert (duplicate.exit_code, duplicate.output) == (1, "Error: A user with email sam@example.com already exists\n")
+    short = run("user", "add", "kim@example.com", "--role", "agent", "--password-stdin", "--data-dir", str(tmp_path), stdin="abc\n")
+    assert (short.exit_code, short.output) == (1, "Error: password: Use at least 8 characters.\n")
+
+
+def test_backup_while_running_and_restore(live: Live, tmp_path: Path) -> None:
+    """A backup taken while the server runs restores exactly: later tickets vanish, earlier ones stay readable."""
+    kept = live.file(subject="Before the backup")
+    backup_file = tmp_path / "backup.db"
+    result = run("backup", str(backup_file), "--data-dir", str(live.data_dir))
+    assert result.exit_code == 0, result.output
+    later = live.file(subject="After the backup")
+    restored = run("restore", str(backup_file), "--data-dir", str(live.data_dir))
+    assert restored.exit_code == 0, restored.output
+    client = live.client()
+    assert client.get(f"/api/t/{kept['token']}").json()["subject"] == "Before the backup"
+    assert client.get(f"/api/t/{later['token']}").status_code == 404
+    assert list(live.data_dir.glob("portal.db.before-restore-*"))
+
+
+def test_restore_refuses_a_file_that_is_not_a_portal_database(tmp_path: Path) -> None:
+    """Restore checks the file first: text and foreign SQLite files are refused with a reason."""
+    text = tmp_path / "notes.db"
+    text.write_text("hello")
+    result = run("restore", str(text), "--data-dir", str(tmp_path / "data"))
+    assert result.exit_code == 1 and "cannot be restored: it is not a readable SQLite database" in result.output
+    foreign = tmp_path / "foreign.db"
+    with sqlite3.connect(foreign) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    result = run("restore", str(foreign), "--data-dir", str(tmp_path / "data"))
+    assert result.exit_code == 1 and "it is not a portal database (wrong application id)" in result.output
+    assert not (tmp_path / "data" / "portal.db").exists()
+
+
+def test_backup_without_database_is_a_clean_error(tmp_path: Path) -> None:
+    """Backing up a data dir without a database names the missing file."""
+    result = run("backup", str(tmp_path / "b.db"), "--data-dir", str(tmp_path / "empty"))
+    assert result.exit_code == 1 and result.output.startswith("Error: no portal database at ")
+
+
+def test_report_prints_tables_and_writes_csv(live: Live, tmp_path: Path) -> None:
+    """``portal report tickets --csv DIR`` prints every table and writes one CSV per table."""
+    live.file(priority="P1")
+    result = run("report", "tickets", "--csv", str(tmp_path / "csv"), "--data-dir", str(live.data_dir))
+    assert result.exit_code == 0, result.output
+    assert "SLA compliance per priority" in result.output and "Tickets with no article" in result.output
+    names = sorted(p.name for p in (tmp_path / "csv").iterdir())
+    assert names == ["backlog.csv", "deflection.csv", "escalation.csv", "knowledge_gaps.csv", "response_times.csv",
+                     "sla_compliance.csv", "top_articles.csv"]
+    assert (tmp_path / "csv" / "backlog.csv").read_text().splitlines()[1] == "P1,1,0,0,0,0,1"
+
+
+def test_production_refuses_the_placeholder_secret(tmp_path: Path) -> None:
+    """Starting in production without a real secret key stops with a message naming the setting."""
+    with pytest.raises(SettingsError, match="PORTAL_SECRET_KEY: the default placeholder secret cannot be used in production"):
+        load_settings(environment="production", data_dir=tmp_path)
+    with pytest.raises(SettingsError, match=r"PORTAL_SLA_P1_RESOLUTION: Input should be a valid timedelta"):
+        load_settings(sla_p1_resolution="soon", data_dir=tmp_path)

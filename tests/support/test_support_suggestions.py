@@ -1,0 +1,98 @@
+"""Article suggestions while typing, "this answered my question", and the impression records behind deflection."""
+
+from __future__ import annotations
+
+import json
+
+from support_harness import Live, form_id_from
+
+
+def outcomes(live: Live, form_id: str) -> dict[str, str]:
+    """Article id -> recorded outcome of every suggestion shown in one form."""
+    rows = live.app.state.store.all("SELECT article_id, outcome FROM impressions WHERE form_id = ?", [form_id])
+    return {r["article_id"]: r["outcome"] for r in rows}
+
+
+def test_suggestions_rank_the_matching_article_first_with_highlights(live: Live) -> None:
+    """The API returns at most five articles, best match first, with matched words in <mark>."""
+    body = live.client().get("/api/suggestions", params={"q": "HMI refuses my badge login"}).json()
+    assert body["suggestions"][0]["id"] == "hmi-login-problems"
+    assert len(body["suggestions"]) <= 5
+    assert "<mark>badge</mark>" in body["suggestions"][0]["snippet_html"]
+
+
+def test_suggestion_snippets_escape_article_markup(live: Live) -> None:
+    """Markup inside an article's text reaches the snippet escaped, with only <mark> as HTML."""
+    hit = live.client().get("/api/suggestions", params={"q": "shelve safety alarms bold"}).json()["suggestions"][0]
+    assert hit["id"] == "alarm-flood"
+    assert "&lt;b&gt;" in hit["snippet_html"] and "<b>" not in hit["snippet_html"]
+
+
+def test_the_originating_page_is_not_suggested(live: Live) -> None:
+    """``exclude`` drops the page the reader came from."""
+    body = live.client().get("/api/suggestions", params={"q": "conveyor jam", "exclude": "clear-conveyor-jam"}).json()
+    assert "clear-conveyor-jam" not in [s["id"] for s in body["suggestions"]]
+
+
+def test_deflection_records_and_files_nothing(live: Live) -> None:
+    """'This answered my question' marks that impression deflected, counts a deflection, and creates no ticket."""
+    client = live.client()
+    client.get("/api/suggestions", params={"q": "conveyor jam alarm", "form_id": "form-a"})
+    response = client.api("POST", "/api/deflections", {"article_id": "clear-conveyor-jam", "form_id": "form-a"})
+    assert response.status_code == 201
+    assert outcomes(live, "form-a")["clear-conveyor-jam"] == "deflected"
+    assert live.app.state.store.one("SELECT count(*) AS n FROM tickets")["n"] == 0
+    assert live.app.state.store.one("SELECT count(*) AS n FROM deflections WHERE article_id = 'clear-conveyor-jam'")["n"] == 1
+
+
+def test_filing_after_suggestions_marks_them_filed_anyway(live: Live) -> None:
+    """Suggestions shown in a form that then filed a ticket are recorded as 'filed', a deflected one stays 'deflected'."""
+    client = live.client()
+    shown = client.get("/api/suggestions", params={"q": "conveyor jam alarm HMI", "form_id": "form-b"}).json()["suggestions"]
+    client.api("POST", "/api/deflections", {"article_id": shown[1]["id"], "form_id": "form-b"})
+    live.file(form_id="form-b")
+    recorded = outcomes(live, "form-b")
+    assert recorded[shown[1]["id"]] == "deflected"
+    assert {recorded[s["id"]] for s in shown if s["id"] != shown[1]["id"]} == {"filed"}
+
+
+def test_suggestions_without_action_stay_nothing(live: Live) -> None:
+    """A form that showed suggestions and was abandoned keeps outcome 'none' and counts as 'nothing' in the report."""
+    live.client().get("/api/suggestions", params={"q": "recipe changeover", "form_id": "form-c"})
+    assert set(outcomes(live, "form-c").values()) == {"none"}
+
+
+def test_form_without_javascript_shows_suggestions_and_deflects(live: Live) -> None:
+    """With JS off, 'Show suggested articles' and the per-article button work as plain form posts and keep the text."""
+    client = live.client()
+    form_id = form_id_from(client.get("/support/tickets/new").text)
+    text = {"subject": "Cannot log in to the HMI", "description": "My badge is refused at the HMI since this morning.",
+            "requester_email": "olga@example.com", "form_id": form_id}
+    shown = client.form("/support/tickets/new", {**text, "action": "suggest"})
+    assert 'value="hmi-login-problems"' in shown.text and "My badge is refused" in shown.text
+    answered = client.form("/support/tickets/new", {**text, "deflect": "hmi-login-problems"})
+    assert answered.status_code == 200 and "Nothing was filed" in answered.text and "My badge is refused" in answered.text
+    assert outcomes(live, form_id)["hmi-login-problems"] == "deflected"
+    assert live.app.state.store.one("SELECT count(*) AS n FROM tickets")["n"] == 0
+
+
+def test_deflection_of_unknown_article_is_404(live: Live) -> None:
+    """A deflection for an id that is not in the KB is refused with 404 and a JSON detail."""
+    response = live.client().api("POST", "/api/deflections", {"article_id": "no-such-article"})
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Article no-such-article not found"}
+
+
+def test_changed_kb_export_is_reindexed_and_admin_can_rebuild(live: Live) -> None:
+    """A new kb.json is picked up by the next search (content hash changed); the admin endpoint rebuilds on demand."""
+    kb_file = live.site_dir / "_portal" / "kb.json"
+    export = json.loads(kb_file.read_text())
+    export["pages"].append({"id": "torque-wrench-calibration", "type": "article", "title": "Calibrate the torque wrench",
+                            "url": "articles/maintenance/torque/", "tags": ["torque"], "summary": "Yearly calibration.",
+                            "text": "Send the torque wrench to the lab every year."})
+    kb_file.write_text(json.dumps(export))
+    client = live.client()
+    assert client.get("/api/suggestions", params={"q": "torque wrench"}).json()["suggestions"][0]["id"] == "torque-wrench-calibration"
+    live.add_user("ada@example.com", "admin")
+    client.login("ada@example.com")
+    assert client.api("POST", "/api/admin/kb/rebuild").json() == {"pages": 7}
