@@ -7,6 +7,7 @@ half-written or empty site behind.
 from __future__ import annotations
 
 import logging
+import re
 import os
 import shutil
 import sys
@@ -47,6 +48,29 @@ class _Format(logging.Formatter):
         return f"{record.levelname:<7} -  {record.getMessage()}"
 
 
+class _Capture(logging.Handler):
+    """Collects MkDocs' config messages so they can be reported as located problems."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def _config_line(file: Path, record: logging.LogRecord) -> str:
+    """``mkdocs.yml:LINE:COL: error: message``, finding the line of the option the message names."""
+    message = record.getMessage()
+    names = re.findall(r"option '([^']+)'|Config value '([^']+)'", message)
+    name = next((a or b for a, b in reversed(names) if a or b), "")
+    for number, text in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
+        col = text.find(f"{name}:") if name else -1
+        if col >= 0:
+            return f"{CONFIG_FILE}:{number}:{col + 1}: error: {message}"
+    return f"{CONFIG_FILE}: error: {message}"
+
+
 def quiet_mkdocs_logging(verbose: bool = False) -> None:
     """Print MkDocs' warnings (and with ``verbose`` its progress) as MkDocs' own CLI does."""
     logger = logging.getLogger("mkdocs")
@@ -66,10 +90,18 @@ def load_mkdocs_config(root: Path, **overrides: object) -> MkDocsConfig:
         raise PortalError(f"{file}: not found: run 'portal new {root}' to start a portal, or pass the folder that holds mkdocs.yml")
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
+    capture = _Capture()
+    config_log = logging.getLogger("mkdocs.config")
+    config_log.addHandler(capture)
+    config_log.propagate = False
     try:
         config = load_config(config_file=str(file), **overrides)
     except MkDocsException as exc:
-        raise PortalError(f"{CONFIG_FILE}: {exc.format_message() if hasattr(exc, 'format_message') else exc}") from None
+        lines = [_config_line(file, record) for record in capture.records if record.levelno >= logging.ERROR]
+        raise PortalError("\n".join(lines) or f"{CONFIG_FILE}: error: {exc}") from None
+    finally:
+        config_log.removeHandler(capture)
+        config_log.propagate = True
     if "portal" not in config.plugins:
         raise PortalError(f"{CONFIG_FILE}: the 'portal' plugin is not enabled: add '- portal' under 'plugins'")
     return config

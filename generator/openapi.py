@@ -6,13 +6,13 @@ Every ``$ref`` is checked before rendering; one that does not resolve is reporte
 
 from __future__ import annotations
 
-import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from markdown.extensions.toc import slugify
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .errors import Problems, did_you_mean
 from .models import OpenAPISpec
@@ -33,9 +33,16 @@ class OpenAPIDocument(BaseModel):
     """The parts of an OpenAPI document the reference needs; extensions and the rest are allowed."""
 
     model_config = ConfigDict(extra="allow")
-    openapi: str = Field(pattern=r"^3\.(0|1)\.\d+$", description="3.0.x or 3.1.x")
+    openapi: str = Field(description="3.0.x or 3.1.x")
     info: _Info
     paths: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @field_validator("openapi", mode="before")
+    @classmethod
+    def _version(cls, value: Any) -> str:
+        if not re.fullmatch(r"3\.(0|1)\.\d+", str(value)):
+            raise ValueError(f"only OpenAPI 3.0.x and 3.1.x are supported (found '{value}'); Swagger 2.0 specs can be converted with swagger2openapi")
+        return str(value)
 
 
 @dataclass
@@ -78,13 +85,11 @@ class ApiSpec:
 
 
 def load_spec(root: Path, config: OpenAPISpec, problems: Problems) -> ApiSpec | None:
-    """Read, validate and ``$ref``-check one spec; None (problems recorded) when unusable."""
+    """Read, validate and ``$ref``-check one spec (YAML or JSON, read as YAML for line numbers)."""
     file = root / config.path
     if not file.is_file():
         problems.add("mkdocs.yml", 0, 0, f"plugins.portal.openapi: spec file '{config.path}' does not exist")
         return None
-    if file.suffix == ".json":
-        return _load_json(file, config, problems)
     doc = read_yaml_file(file, config.path, problems)
     if doc is None or validate(OpenAPIDocument, doc, problems) is None:
         return None
@@ -93,21 +98,6 @@ def load_spec(root: Path, config: OpenAPISpec, problems: Problems) -> ApiSpec | 
     if len(problems.errors) > before:
         return None
     return _group(ApiSpec(config, doc, _plain(doc.data)))
-
-
-def _load_json(file: Path, config: OpenAPISpec, problems: Problems) -> ApiSpec | None:
-    try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        line, col = (exc.lineno, exc.colno) if isinstance(exc, json.JSONDecodeError) else (0, 0)
-        problems.add(config.path, line, col, f"JSON syntax: {getattr(exc, 'msg', exc)}")
-        return None
-    doc = Document(config.path, data)
-    if validate(OpenAPIDocument, doc, problems) is None:
-        return None
-    before = len(problems.errors)
-    _check_refs(data, doc, data, (), problems)
-    return _group(ApiSpec(config, doc, data)) if len(problems.errors) == before else None
 
 
 def _plain(node: Any) -> Any:

@@ -17,7 +17,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from pydantic import ValidationError
 
-from .errors import Problems
+from .errors import Problems, did_you_mean
 from .models import PortalSettings
 from .pipeline import Result, generate
 
@@ -44,8 +44,7 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
         try:
             self.settings = PortalSettings.model_validate(options)
         except ValidationError as exc:
-            errors = [(".".join(map(str, e["loc"])) or "portal", PluginError(e["msg"])) for e in exc.errors(include_url=False)]
-            return errors, []
+            return [_option_error(e) for e in exc.errors(include_url=False)], []
         return [], []
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -102,6 +101,16 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
         if quizzes.is_dir():
             server.watch(str(quizzes))
         return server
+
+
+def _option_error(error: Any) -> tuple[str, Exception]:
+    """One invalid plugin option as MkDocs reports it, with a did-you-mean for unknown names."""
+    key = ".".join(map(str, error["loc"])) or "portal"
+    if error["type"] == "extra_forbidden":
+        name = str(error["loc"][-1])
+        hint = did_you_mean(name, PortalSettings.model_fields) if len(error["loc"]) == 1 else ""
+        return key, PluginError(f"unknown option '{name}'{hint}")
+    return key, PluginError(error["msg"])
 
 
 def report(problems: Problems) -> str:

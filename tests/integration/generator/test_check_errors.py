@@ -216,12 +216,13 @@ class TestRealCommand:
         assert "Traceback" not in proc.stderr + proc.stdout
 
     def test_unknown_plugin_option_names_the_key(self, tmp_portal: Path) -> None:
-        """A misspelt option under the portal plugin is reported by name, exit 1, no traceback."""
+        """A misspelt option under the portal plugin is reported at its line with a did-you-mean, exit 1, no traceback."""
         config = tmp_portal / "mkdocs.yml"
         config.write_text(config.read_text().replace("support_url:", "suport_url:"))
         proc = self.portal("check", tmp_portal)
         assert proc.returncode == 1
+        line = next(i for i, text in enumerate(config.read_text().splitlines(), start=1) if "suport_url:" in text)
         assert proc.stderr.splitlines() == [
-            "Config value 'plugins': Plugin 'portal' option 'suport_url': Extra inputs are not permitted",
-            "Error: mkdocs.yml: Aborted with a configuration error!",
+            f"Error: mkdocs.yml:{line}:7: error: Config value 'plugins': Plugin 'portal' option 'suport_url': "
+            "unknown option 'suport_url' (did you mean 'support_url'?)",
         ]
