@@ -10,5 +10,5 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 if [ ! -f tests/e2e/node_modules/axe-core/axe.min.js ]; then
   echo "test-deps: installing axe-core (npm)"
-  (cd tests/e2e && npm install --silent --no-audit --no-fund axe-core@4 >/dev/null)
+  mkdir -p tests/e2e && (cd tests/e2e && npm install --silent --no-audit --no-fund axe-core@4 >/dev/null)
 fi
