@@ -43,7 +43,29 @@ def page_path(kind: str, ident: str, article_paths: dict[str, str]) -> str | Non
 
 def relative(target: str, here: str) -> str:
     """The relative path from page ``here`` to page ``target`` (both docs-relative)."""
-    return posixpath.relpath(target, posixpath.dirname(here) or ".")
+    start = posixpath.dirname(here) or "."
+    to, base = _parts(target), _parts(start)
+    if to is None or base is None:
+        return posixpath.relpath(target, start)
+    common = 0
+    for a, b in zip(to, base):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(base) - common) + to[common:]) or "."
+
+
+def _parts(path: str) -> list[str] | None:
+    """The parts of a relative path without ``..``; None where only ``posixpath.relpath`` will do.
+
+    ``relpath`` makes both paths absolute (a ``getcwd`` per call, most of rendering's link time);
+    for such paths the current directory is a common prefix that cancels out, so comparing the
+    parts gives the same answer.
+    """
+    if not path or path.startswith("/"):
+        return None
+    parts = [p for p in path.split("/") if p and p != "."]
+    return None if ".." in parts else parts
 
 
 def page_url(src_uri: str, directory_urls: bool = True) -> str:
@@ -68,9 +90,9 @@ def anchors(markdown: str) -> set[str]:
     found: set[str] = set()
     previous = ""
     for _, text in _prose_lines(markdown):
-        heading = HEADING.match(text)
+        heading = HEADING.match(text) if text.startswith("#") else None
         title = heading.group(2) if heading else None
-        if title is None and SETEXT.match(text) and previous.strip() and not previous.startswith((" ", "\t", "-", "*", "|")):
+        if title is None and text.startswith(("=", "-")) and SETEXT.match(text) and previous.strip() and not previous.startswith((" ", "\t", "-", "*", "|")):
             title = previous.strip()
         if title is not None:
             attrs = ATTR_LIST.search(title)
@@ -80,7 +102,8 @@ def anchors(markdown: str) -> set[str]:
             else:
                 plain = _plain(title[: attrs.start()] if attrs else title)
                 found.add(unique(slugify(plain, "-"), found))
-        found.update(HTML_ID.findall(text))
+        if "id=" in text:
+            found.update(HTML_ID.findall(text))
         previous = text
     return found
 
@@ -94,7 +117,7 @@ def _plain(title: str) -> str:
 def _prose_lines(markdown: str) -> Iterator[tuple[int, str]]:
     fence: str | None = None
     for number, text in enumerate(markdown.splitlines(), start=1):
-        marker = FENCE.match(text)
+        marker = FENCE.match(text) if "```" in text or "~~~" in text else None
         if marker:
             fence = None if fence == marker.group(1) else (fence or marker.group(1))
             continue

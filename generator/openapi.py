@@ -77,7 +77,7 @@ class ApiSpec:
     @property
     def folder(self) -> str:
         """The docs-relative folder of this spec's pages."""
-        return f"api/rest/{self.config.id}"
+        return f"reference/rest/{self.config.id}"
 
     def tag_page(self, tag: str) -> str:
         """The page of one tag."""

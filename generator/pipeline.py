@@ -91,7 +91,7 @@ def _api_pages(portal: Portal, renderer: Renderer, problems: Problems) -> list[A
     if not specs and not packages:
         return []
     rendered.add(renderer.api_index(specs, [(p, [(n, pg.path) for n, pg in m]) for p, m in packages.items()]))
-    nav: list[Any] = ["api/index.md"]
+    nav: list[Any] = ["reference/index.md"]
     if rest_nav:
         nav.append({"REST": rest_nav})
     if py_nav:
@@ -110,7 +110,7 @@ def _nav(portal: Portal, rendered: Rendered, api_nav: list[Any], quiz_rules: dic
         {"Home": "index.md"},
         {"Roles": ["roles/index.md"] + [{s.model.title: f"roles/{s.model.id}.md"} for s in roles]},
         {"Knowledge base": ["kb/index.md"] + [{label: _chunked(items)} for label, items in sorted(by_topic.items())]},
-        {"Runbooks": ["runbooks/index.md"] + [{s.model.title: f"runbooks/{s.model.id}.md"} for s in runbooks]},
+        {"Runbooks": ["runbooks/index.md"] + _chunked([{s.model.title: f"runbooks/{s.model.id}.md"} for s in runbooks])},
     ]
     if quiz_rules:
         nav.append({"Assessments": ["assessments/index.md"] + [{r["title"]: f"assessments/{q}.md"} for q, r in quiz_rules.items()]})

@@ -40,6 +40,6 @@ def python_pages(root: Path, packages: list[str], search: list[str], problems: P
             continue
         out[package] = []
         for module in module_names(folder, package):
-            path = f"api/python/{module.replace('.', '/')}.md"
+            path = f"reference/python/{module.replace('.', '/')}.md"
             out[package].append((module, Page(path, module, f"::: {module}\n", f"python:{module}")))
     return out

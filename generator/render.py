@@ -208,8 +208,8 @@ class Renderer:
 
     def api_index(self, specs: list[dict[str, Any]], packages: list[tuple[str, list[tuple[str, str]]]]) -> Page:
         """The API reference landing page: REST specs and Python packages."""
-        text = self._render("api_index.md.j2", "api/index.md", specs=[_Obj(**s) for s in specs], packages=packages)
-        return Page("api/index.md", "API reference", text, "api")
+        text = self._render("api_index.md.j2", "reference/index.md", specs=[_Obj(**s) for s in specs], packages=packages)
+        return Page("reference/index.md", "API reference", text, "api")
 
 
 class _Obj:

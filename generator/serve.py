@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from . import quick
 from .build import PortalError, build, load_mkdocs_config
 
 POLL_SECONDS = 0.4
@@ -40,17 +41,26 @@ def rebuild(root: Path) -> bool:
 
 
 def watch(root: Path, stop: threading.Event) -> None:
-    """Rebuild the site whenever a source under content/ or quizzes/, or mkdocs.yml, changes."""
+    """Rebuild the site whenever a source under content/ or quizzes/, or mkdocs.yml, changes.
+
+    A source change first updates the pages it changed (see :mod:`generator.quick`), so an
+    edit shows within seconds, then rebuilds the whole site.
+    """
     config = load_mkdocs_config(root)
     settings = config.plugins["portal"].settings  # type: ignore[attr-defined]
     folders = [root / settings.content_dir, root / settings.quizzes_dir]
     files = [root / "mkdocs.yml"]
+    site = Path(config.site_dir)
     before = snapshot(folders, files)
+    shown, _ = quick.update(root, None, site)
     while not stop.wait(POLL_SECONDS):
         now = snapshot(folders, files)
         if now != before:
+            sources_only = all(now.get(str(f)) == before.get(str(f)) for f in files)
             before = now
-            rebuild(root)
+            result, published = quick.update(root, shown, site) if sources_only else (None, False)
+            if rebuild(root) or published:
+                shown = result
 
 
 def serve(root: Path, host: str, port: int, data_dir: Path | None, watch_sources: bool = True) -> None:

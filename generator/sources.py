@@ -14,19 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-try:
-    from _ruamel_yaml import CParser  # libyaml, shipped as ruamel.yaml.clib
-except ImportError:  # pragma: no cover - clib is a dependency of ruamel.yaml on CPython
-    CParser = None
-
 from .errors import Problems, did_you_mean
+from .yamlfast import load_yaml
 
-DIRECTIVE = re.compile(r"^%", re.M)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.S)
 
 
@@ -49,42 +42,6 @@ class Document:
     body: str = ""
     body_line: int = 1
     text: str = ""
-
-
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
-    return yaml
-
-
-class _PositionsConstructor(RoundTripConstructor):
-    """The round-trip constructor (a position on every node) fed by libyaml, which keeps no comments."""
-
-    comment_handling = None
-
-
-def _fast_yaml() -> YAML | None:
-    if CParser is None:
-        return None
-    yaml = _yaml()
-    yaml.Parser, yaml.Scanner, yaml.Constructor = CParser, None, _PositionsConstructor
-    return yaml
-
-
-def load_yaml(text: str) -> Any:
-    """Round-trip load ``text``: through libyaml when it accepts the text, else the pure-Python parser.
-
-    ruamel's pure parser is about 7 times slower and was most of a large portal's check time.
-    Whatever libyaml refuses (YAML 1.2-only syntax, every error) and any ``%YAML`` directive go to
-    the pure parser, so the data, positions and error messages are always the pure parser's.
-    """
-    fast = None if DIRECTIVE.search(text) else _fast_yaml()
-    if fast is not None:
-        try:
-            return fast.load(text)
-        except Exception:  # noqa: BLE001 - the pure parser gives the authoritative answer or error
-            pass
-    return _yaml().load(text)
 
 
 def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -> Any:

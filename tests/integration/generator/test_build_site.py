@@ -269,17 +269,17 @@ class TestKnowledgeBase:
 class TestApiReference:
     def test_operations_show_method_and_path(self, site: Path) -> None:
         """Each operation is a heading with its method and path and an ``op-`` anchor."""
-        heads = re.findall(r'<h2 id="(op-[^"]+)"><code>(.*?)</code>', content(site, "api/rest/service/orders/"))
+        heads = re.findall(r'<h2 id="(op-[^"]+)"><code>(.*?)</code>', content(site, "reference/rest/service/orders/"))
         assert heads == [("op-getorder", "GET /orders/{order_id}"), ("op-updateorder", "PUT /orders/{order_id}")]
 
     def test_parameters_table_includes_shared_path_parameters(self, site: Path) -> None:
         """A ``$ref``'d path-level parameter appears in the operation's parameter table."""
-        rows = section(content(site, "api/rest/service/orders/"), "parameters")
+        rows = section(content(site, "reference/rest/service/orders/"), "parameters")
         assert "order_id path integer yes The order's number." in text(rows)
 
     def test_response_schema_fields_resolve_nested_refs(self, site: Path) -> None:
         """Fields of ``$ref``'d schemas are listed to any depth: customer.address.street, items[].name."""
-        response = text(section(content(site, "api/rest/service/orders/"), "200-the-order"))
+        response = text(section(content(site, "reference/rest/service/orders/"), "200-the-order"))
         for row in (
             "customer object Customer yes",
             "customer.address object Address no",
@@ -292,7 +292,7 @@ class TestApiReference:
 
     def test_examples_are_shown(self, site: Path) -> None:
         """Named response examples and request body examples are shown as JSON."""
-        page = content(site, "api/rest/service/orders/")
+        page = content(site, "reference/rest/service/orders/")
         assert [json.loads(b) for b in code_blocks(section(page, "200-the-order"))] == [
             {"id": 42, "status": "shipped", "customer": {"name": "ACME"}},
         ]
@@ -302,22 +302,22 @@ class TestApiReference:
 
     def test_example_is_built_from_schema_examples_when_none_is_given(self, site: Path) -> None:
         """Without an explicit example, one is assembled from the schema's property examples."""
-        items = section(content(site, "api/rest/service/items/"), "op-listitems")
+        items = section(content(site, "reference/rest/service/items/"), "op-listitems")
         assert [json.loads(b) for b in code_blocks(items)] == [[{"id": 7, "name": "Widget"}]]
 
     def test_security_requirements_link_to_their_schemes(self, site: Path) -> None:
         """Each operation names its security scheme, linked to the scheme on the overview page."""
-        orders = content(site, "api/rest/service/orders/")
+        orders = content(site, "reference/rest/service/orders/")
         assert ("apiKey", "../#auth-apikey") in links(section(orders, "op-getorder"))
         assert ("bearerAuth", "../#auth-bearerauth") in links(section(orders, "op-updateorder"))
-        assert resolves(site, "api/rest/service/orders/", "../#auth-apikey")
-        assert "Authentication: none" in text(section(content(site, "api/rest/service/items/"), "op-health"))
+        assert resolves(site, "reference/rest/service/orders/", "../#auth-apikey")
+        assert "Authentication: none" in text(section(content(site, "reference/rest/service/items/"), "op-health"))
 
     def test_overview_lists_every_operation_with_working_links(self, site: Path) -> None:
         """The spec's overview page has one row per operation, each linking to its anchor."""
-        ops = [(t, h) for t, h in links(section(content(site, "api/rest/service/"), "operations"))]
+        ops = [(t, h) for t, h in links(section(content(site, "reference/rest/service/"), "operations"))]
         assert [t for t, _ in ops] == ["/health", "/items", "/orders/{order_id}", "/orders/{order_id}"]
-        assert all(resolves(site, "api/rest/service/", h) for _, h in ops)
+        assert all(resolves(site, "reference/rest/service/", h) for _, h in ops)
 
 
 class TestEveryPage:
@@ -366,7 +366,7 @@ class TestEveryPage:
     def test_site_has_the_expected_pages(self, site: Path) -> None:
         """Home, role, KB, runbook and API pages are all built."""
         assert all_pages(site) == [
-            "", "api/", "api/rest/service/", "api/rest/service/items/", "api/rest/service/orders/",
-            "articles/getting-started/", "articles/service-wont-start/", "kb/", "roles/", "roles/operator/",
-            "roles/supervisor/", "runbooks/", "runbooks/deploy-release/", "runbooks/restart-service/",
+            "", "articles/getting-started/", "articles/service-wont-start/", "kb/",
+            "reference/", "reference/rest/service/", "reference/rest/service/items/", "reference/rest/service/orders/",
+            "roles/", "roles/operator/", "roles/supervisor/", "runbooks/", "runbooks/deploy-release/", "runbooks/restart-service/",
         ]

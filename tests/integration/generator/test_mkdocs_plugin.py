@@ -17,7 +17,7 @@ def test_mkdocs_build_renders_the_portal_pages(tmp_portal: Path) -> None:
     """``mkdocs build --strict`` of the scaffold builds the generated role, runbook and KB pages."""
     proc = mkdocs(tmp_portal, "build", "--strict", "-q")
     assert proc.returncode == 0, proc.stderr
-    for page in ("roles/operator", "runbooks/restart-service", "kb", "articles/getting-started", "api/rest/service/items"):
+    for page in ("roles/operator", "runbooks/restart-service", "kb", "articles/getting-started", "reference/rest/service/items"):
         assert (tmp_portal / "site" / page / "index.html").is_file(), page
     assert (tmp_portal / "site/_portal/kb.json").is_file()
     assert not (tmp_portal / "site/roles/operator.yml").exists()

@@ -1,0 +1,132 @@
+"""Quick page updates for ``portal serve``: render only the pages an edit changed.
+
+A whole-site MkDocs build of a large portal takes many seconds (Markdown and theme rendering of
+every page), so a saved edit used to show up only after all of it. When an edit changes some
+pages' Markdown but neither the nav nor the set of pages, each page's HTML depends only on its
+own Markdown, the nav and its neighbours' titles: those pages are rendered alone with MkDocs' own
+page functions and moved into the live site one by one. ``portal serve`` then rebuilds the whole
+site as before (search index, KB export), so the site ends up exactly as a full build makes it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import click
+
+from mkdocs.commands.build import _build_page, _populate_page
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, get_files, set_exclusions
+from mkdocs.structure.nav import get_navigation
+from mkdocs.structure.pages import Page
+
+from . import plugin
+from .build import check, load_mkdocs_config
+from .pipeline import Result
+from .render import Rendered
+
+MAX_PAGES = 50  # more changed pages than this: the whole-site build is about as quick
+
+
+class QuickUpdateSkipped(Exception):
+    """The pages could not be rendered alone (MkDocs warned or failed); the whole-site build decides."""
+
+
+def changed_pages(before: Rendered, after: Rendered) -> list[str] | None:
+    """Pages whose Markdown or title changed; None when the nav or the set of pages changed."""
+    if before.nav != after.nav or before.pages.keys() != after.pages.keys():
+        return None
+    return [path for path, page in after.pages.items()
+            if page.markdown != before.pages[path].markdown or page.title != before.pages[path].title]
+
+
+def render_pages(root: Path, result: Result, paths: list[str], site: Path) -> int:
+    """Render ``paths`` of ``result`` with MkDocs into a scratch folder, then move each into ``site``."""
+    with tempfile.TemporaryDirectory(prefix=f".{site.name}.quick-", dir=site.parent) as scratch:
+        config = load_mkdocs_config(root, site_dir=scratch)
+        plugin.PRECOMPUTED[config.config_file_path] = result
+        try:
+            built = _render(config, set(paths))
+        finally:
+            plugin.PRECOMPUTED.pop(config.config_file_path, None)
+        for file in built:
+            target = site / file.dest_uri
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(file.abs_dest_path, target)
+    return len(built)
+
+
+class _Warnings(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+def _render(config: MkDocsConfig, paths: set[str]) -> list[File]:
+    """The steps of ``mkdocs.commands.build.build`` that one page's HTML depends on, for ``paths`` only."""
+    warnings = _Warnings()
+    logging.getLogger("mkdocs").addHandler(warnings)
+    try:
+        config = config.plugins.on_config(config)
+        config.plugins.on_pre_build(config=config)
+        files = get_files(config)
+        env = config.theme.get_env()
+        files.add_files_from_theme(env, config)
+        files = config.plugins.on_files(files, config=config)
+        set_exclusions(files, config)
+        nav = config.plugins.on_nav(get_navigation(files, config), config=config, files=files)
+        pages = [f.page for f in files.documentation_pages() if f.src_uri in paths and f.page is not None]
+        for page in _with_untitled_neighbours(pages):
+            _populate_page(page, config, files)
+        env = config.plugins.on_env(env, config=config, files=files)
+        doc_files = files.documentation_pages()
+        for page in pages:
+            _build_page(page, config, doc_files, nav, env)
+    except Exception as exc:
+        raise QuickUpdateSkipped(str(exc)) from exc
+    finally:
+        logging.getLogger("mkdocs").removeHandler(warnings)
+    if warnings.count:
+        raise QuickUpdateSkipped(f"MkDocs logged {warnings.count} warning(s)")
+    return [page.file for page in pages]
+
+
+def _with_untitled_neighbours(pages: list[Page]) -> list[Page]:
+    """The pages, plus their previous and next pages whose title only rendering gives (no nav title)."""
+    out = list(pages)
+    for page in pages:
+        for other in (page.previous_page, page.next_page):
+            if other is not None and other.title is None and other not in out:
+                out.append(other)
+    return out
+
+
+def update(root: Path, shown: Result | None, site: Path) -> tuple[Result | None, bool]:
+    """Run the core and publish the pages that changed since ``shown`` (what the site shows).
+
+    Returns the new result (None when the sources have errors: the whole-site build reports
+    them) and whether pages were published.
+    """
+    started = time.perf_counter()
+    try:
+        result = check(root).result
+    except click.ClickException:
+        return None, False
+    if result.problems.errors:
+        return None, False
+    paths = changed_pages(shown.rendered, result.rendered) if shown is not None else None
+    if not paths or len(paths) > MAX_PAGES:
+        return result, False
+    try:
+        count = render_pages(root, result, paths, site)
+    except QuickUpdateSkipped:
+        return result, False
+    click.echo(f"portal serve: {count} changed page(s) updated in {time.perf_counter() - started:.2f} s; rebuilding the whole site", err=True)
+    return result, True
