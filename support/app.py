@@ -20,17 +20,20 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from support import sla
+from support.catalog import Catalog
 from support.clock import Clock, system_clock
 from support.database import open_store
 from support.errors import NotFound, SupportError, Unauthorized
 from support.pages import make_environment, redirect, render
-from support.routes import admin, api, articles, auth, reports, tickets, workspace
+from support.quiz_forms import inline_markdown, plain_markdown
+from support.routes import (admin, api, articles, assessments, assessments_api, auth, certificates, reports, tickets, tracking,
+                            workspace)
 from support.search import KnowledgeBase
 from support.settings import Settings
 
 log = logging.getLogger("support")
 STATIC = Path(__file__).parent / "static"
-ROUTERS = [auth, tickets, workspace, articles, reports, admin, api]
+ROUTERS = [auth, tickets, workspace, articles, reports, admin, api, assessments, assessments_api, certificates, tracking]
 CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"
 
 
@@ -44,9 +47,11 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     app = FastAPI(title="Portal support API", version="1", openapi_url="/api/openapi.json", docs_url="/api/docs",
                   redoc_url=None, swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect", lifespan=_lifespan)
     app.state.settings, app.state.clock, app.state.env = settings, clock or system_clock, make_environment()
+    app.state.env.filters.update(inline_md=inline_markdown, plain_md=plain_markdown)  # quiz prompts and options
     app.state.store = open_store(settings.database_path)
     app.state.kb = KnowledgeBase(settings.kb_file, settings.data_dir / "kb-index")
     app.state.kb.refresh()
+    app.state.catalog = Catalog.from_settings(settings)  # quizzes (with their answer keys) and roles
     _add_middleware(app, settings)
     for module in ROUTERS:
         app.include_router(module.router)

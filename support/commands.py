@@ -1,4 +1,4 @@
-"""The backend's commands in the ``portal`` CLI: user, backup, restore, report.
+"""The backend's commands in the ``portal`` CLI: user, backup, restore, report, attempts.
 
 ``register(group)`` adds them to the lead's click group. User errors are ``ClickException``s
 (``Error: ...``, exit 1), never tracebacks.
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from support import accounts
+from support import accounts, assessment_schema  # noqa: F401  (assessment_schema registers its migrations)
 from support.clock import system_clock
 from support.database import is_portal_database, open_store
 from support.errors import Conflict, SettingsError
@@ -30,8 +30,11 @@ data_dir_option = click.option(
 
 
 def register(group: click.Group) -> None:
-    """Add ``user``, ``backup``, ``restore`` and ``report`` to the ``portal`` command group."""
-    for command in (user, backup, restore, report):
+    """Add ``user``, ``backup``, ``restore``, ``report`` and ``attempts`` to the ``portal`` command group."""
+    from support.assessment_commands import attempts, report_certifications
+
+    report.add_command(report_certifications)
+    for command in (user, backup, restore, report, attempts):
         group.add_command(command)
 
 

@@ -29,7 +29,8 @@ def serve(*, portal_dir: Path, site_dir: Path, host: str, port: int, data_dir: P
     ``click.ClickException`` naming each of them.
     """
     try:
-        settings = load_settings(data_dir=resolve_data_dir(data_dir, portal_dir), site_dir=Path(site_dir))
+        settings = load_settings(data_dir=resolve_data_dir(data_dir, portal_dir), site_dir=Path(site_dir),
+                                 portal_dir=Path(portal_dir))
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from None
     app = create_app(settings)

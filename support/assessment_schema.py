@@ -1,0 +1,72 @@
+"""Tables of assessments and certificates (migrations 100-199), and the rows' shared helpers.
+
+- ``quiz_versions``: every quiz as it was when an attempt started, keyed by the sha256 of its JSON,
+  so an attempt is always graded against the questions it was given, even after the source changed.
+- ``attempts``: one row per attempt: the drawn paper (and the seed that drew it), the deadline,
+  the answers saved so far, and once submitted the grade.
+- ``attempt_resets``: an administrator lifting the wait (``wait``) or starting a fresh count of
+  attempts (``attempts``) for a learner and a quiz, after a given attempt.
+- ``certificates``: issued by a passed attempt; with the content fingerprints of the sources the
+  quiz covers at issue time.
+- ``learner_roles`` and ``page_reads``: the roles a learner picked and the pages marked read.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlite_utils
+
+from support.migrations import register, run_script
+
+
+@register(100, "assessments: quiz versions, attempts, resets, certificates, learner roles, page reads")
+def _assessments(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE quiz_versions (
+            hash TEXT PRIMARY KEY, quiz_id TEXT NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL);
+        CREATE TABLE attempts (
+            id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id),
+            quiz_id TEXT NOT NULL, quiz_hash TEXT NOT NULL REFERENCES quiz_versions(hash), role TEXT NOT NULL,
+            number INTEGER NOT NULL, seed TEXT NOT NULL, paper TEXT NOT NULL,
+            started_at TEXT NOT NULL, deadline TEXT, closes_at TEXT,
+            answers TEXT NOT NULL DEFAULT '{}', saved_at TEXT,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'submitted')),
+            submitted_at TEXT, closed_by TEXT CHECK (closed_by IN ('learner', 'timeout')),
+            late INTEGER NOT NULL DEFAULT 0, score REAL, passed INTEGER, result TEXT,
+            UNIQUE (user_id, quiz_id, number));
+        CREATE INDEX attempts_quiz ON attempts(quiz_id, status);
+        CREATE TABLE attempt_resets (
+            id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id), quiz_id TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('wait', 'attempts')), after_attempt INTEGER NOT NULL DEFAULT 0,
+            actor TEXT NOT NULL, at TEXT NOT NULL);
+        CREATE INDEX attempt_resets_user ON attempt_resets(user_id, quiz_id);
+        CREATE TABLE certificates (
+            id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, user_id INTEGER NOT NULL REFERENCES users(id),
+            holder_name TEXT NOT NULL, attempt_id INTEGER NOT NULL UNIQUE REFERENCES attempts(id),
+            quiz_id TEXT NOT NULL, quiz_title TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL,
+            score REAL NOT NULL, issued_at TEXT NOT NULL, expires_at TEXT NOT NULL,
+            revoked_at TEXT, revoked_reason TEXT NOT NULL DEFAULT '', fingerprints TEXT NOT NULL DEFAULT '{}');
+        CREATE INDEX certificates_user ON certificates(user_id);
+        CREATE INDEX certificates_role ON certificates(role, expires_at);
+        CREATE TABLE learner_roles (
+            user_id INTEGER NOT NULL REFERENCES users(id), role TEXT NOT NULL, added_at TEXT NOT NULL,
+            PRIMARY KEY (user_id, role));
+        CREATE TABLE page_reads (
+            user_id INTEGER NOT NULL REFERENCES users(id), page_id TEXT NOT NULL, read_at TEXT NOT NULL,
+            PRIMARY KEY (user_id, page_id));
+        """,
+    )
+
+
+def loads(text: str | None, default: Any = None) -> Any:
+    """A JSON column's value (``default`` for NULL)."""
+    return default if text is None else json.loads(text)
+
+
+def dumps(value: Any) -> str:
+    """The JSON text stored in a column (compact, keys in order)."""
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)

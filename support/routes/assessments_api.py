@@ -1,0 +1,96 @@
+"""The JSON API of assessments and attempts (schema at /api/openapi.json).
+
+Nothing answered before submission carries an answer key: attempts show the public paper only.
+State changes from a signed-in session need the ``X-CSRF-Token`` header; someone else's attempt
+is a 404, exactly like an attempt that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field
+
+from support import assessments, attempts
+from support.catalog import CatalogDep
+from support.deps import Csrf, Ctx, CurrentUser, SignedIn
+from support.grading import InvalidAnswers
+
+router = APIRouter(prefix="/api", tags=["assessments"])
+
+
+class AnswersIn(BaseModel):
+    """Answers keyed by question id (shapes per question type in ``support.grading``); null means unanswered."""
+
+    model_config = ConfigDict(extra="forbid")
+    answers: dict[str, Any] = Field(description="Replaces the saved answers as a whole.")
+
+
+class SubmitIn(BaseModel):
+    """Optional final answers; without them the saved answers are graded."""
+
+    model_config = ConfigDict(extra="forbid")
+    answers: dict[str, Any] | None = None
+
+
+def unprocessable(exc: InvalidAnswers) -> RequestValidationError:
+    """Grading's per-field problems as the API's usual 422 body."""
+    return RequestValidationError([{"loc": ("body", "answers", *loc), "msg": msg, "type": "value_error"} for loc, msg in exc.problems])
+
+
+@router.get("/assessments")
+def list_assessments(ctx: Ctx, catalog: CatalogDep, user: CurrentUser) -> list[dict[str, Any]]:
+    """Every assessment's public rules (and, signed in, your standing with it)."""
+    return [assessments.quiz_info(ctx, catalog, q, user) for q in sorted(catalog.quizzes.values(), key=lambda q: q.title)]
+
+
+@router.get("/assessments/{quiz_id}")
+def get_assessment(ctx: Ctx, catalog: CatalogDep, user: SignedIn, quiz_id: str) -> dict[str, Any]:
+    """An assessment's rules, and your attempts used and left, and when the next may start."""
+    return assessments.quiz_info(ctx, catalog, catalog.quiz(quiz_id), user)
+
+
+@router.post("/assessments/{quiz_id}/attempts", status_code=201, dependencies=[Csrf])
+def start_attempt(ctx: Ctx, catalog: CatalogDep, user: SignedIn, quiz_id: str) -> dict[str, Any]:
+    """Start an attempt: 201 with its questions; 409 with the reason (and time) when the rules refuse."""
+    attempt = assessments.start(ctx, catalog.quiz(quiz_id), user)
+    return assessments.attempt_view(ctx, attempt)
+
+
+@router.get("/attempts/{attempt_id}")
+def get_attempt(ctx: Ctx, user: SignedIn, attempt_id: int) -> dict[str, Any]:
+    """Your attempt: its questions as presented, the answers saved and the seconds left."""
+    return assessments.attempt_view(ctx, assessments.owned(ctx, attempt_id, user))
+
+
+@router.put("/attempts/{attempt_id}/answers", dependencies=[Csrf])
+def save_answers(ctx: Ctx, user: SignedIn, attempt_id: int, body: AnswersIn) -> dict[str, Any]:
+    """Save answers in progress (422 per field for unknown questions or options; 409 after the time limit)."""
+    attempt = assessments.owned(ctx, attempt_id, user, close=False)
+    try:
+        saved = attempts.save_answers(ctx.db, attempt, body.answers, ctx.now())
+    except InvalidAnswers as exc:
+        raise unprocessable(exc) from None
+    view = assessments.attempt_view(ctx, saved)
+    return {k: view[k] for k in ("id", "answers", "saved_at", "remaining_seconds")}
+
+
+@router.post("/attempts/{attempt_id}/submit", dependencies=[Csrf])
+def submit_attempt(request: Request, ctx: Ctx, catalog: CatalogDep, user: SignedIn, attempt_id: int,
+                   body: SubmitIn | None = None) -> dict[str, Any]:
+    """Submit for grading once (409 the second time); returns the result the quiz's review policy allows."""
+    attempt = assessments.owned(ctx, attempt_id, user, close=False)
+    try:
+        done = assessments.submit(ctx, attempt, body.answers if body else None)
+    except InvalidAnswers as exc:
+        raise unprocessable(exc) from None
+    return assessments.result_view(ctx, catalog, done, assessments.public_base(request, ctx))
+
+
+@router.get("/attempts/{attempt_id}/result")
+def get_result(request: Request, ctx: Ctx, catalog: CatalogDep, user: SignedIn, attempt_id: int) -> dict[str, Any]:
+    """The result of your submitted attempt (409 before submission)."""
+    attempt = assessments.owned(ctx, attempt_id, user)
+    return assessments.result_view(ctx, catalog, attempt, assessments.public_base(request, ctx))
