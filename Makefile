@@ -25,9 +25,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench
 
+# Refreshes docs/screenshots/*.png through the browser test harness (tests/e2e/test_screenshots.py).
 screenshots: $(STAMP)
 	bash scripts/test-deps.sh
-	$(PY) -m pytest -q tests/e2e -k screenshots --screenshots
+	$(PY) -m pytest -q tests/e2e --screenshots
 
 clean:
 	rm -rf site .portal-data $(VENV)

@@ -1,0 +1,71 @@
+"""Journey of a reader: from the home page to their role's learning path, search, a runbook and the API reference."""
+
+from __future__ import annotations
+
+import re
+
+from e2e_harness import Browsing
+from playwright.sync_api import Page, expect
+from steps import expect_page_heading
+
+
+def test_reader_finds_their_way_from_home_to_role_search_runbook_and_api(browsing: Browsing) -> None:
+    """A reader picks a role, follows its learning path, searches, copies a runbook command and reaches the API reference."""
+    page = browsing.new_page(clipboard=True)
+
+    open_home_and_pick_role(page, "Production operator")
+    follow_learning_path_to_first_article(page, "Start-of-shift checklist")
+    search_and_open_result(page, "lockout", "Lockout/tagout with LineCtl")
+    copy_first_command_of_runbook(page, "Roll back to the previous LineCtl release")
+    follow_link_into_api_reference(page)
+
+    browsing.assert_clean()
+
+
+def open_home_and_pick_role(page: Page, role: str) -> None:
+    page.goto("/")
+    expect_page_heading(page, "Line Control Portal")
+    page.get_by_role("article").get_by_role("link", name=role, exact=True).click()
+    expect_page_heading(page, role)
+
+
+def follow_learning_path_to_first_article(page: Page, article: str) -> None:
+    page.get_by_role("link", name="Start the learning path").click()
+    path = page.locator("#learning-path + p + ol")
+    expect(path.get_by_role("listitem")).not_to_have_count(0)
+    path.get_by_role("link").first.click()
+    expect_page_heading(page, article)
+
+
+def search_and_open_result(page: Page, term: str, title: str) -> None:
+    box = page.get_by_role("textbox", name="Search")
+    box.click()  # the input itself: Material's label over it would swallow a click on the form
+    box.press_sequentially(term)  # fill() sets the value without the key events that run the search
+    result = page.locator(".md-search-result__link").filter(has=page.get_by_role("heading", name=title)).first
+    expect(result).to_be_visible()
+    result.click()
+    expect_page_heading(page, title)
+    expect(page.locator("article mark").first).to_have_text(term, ignore_case=True)
+
+
+def copy_first_command_of_runbook(page: Page, title: str) -> None:
+    page.get_by_role("navigation").get_by_role("link", name="Runbooks").first.click()
+    page.get_by_role("article").get_by_role("link", name=title).click()
+    expect_page_heading(page, title)
+    block = page.locator("#step-1 ~ .highlight").first
+    command = block.locator("code").inner_text().strip()
+    block.hover()
+    block.get_by_role("button", name="Copy to clipboard").click()
+    expect(page.get_by_text("Copied to clipboard")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()").strip() == command
+
+
+def follow_link_into_api_reference(page: Page) -> None:
+    page.get_by_role("navigation").get_by_role("link", name="Home").first.click()
+    page.get_by_role("article").get_by_role("link", name="API reference", exact=True).click()
+    expect_page_heading(page, "API reference")
+    page.get_by_role("article").get_by_role("link", name="LineCtl REST API").click()
+    expect_page_heading(page, "LineCtl REST API")
+    page.get_by_role("article").get_by_role("link", name="/alarms", exact=True).first.click()
+    expect_page_heading(page, "Alarms")
+    expect(page.get_by_role("heading", level=2, name=re.compile(r"^GET \/alarms\s*¶?$"))).to_have_count(1)

@@ -1,0 +1,113 @@
+"""Screenshots of the main page types for the README, taken by the browser harness (``make screenshots``).
+
+Marked ``screenshots``: they run only with ``--screenshots`` (and then alone), since they rewrite docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from e2e_harness import ACCOUNTS, REPO, Browsing
+from playwright.sync_api import Page, expect
+from quiz_steps import answer_key, choose_right_answers
+from steps import sign_in
+
+SHOTS = REPO / "docs" / "screenshots"
+ROLE = "production-operator"
+pytestmark = pytest.mark.screenshots
+
+
+def _site(path: str) -> Callable[[Page, dict[str, Any]], None]:
+    return lambda page, state: page.goto(path)
+
+
+def _search(page: Page, state: dict[str, Any]) -> None:
+    page.goto("/roles/production-operator/")
+    box = page.get_by_role("textbox", name="Search")
+    box.click()
+    box.press_sequentially("quality hold")
+    expect(page.locator(".md-search-result__item").first).to_be_visible()
+
+
+def _rest_reference(page: Page, state: dict[str, Any]) -> None:
+    page.goto("/")
+    for name in ("API reference", "LineCtl REST API", "/alarms"):
+        page.get_by_role("article").get_by_role("link", name=name, exact=True).first.click()
+
+
+def _ticket_form(page: Page, state: dict[str, Any]) -> None:
+    page.goto("/articles/maintenance/replacing-a-torque-sensor/")
+    page.get_by_role("link", name="Need help with this page? Ask support").click()
+    page.get_by_label("Subject").press_sequentially("Torque readings drift after the sensor swap")
+    page.get_by_label("What happened, and what did you expect?").press_sequentially(
+        "After replacing the torque sensor at S04 the daily check fails with TQ-210.")
+    expect(page.locator("#suggestions .suggestion-list li").first).to_be_visible()
+    page.get_by_label("Your name").fill("Tom Technician")
+    page.get_by_label("Your email").fill("tom@example.com")
+    state["ticket form"] = True
+
+
+def _agent_ticket(page: Page, state: dict[str, Any]) -> None:
+    page.get_by_role("button", name="File ticket").click()  # the form filled by the previous shot
+    expect(page.get_by_text("Your ticket was filed.")).to_be_visible()
+    sign_in(page, ACCOUNTS["agent"][0])
+    page.get_by_role("row").get_by_role("link").first.click()
+    page.get_by_label("Search the knowledge base").fill("torque")
+    page.get_by_role("button", name="Search", exact=True).click()
+
+
+def _quiz(page: Page, state: dict[str, Any]) -> None:
+    sign_in(page, ACCOUNTS["learner"][0])
+    page.goto(f"/support/assessments/{ROLE}-certification")
+    page.get_by_role("button", name="Start the assessment").click()
+    expect(page.locator("#quiz-form")).to_be_visible()
+
+
+def _result(page: Page, state: dict[str, Any]) -> None:
+    choose_right_answers(page, answer_key(ROLE))  # the attempt opened by the previous shot
+    page.get_by_role("button", name="Submit for grading").click()
+    expect(page.locator("#outcome")).to_be_visible()
+
+
+def _certificate(page: Page, state: dict[str, Any]) -> None:
+    page.get_by_role("link", name="See your certificate").click()
+    state["code"] = page.locator("dl.facts code").inner_text().strip()
+
+
+# In order: some shots continue from the page the previous one left (one browser page for all).
+SCREENSHOTS: list[tuple[str, Callable[[Page, dict[str, Any]], None]]] = [
+    ("home", _site("/")),
+    ("role-page", _site(f"/roles/{ROLE}/")),
+    ("runbook", _site("/runbooks/rollback/")),
+    ("kb-index", _site("/kb/")),
+    ("search", _search),
+    ("rest-reference", _rest_reference),
+    ("ticket-form", _ticket_form),
+    ("agent-ticket", _agent_ticket),
+    ("quiz-attempt", _quiz),
+    ("quiz-result", _result),
+    ("certificate", _certificate),
+    ("verification", lambda page, state: page.goto(f"/verify/{state['code']}")),
+    ("learner-dashboard", _site("/support/me")),
+]
+
+
+def test_refresh_readme_screenshots(browsing: Browsing) -> None:
+    """Each main page type is captured at 1280x900 into docs/screenshots/<name>.png."""
+    page = browsing.new_page()
+    state: dict[str, Any] = {}
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for name, visit in SCREENSHOTS:
+        visit(page, state)
+        page.wait_for_load_state("networkidle")
+        _capture(page, SHOTS / f"{name}.png")
+    browsing.assert_clean()
+
+
+def _capture(page: Page, path: Path) -> None:
+    page.mouse.move(0, 0)  # no hover effects or focus rings in the picture
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.screenshot(path=str(path), animations="disabled", caret="hide")
