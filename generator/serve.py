@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from pathlib import Path
@@ -65,6 +66,7 @@ def watch(root: Path, stop: threading.Event) -> None:
 
 def serve(root: Path, host: str, port: int, data_dir: Path | None, watch_sources: bool = True) -> None:
     """Build the site, then run the backend (which serves the site at /) until interrupted."""
+    _check_port(host, port)
     build(root)
     config = load_mkdocs_config(root)
     stop = threading.Event()
@@ -82,6 +84,16 @@ def serve(root: Path, host: str, port: int, data_dir: Path | None, watch_sources
             serve_backend(portal_dir=root, site_dir=Path(config.site_dir), host=host, port=port, data_dir=data_dir)
     finally:
         stop.set()
+
+
+def _check_port(host: str, port: int) -> None:
+    """Fail early, before a build, when the address is taken."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise PortalError(f"cannot listen on {host}:{port} ({exc.strerror}): stop what uses it or pass --port N") from None
 
 
 def _serve_static(site: Path, host: str, port: int) -> None:
