@@ -6,6 +6,7 @@ import json
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -16,7 +17,45 @@ from .models import SOURCE_MODELS
 DIR = click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class PortalGroup(click.Group):
+    """The ``portal`` group; the support backend's and the quiz commands are imported on first need.
+
+    Importing them (FastAPI, argon2 and the backend's modules) took about half a second, which
+    ``portal check``, ``portal build`` and the other core commands paid at every start for nothing.
+    Asking for any other command, listing the commands (``--help``) or reading ``commands`` loads them.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._extensions_loaded = False
+        super().__init__(*args, **kwargs)
+
+    @property  # type: ignore[override]
+    def commands(self) -> dict[str, click.Command]:
+        """Every command, the extensions' included."""
+        if not self._extensions_loaded:
+            self._extensions_loaded = True
+            _register_extensions(self)
+        return self._commands
+
+    @commands.setter
+    def commands(self, value: dict[str, click.Command]) -> None:
+        self._commands = value
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        """Add a command without loading the extensions."""
+        loaded, self._extensions_loaded = self._extensions_loaded, True
+        try:
+            super().add_command(cmd, name)
+        finally:
+            self._extensions_loaded = loaded
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """A core command straight away; any other name loads the extensions first."""
+        command = self._commands.get(cmd_name)
+        return command if command is not None else super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=PortalGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="portal")
 def cli() -> None:
     """portalgen: build and serve a documentation, training and support portal."""
@@ -112,16 +151,13 @@ def schema_models() -> dict[str, type]:
     return models
 
 
-def _register_extensions() -> None:
+def _register_extensions(group: click.Group) -> None:
     for module in ("support.commands", "generator.quiz_commands"):
         try:
             imported = __import__(module, fromlist=["register"])
         except ImportError:
             continue
-        imported.register(cli)
-
-
-_register_extensions()
+        imported.register(group)
 
 
 def main() -> None:

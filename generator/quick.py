@@ -117,7 +117,7 @@ def update(root: Path, shown: Result | None, site: Path) -> tuple[Result | None,
     started = time.perf_counter()
     try:
         result = check(root).result
-    except click.ClickException:
+    except Exception:  # noqa: BLE001 - best effort: the whole-site build that follows reports it as before
         return None, False
     if result.problems.errors:
         return None, False
@@ -126,7 +126,7 @@ def update(root: Path, shown: Result | None, site: Path) -> tuple[Result | None,
         return result, False
     try:
         count = render_pages(root, result, paths, site)
-    except QuickUpdateSkipped:
+    except Exception:  # noqa: BLE001 - QuickUpdateSkipped or a config problem: left to the whole-site build
         return result, False
     click.echo(f"portal serve: {count} changed page(s) updated in {time.perf_counter() - started:.2f} s; rebuilding the whole site", err=True)
     return result, True

@@ -7,6 +7,7 @@ The output is a mapping of docs-relative page paths to Markdown text plus a nav 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -75,6 +76,9 @@ def make_env() -> Environment:
     return env
 
 
+_shared_env = functools.cache(make_env)  # one per process: templates compile once, not on every build
+
+
 class Renderer:
     """Renders every page of a portal; one instance per build."""
 
@@ -83,7 +87,7 @@ class Renderer:
         self.today = today
         self.site_name = site_name
         self.quiz_rules = quiz_rules
-        self.env = make_env()
+        self.env = _shared_env()
         self.out = Rendered()
 
     # --- helpers shared by templates --------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+from collections.abc import Mapping
 from typing import Any, Iterator
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -80,7 +81,7 @@ def check_reviews(portal: Portal, today: dt.date, problems: Problems) -> None:
 
 def check_links(portal: Portal, rendered: Rendered, problems: Problems) -> None:
     """Report internal links (id links and relative ``.md`` paths) to missing pages or anchors."""
-    page_anchors = {path: anchors(page.markdown) for path, page in rendered.pages.items()}
+    page_anchors = _Anchors(rendered)
     for ident, source in portal.articles.items():
         here = portal.article_paths[ident]
         for link in iter_links(source.doc.body):
@@ -106,7 +107,29 @@ def check_links(portal: Portal, rendered: Rendered, problems: Problems) -> None:
                         problems.add(source.path, line, col, message)
 
 
-def _link_problem(portal: Portal, page_anchors: dict[str, set[str]], here: str, target: str) -> str | None:
+class _Anchors(Mapping[str, set[str]]):
+    """Page path -> heading anchors, worked out for a page only when a link needs them."""
+
+    def __init__(self, rendered: Rendered):
+        self._pages = rendered.pages
+        self._found: dict[str, set[str]] = {}
+
+    def __getitem__(self, path: str) -> set[str]:
+        if path not in self._found:
+            self._found[path] = anchors(self._pages[path].markdown)
+        return self._found[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._pages)
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._pages
+
+
+def _link_problem(portal: Portal, page_anchors: Mapping[str, set[str]], here: str, target: str) -> str | None:
     kind, sep, rest = target.partition(":")
     if sep and kind in ID_KINDS:
         ident, _, anchor = rest.partition("#")
@@ -130,7 +153,7 @@ def _link_problem(portal: Portal, page_anchors: dict[str, set[str]], here: str, 
     return _anchor_problem(page_anchors, resolved, anchor, target)
 
 
-def _anchor_problem(page_anchors: dict[str, set[str]], path: str | None, anchor: str, target: str) -> str | None:
+def _anchor_problem(page_anchors: Mapping[str, set[str]], path: str | None, anchor: str, target: str) -> str | None:
     if not anchor or path is None or path not in page_anchors:
         return None
     if anchor not in page_anchors[path]:

@@ -1,0 +1,1 @@
+"""Benchmarks of the portal generator and the support backend on synthetic data (``make bench``; see README, Performance)."""

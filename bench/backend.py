@@ -1,0 +1,85 @@
+"""Backend benchmarks over HTTP: ticket filing against the bare peer, and KB suggestions over 10,000 articles."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import quote
+
+from bench.kbcorpus import Query
+from bench.report import Figure
+from bench.serverproc import Server, load
+
+FILING_REQUESTS = 3000
+TICKET = {"subject": "Label printer {i} at S04 prints blank labels", "requester_email": "operator{i}@example.com",
+          "description": "Since the shift started the label printer prints blank labels; request {i}.", "requester_name": "Operator"}
+
+
+def ticket_requests(page_id: str | None) -> list[dict]:
+    """Anonymous JSON filings, half of them from a page's help link (carrying its id, title and URL)."""
+    plain = {"method": "POST", "path": "/api/tickets", "body": json.dumps(TICKET)}
+    if page_id is None:
+        return [plain]
+    from_page = {**TICKET, "page_id": page_id, "page_title": "An article", "page_url": f"articles/{page_id}/"}
+    return [plain, {"method": "POST", "path": "/api/tickets", "body": json.dumps(from_page)}]
+
+
+def filing(portal: Server, bare: Server, page_id: str) -> list[Figure]:
+    """Tickets per second and p99 through ``POST /api/tickets``, and the bare insert endpoint's in the same run."""
+    ours = load(portal, ticket_requests(page_id), FILING_REQUESTS)
+    peer = load(bare, ticket_requests(None), FILING_REQUESTS)
+    detail = {"portal": _brief(ours), "bare": _brief(peer), "connections": 20, "requests": FILING_REQUESTS}
+    return [
+        Figure("backend", "ticket filing: tickets/s (20 connections)", ours["rps"], "req/s", ">=", 1000,
+               baseline=peer["rps"], baseline_label="bare FastAPI + sqlite-utils insert", detail=detail,
+               note=_failures(ours)),
+        Figure("backend", "ticket filing: p99 latency", ours["p99_ms"], "ms", "<=", 50, baseline=peer["p99_ms"],
+               baseline_label="bare insert p99"),
+    ]
+
+
+def _brief(result: dict) -> dict:
+    return {k: v for k, v in result.items() if k != "bodies"}
+
+
+def _failures(result: dict) -> str:
+    bad = result["failures"] + sum(n for s, n in result["statuses"].items() if int(s) >= 400)
+    return f"{bad} failed requests" if bad else ""
+
+
+def suggestion_requests(queries: list[Query]) -> list[dict]:
+    """``GET /api/suggestions?q=...`` for each query (no form id, so nothing is written)."""
+    return [{"method": "GET", "path": f"/api/suggestions?q={quote(q.text)}"} for q in queries]
+
+
+def top5(bodies: dict[str, str], queries: list[Query]) -> float:
+    """Share of answered queries whose source article is among the suggestions (at most five)."""
+    hits = 0
+    for key, body in bodies.items():
+        ids = [s["id"] for s in json.loads(body)["suggestions"][:5]]
+        hits += queries[int(key) % len(queries)].article_id in ids
+    return round(hits / len(bodies), 3) if bodies else 0.0
+
+
+def measure_suggestions(portal: Server, queries: list[Query]) -> dict:
+    """Suggestions one request at a time (what a typing user waits) and with 20 connections."""
+    single = load(portal, suggestion_requests(queries), len(queries), connections=1, warmup=20, keep_bodies=True)
+    loaded = load(portal, suggestion_requests(queries), len(queries), connections=20, warmup=20)
+    return {"single": single, "loaded": loaded, "top5": top5(single["bodies"], queries)}
+
+
+def suggestion_figures(measured: dict, peer: dict, startup_s: float | None) -> list[Figure]:
+    """The suggestion figures next to SQLite FTS5 over the same articles and queries."""
+    single, loaded = _brief(measured["single"]), _brief(measured["loaded"])
+    fts = peer["fts5"]
+    return [
+        Figure("backend", "KB suggestions p50 (10,000 articles, 1 connection)", single["p50_ms"], "ms", "<=", 10,
+               baseline=fts["p50_ms"], baseline_label="SQLite FTS5 p50, in-process",
+               detail={"one_connection": single, "engines_in_process": peer, "server_start_with_indexing_s": startup_s}),
+        Figure("backend", "KB suggestions p95 (1 connection)", single["p95_ms"], "ms", "<=", 25,
+               baseline=fts["p95_ms"], baseline_label="SQLite FTS5 p95, in-process"),
+        Figure("backend", "KB suggestions relevance: source article in top 5", measured["top5"], "", ">=", 0.9,
+               baseline=fts["top5"], baseline_label="SQLite FTS5 top-5 share"),
+        Figure("backend", "KB suggestions p95 with 20 connections (context)", loaded["p95_ms"], "ms", "<=", 25,
+               detail={"twenty_connections": loaded}, note="same target applied under load; context"),
+    ]

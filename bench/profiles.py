@@ -1,0 +1,91 @@
+"""Profiles (pyinstrument) of the backend's missed targets, in-process, over a kept scratch folder.
+
+``python -m bench --keep`` leaves its scratch folder; ``python -m bench.profiles SCRATCH`` then
+writes ``bench/results/profiles/*.txt`` for: the reports computation, the queue (SLA sweep and
+page query), ticket filing, KB suggestions and the generator stage on the 1,000-page portal.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Callable
+
+from pyinstrument import Profiler
+
+OUT = Path(__file__).parent / "results" / "profiles"
+
+
+def profile(name: str, work: Callable[[], object]) -> None:
+    """Run ``work`` under pyinstrument and write its text profile."""
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    work()
+    profiler.stop()
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / f"{name}.txt").write_text(profiler.output_text(unicode=False, color=False), encoding="utf-8")
+    print(f"wrote {OUT / name}.txt ({profiler.last_session.duration:.2f} s)")
+
+
+def backend(scratch: Path) -> None:
+    """Reports, queue, filing and suggestions over the 100,000-ticket database."""
+    import support.app  # noqa: F401 - every migration
+    from bench.kbcorpus import kb_pages, queries
+    from support import service, sla, storage
+    from support.clock import system_clock
+    from support.database import open_store
+    from support.deps import Context
+    from support.queue import QueueFilter, page_of_tickets
+    from support.reports import ticket_report
+    from support.schemas import TicketCreate
+    from support.search import KnowledgeBase
+    from support.settings import Settings
+
+    data, kb_file = scratch / "data-100k", scratch / "kb-site" / "_portal" / "kb.json"
+    settings = Settings(data_dir=data, site_dir=scratch / "kb-site", sla_sweep_seconds=0)
+    store, kb = open_store(settings.database_path), KnowledgeBase(kb_file, data / "kb-index")
+    kb.refresh()
+    ctx = Context(settings, store, kb, system_clock)
+    agent = store.one("SELECT * FROM users WHERE role = 'agent' ORDER BY id")
+    profile("reports", lambda: ticket_report(store, settings, ctx.now(), {i: p["title"] for i, p in kb.pages.items()}))
+
+    def queue() -> None:
+        for _ in range(20):
+            sla.sweep(store, settings, ctx.now())
+            page_of_tickets(store, QueueFilter(status="active", priority="P2"), agent["id"], ctx.now(), 1, settings.page_size)
+
+    profile("queue", queue)
+
+    def filing() -> None:
+        body = TicketCreate(subject="Label printer prints blank labels", description="Since the shift started it prints blank labels.",
+                            requester_email="op@example.com", page_id=next(iter(kb.pages)))
+        for _ in range(300):
+            ticket_id, _ = service.file_ticket(ctx, body, None)
+            service.ticket_detail(ctx, storage.get_ticket(store, ticket_id), agent=False)
+
+    profile("ticket-filing", filing)
+    asked = queries(kb_pages(10_000), 100)
+    profile("suggestions", lambda: [kb.search(q.text, 5) for q in asked])
+
+
+def generator(scratch: Path) -> None:
+    """The generator stage on the 1,000-page portal (cold parse cache)."""
+    from generator.build import check
+    from generator.yamlfast import load_yaml
+
+    check(scratch / "portal-1000")
+    load_yaml.cache_clear()
+    profile("generator-stage-1000", lambda: check(scratch / "portal-1000"))
+
+
+def main() -> None:
+    """``python -m bench.profiles SCRATCH``."""
+    scratch = Path(sys.argv[1])
+    if (scratch / "portal-1000").is_dir():
+        generator(scratch)
+    if (scratch / "data-100k").is_dir():
+        backend(scratch)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""Running measured subprocesses: wall time and peak memory (max RSS) of exactly one child."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+VENV_BIN = Path(sys.executable).parent
+QUIET_ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true", "PORTAL_TODAY": "2026-06-01"}
+
+
+@dataclass
+class Run:
+    """One finished subprocess."""
+
+    seconds: float
+    max_rss_mb: float
+    returncode: int
+    output: str
+
+
+def env(**extra: str) -> dict[str, str]:
+    """The environment for measured commands: quiet MkDocs, a fixed date, the venv first on PATH."""
+    out = {**os.environ, **QUIET_ENV, **extra}
+    out["PATH"] = f"{VENV_BIN}{os.pathsep}{out.get('PATH', '')}"
+    return out
+
+
+def run(cmd: list[str], cwd: Path | None = None, check: bool = True, **extra_env: str) -> Run:
+    """Run ``cmd`` to the end; its own rusage (``os.wait4``) gives the peak memory of that child alone."""
+    with tempfile.TemporaryFile("w+") as log:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env(**extra_env), stdout=log, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        log.seek(0)
+        result = Run(seconds, usage.ru_maxrss / 1024, proc.returncode, log.read())
+    if check and result.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd))} failed ({result.returncode}):\n{result.output[-3000:]}")
+    return result
+
+
+def median(values: list[float]) -> float:
+    """The median, rounded for reporting."""
+    return round(statistics.median(values), 4)
+
+
+def tool(name: str) -> str:
+    """A console script of the venv (portal, mkdocs, uvicorn)."""
+    return str(VENV_BIN / name)

@@ -1,0 +1,75 @@
+"""Server processes under test: the support backend as ``portal serve`` runs it, and the bare peer.
+
+``python -m bench.server portal DATA_DIR SITE_DIR PORTAL_DIR PORT`` runs ``support.server.serve`` (the code
+path of ``portal serve`` after its build). ``python -m bench.server bare DB PORT`` runs the
+baseline: FastAPI with one sync endpoint inserting a row with sqlite-utils, one connection per
+thread, WAL and ``synchronous=FULL`` like the backend, under the same uvicorn settings.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import threading
+from pathlib import Path
+
+from fastapi import FastAPI
+from pydantic import BaseModel
+
+BARE_COLUMNS = ("subject", "description", "requester_email", "requester_name", "category", "priority")
+
+
+class Ticket(BaseModel):
+    """The bare endpoint's body: the same fields an anonymous filing sends."""
+
+    subject: str
+    description: str
+    requester_email: str
+    requester_name: str = ""
+    category: str = "Question"
+    priority: str = "P3"
+
+
+def bare_app(db_path: Path) -> FastAPI:
+    """The bare insert endpoint: validate the body with pydantic, insert it, return its id."""
+    import sqlite_utils
+
+    local = threading.local()
+
+    def db() -> sqlite_utils.Database:
+        if getattr(local, "db", None) is None:
+            conn = sqlite3.connect(str(db_path), check_same_thread=False)
+            conn.execute("PRAGMA synchronous=FULL")
+            local.db = sqlite_utils.Database(conn)
+        return local.db
+
+    first = db()
+    first.enable_wal()
+    first["tickets"].create({"id": int, **{c: str for c in BARE_COLUMNS}}, pk="id", if_not_exists=True)
+    app = FastAPI()
+
+    @app.post("/api/tickets", status_code=201)
+    def file_ticket(ticket: Ticket) -> dict[str, int]:
+        with db().conn:
+            row_id = db()["tickets"].insert(ticket.model_dump()).last_pk
+        return {"id": row_id}
+
+    return app
+
+
+def main() -> None:
+    """Start the server named by the arguments and serve until interrupted."""
+    kind = sys.argv[1]
+    if kind == "portal":
+        from support.server import serve
+
+        data, site, portal, port = Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]), int(sys.argv[5])
+        serve(portal_dir=portal, site_dir=site, host="127.0.0.1", port=port, data_dir=data)
+        return
+    import uvicorn
+
+    uvicorn.run(bare_app(Path(sys.argv[2])), host="127.0.0.1", port=int(sys.argv[3]), log_level="info", proxy_headers=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""Starting and stopping a server under test, and running the load generator against it."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bench import runner
+from bench.reload import fetch, free_port, wait_for
+
+START_TIMEOUT = 240.0
+
+
+class Server:
+    """One ``python -m bench.server ...`` process on 127.0.0.1, stopped with SIGINT on exit."""
+
+    def __init__(self, args: list[str], log: Path, ready_path: str = "/api/openapi.json", **env: str):
+        self.port = free_port()
+        self.args, self.log, self.ready_path, self.env = args, log, ready_path, env
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.startup_s: float | None = None
+
+    @property
+    def base(self) -> str:
+        """``http://127.0.0.1:PORT``."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> "Server":
+        with self.log.open("a") as out:
+            self.proc = subprocess.Popen([sys.executable, "-m", "bench.server", *self.args, str(self.port)],
+                                         env=runner.env(**self.env), stdout=out, stderr=subprocess.STDOUT, cwd=Path(__file__).parents[1])
+        try:
+            self.startup_s = wait_for(lambda: self.proc.poll() is not None or fetch(self.base + self.ready_path) is not None, START_TIMEOUT, 0.1)
+        except BaseException:
+            self.__exit__()
+            raise
+        if self.startup_s is None or self.proc.poll() is not None:
+            self.__exit__()
+            raise RuntimeError(f"server {self.args} did not start:\n{self.log.read_text()[-3000:]}")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def load(server: Server, requests: list[dict[str, Any]], count: int, connections: int = 20, warmup: int = 100,
+         keep_bodies: bool = False) -> dict[str, Any]:
+    """Run ``bench.load`` in its own process against ``server``; its JSON result."""
+    spec = {"host": "127.0.0.1", "port": server.port, "connections": connections, "count": count, "warmup": warmup,
+            "requests": requests, "keep_bodies": keep_bodies}
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
+        json.dump(spec, file)
+    try:
+        result = runner.run([sys.executable, "-m", "bench.load", file.name], cwd=Path(__file__).parents[1])
+    finally:
+        Path(file.name).unlink()
+    return json.loads(result.output.strip().splitlines()[-1])
+
+
+def start_load(server: Server, requests: list[dict[str, Any]], count: int, out: Path, connections: int = 20) -> subprocess.Popen[bytes]:
+    """Start ``bench.load`` in the background, writing its JSON result to ``out`` (for work done during load)."""
+    spec_file = out.with_suffix(".spec.json")
+    spec_file.write_text(json.dumps({"host": "127.0.0.1", "port": server.port, "connections": connections,
+                                     "count": count, "warmup": 0, "requests": requests}))
+    with out.open("w") as handle:
+        return subprocess.Popen([sys.executable, "-m", "bench.load", str(spec_file)], stdout=handle,
+                                stderr=subprocess.STDOUT, env=runner.env(), cwd=Path(__file__).parents[1])
