@@ -9,7 +9,7 @@ import click
 from support import accounts, tracking
 from support.catalog import Catalog
 from support.clock import system_clock
-from support.commands import _database, _settings, _text_table, data_dir_option
+from support.commands import _database, _settings, data_dir_option, print_tables
 from support.database import open_store
 from support.errors import NotFound
 from support.search import parse_export
@@ -41,13 +41,7 @@ def report_certifications(expiring: int, csv_dir: Path | None, kb_file: Path, po
     finally:
         store.close()
     tables = tracking.tables(rows, expiring)
-    for table in tables:
-        click.echo(f"\n{table.title}\n" + _text_table(table.columns, table.rows))
-        if csv_dir:
-            csv_dir.mkdir(parents=True, exist_ok=True)
-            (csv_dir / f"{table.name}.csv").write_text(table.to_csv(), encoding="utf-8")
-    if csv_dir:
-        click.echo(f"\nWrote {len(tables)} CSV files to {csv_dir}")
+    print_tables(tables, csv_dir)
 
 
 @click.group()

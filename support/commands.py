@@ -19,7 +19,7 @@ from support.clock import system_clock
 from support.database import is_portal_database, open_store
 from support.errors import Conflict, SettingsError
 from support.migrations import MIGRATIONS
-from support.reports import ticket_report
+from support.reports import Table, ticket_report
 from support.search import parse_export
 from support.settings import Settings, load_settings
 
@@ -168,6 +168,11 @@ def report_tickets(csv_dir: Path | None, data_dir: Path) -> None:
         titles = {i: p.get("title", i) for i, p in parse_export(settings.kb_file.read_bytes())[0].items()}
     tables = ticket_report(store, settings, system_clock(), titles)
     store.close()
+    print_tables(tables, csv_dir)
+
+
+def print_tables(tables: list[Table], csv_dir: Path | None) -> None:
+    """Print report tables as text and, with ``csv_dir``, write one CSV file per table."""
     for table in tables:
         click.echo(f"\n{table.title}\n" + _text_table(table.columns, table.rows))
         if csv_dir:
