@@ -96,3 +96,14 @@ def run_script(db: sqlite_utils.Database, script: str) -> None:
     for statement in script.split(";"):
         if statement.strip():
             db.execute(statement)
+
+
+@register(2, "indexes for the reports and the agent queue")
+def _report_and_queue_indexes(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE INDEX IF NOT EXISTS tickets_priority_first_response ON tickets(priority, first_response_secs);
+        CREATE INDEX IF NOT EXISTS tickets_priority_resolution ON tickets(priority, resolution_secs);
+        """,
+    )

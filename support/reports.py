@@ -49,14 +49,13 @@ def percentile(values: list[float], pct: float) -> float | None:
 
 
 def ticket_report(db: Store, settings: Settings, now: dt.datetime, titles: dict[str, str]) -> list[Table]:
-    """Every table of the tickets report."""
-    tickets = db.all("SELECT * FROM tickets")
+    """Every table of the tickets report (aggregated in SQL: only counts and a few values reach Python)."""
     return [
-        sla_compliance(tickets, settings, now),
-        response_times(tickets),
+        sla_compliance(db, settings, now),
+        response_times(db),
         deflection(db),
-        escalation(tickets),
-        backlog(tickets),
+        escalation(db),
+        backlog(db),
         top_articles(db, titles),
         knowledge_gaps(db),
     ]
@@ -70,18 +69,37 @@ def _met(ticket: dict[str, Any], secs: int | None, target: dt.timedelta, now: dt
     return False if used_seconds(ticket, now) > limit else None
 
 
-def sla_compliance(tickets: list[dict[str, Any]], settings: Settings, now: dt.datetime) -> Table:
+def sla_compliance(db: Store, settings: Settings, now: dt.datetime) -> Table:
     """Per priority: tickets whose first response and resolution met their targets (running clocks within target left out)."""
     table = Table("sla_compliance", "SLA compliance per priority",
                   ["priority", "tickets", "first_response_met", "first_response_breached", "first_response_compliance_pct",
                    "resolution_met", "resolution_breached", "resolution_compliance_pct"], chart="first_response_compliance_pct", unit="%")
     for priority in PRIORITIES:
-        rows = [t for t in tickets if t["priority"] == priority]
         first_target, resolve_target = settings.sla_targets(priority)
-        first = [_met(t, t["first_response_secs"], first_target, now) for t in rows]
-        resolve = [_met(t, t["resolution_secs"], resolve_target, now) for t in rows]
-        table.rows.append([priority, len(rows), *_compliance(first), *_compliance(resolve)])
+        first_limit, resolve_limit = first_target.total_seconds(), resolve_target.total_seconds()
+        first_met, first_late, n = _outcomes(db, "first_response_secs", priority, first_limit)
+        resolve_met, resolve_late, _ = _outcomes(db, "resolution_secs", priority, resolve_limit)
+        first = [True] * first_met + [False] * first_late
+        resolve = [True] * resolve_met + [False] * resolve_late
+        # clocks still running (no recorded time yet): breached once their used time passes the target
+        for t in db.all("SELECT created_at, paused_secs, paused_since, first_response_secs, resolution_secs FROM tickets WHERE id IN "
+                        "(SELECT id FROM tickets WHERE priority = :p AND first_response_secs IS NULL "
+                        "UNION ALL SELECT id FROM tickets WHERE priority = :p AND resolution_secs IS NULL)", {"p": priority}):
+            if t["first_response_secs"] is None:
+                first.append(_met(t, None, first_target, now))
+            if t["resolution_secs"] is None:
+                resolve.append(_met(t, None, resolve_target, now))
+        table.rows.append([priority, n, *_compliance(first), *_compliance(resolve)])
     return table
+
+
+def _outcomes(db: Store, column: str, priority: str, limit: float) -> tuple[int, int, int]:
+    """(met, breached, tickets) of a priority for one recorded time (read from the (priority, column) index)."""
+    met, late, n = db.conn.execute(
+        f"SELECT coalesce(sum({column} <= ?), 0), coalesce(sum({column} > ?), 0), count(*) FROM tickets WHERE priority = ?",
+        [limit, limit, priority],
+    ).fetchone()
+    return met, late, n
 
 
 def _compliance(outcomes: list[bool | None]) -> list[Any]:
@@ -89,17 +107,23 @@ def _compliance(outcomes: list[bool | None]) -> list[Any]:
     return [met, breached, round(100 * met / (met + breached), 1) if met + breached else ""]
 
 
-def response_times(tickets: list[dict[str, Any]]) -> Table:
+def response_times(db: Store) -> Table:
     """Median and 90th percentile of first-response and resolution times per priority (SLA time, pauses excluded)."""
     table = Table("response_times", "First-response and resolution times",
                   ["priority", "responded", "first_response_median", "first_response_p90",
                    "resolved", "resolution_median", "resolution_p90"])
+    by_priority = {p: (_sorted_secs(db, "first_response_secs", p), _sorted_secs(db, "resolution_secs", p)) for p in PRIORITIES}
+    by_priority["all"] = tuple(sorted(v for p in PRIORITIES for v in by_priority[p][i]) for i in (0, 1))
     for priority in (*PRIORITIES, "all"):
-        rows = [t for t in tickets if priority in ("all", t["priority"])]
-        first = [t["first_response_secs"] for t in rows if t["first_response_secs"] is not None]
-        resolve = [t["resolution_secs"] for t in rows if t["resolution_secs"] is not None]
+        first, resolve = by_priority[priority]
         table.rows.append([priority, len(first), *_times(first), len(resolve), *_times(resolve)])
     return table
+
+
+def _sorted_secs(db: Store, column: str, priority: str) -> list[int]:
+    """The recorded values of ``column`` for a priority, ascending (read in order from the (priority, column) index)."""
+    cursor = db.conn.execute(f"SELECT {column} FROM tickets WHERE priority = ? AND {column} IS NOT NULL ORDER BY {column}", [priority])
+    return [row[0] for row in cursor]
 
 
 def _times(values: list[int]) -> list[str]:
@@ -120,18 +144,20 @@ def deflection(db: Store) -> Table:
                  [[len(forms), deflected, filed, nothing, clicks, rate]])
 
 
-def escalation(tickets: list[dict[str, Any]]) -> Table:
+def escalation(db: Store) -> Table:
     """Share of tickets escalated at least once by the SLA monitor."""
-    escalated = sum(1 for t in tickets if t["escalations"])
-    rate = round(100 * escalated / len(tickets), 1) if tickets else ""
-    return Table("escalation", "Escalation", ["tickets", "escalated", "escalation_rate_pct"], [[len(tickets), escalated, rate]])
+    row = db.one("SELECT count(*) AS n, coalesce(sum(escalations != 0), 0) AS escalated FROM tickets")
+    total, escalated = row["n"], row["escalated"]
+    rate = round(100 * escalated / total, 1) if total else ""
+    return Table("escalation", "Escalation", ["tickets", "escalated", "escalation_rate_pct"], [[total, escalated, rate]])
 
 
-def backlog(tickets: list[dict[str, Any]]) -> Table:
+def backlog(db: Store) -> Table:
     """Tickets by priority and status, with the open backlog (new, open, pending) per priority."""
     table = Table("backlog", "Backlog by priority and status", ["priority", *STATUSES, "backlog"], chart="backlog")
+    found = {(r[0], r[1]): r[2] for r in db.conn.execute("SELECT priority, status, count(*) FROM tickets GROUP BY priority, status")}
     for priority in PRIORITIES:
-        counts = [sum(1 for t in tickets if t["priority"] == priority and t["status"] == s) for s in STATUSES]
+        counts = [found.get((priority, s), 0) for s in STATUSES]
         table.rows.append([priority, *counts, sum(counts[:3])])
     return table
 
@@ -149,9 +175,9 @@ def top_articles(db: Store, titles: dict[str, str], limit: int = 10) -> Table:
 
 def knowledge_gaps(db: Store) -> Table:
     """Tickets with no linked article: what the KB does not cover yet."""
-    rows = db.all(
-        "SELECT id, subject, category, priority, status, page_title, created_at FROM tickets "
-        "WHERE id NOT IN (SELECT ticket_id FROM ticket_articles) ORDER BY id DESC"
-    )
     columns = ["id", "subject", "category", "priority", "status", "page_title", "created_at"]
-    return Table("knowledge_gaps", "Tickets with no article", columns, [[r[c] for c in columns] for r in rows])
+    cursor = db.conn.execute(
+        f"SELECT {', '.join(columns)} FROM tickets t "
+        "WHERE NOT EXISTS (SELECT 1 FROM ticket_articles ta WHERE ta.ticket_id = t.id) ORDER BY id DESC"
+    )
+    return Table("knowledge_gaps", "Tickets with no article", columns, [list(r) for r in cursor])
