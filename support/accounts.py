@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any
 
@@ -18,7 +19,12 @@ RANK = {role: rank for rank, role in enumerate(ROLES)}
 EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 MIN_PASSWORD = 8
 _hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("timing-equaliser")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against for unknown emails (equal timing), made on first use, not at import."""
+    return _hasher.hash("timing-equaliser")
 
 
 def has_role(user: dict[str, Any] | None, role: str) -> bool:
@@ -67,7 +73,7 @@ def authenticate(db: Store, email: str, password: str) -> dict[str, Any] | None:
     """The enabled account matching email and password, or None (same cost either way)."""
     user = get_user_by_email(db, email)
     try:
-        _hasher.verify(user["password_hash"] if user else _DUMMY_HASH, password)
+        _hasher.verify(user["password_hash"] if user else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     if user is None or user["disabled"]:

@@ -29,6 +29,8 @@ class Table:
     rows: list[list[Any]] = field(default_factory=list)
     chart: str | None = None
     unit: str = ""
+    total: int | None = None
+    """How many rows the whole table has, when ``rows`` holds only the first of them."""
 
     def to_csv(self) -> str:
         """The table as CSV text with a header row."""
@@ -48,8 +50,13 @@ def percentile(values: list[float], pct: float) -> float | None:
     return statistics.quantiles(values, n=100, method="inclusive")[int(pct) - 1]
 
 
-def ticket_report(db: Store, settings: Settings, now: dt.datetime, titles: dict[str, str]) -> list[Table]:
-    """Every table of the tickets report (aggregated in SQL: only counts and a few values reach Python)."""
+def ticket_report(db: Store, settings: Settings, now: dt.datetime, titles: dict[str, str],
+                  row_limit: int | None = None) -> list[Table]:
+    """Every table of the tickets report (aggregated in SQL: only counts and a few values reach Python).
+
+    ``row_limit`` caps the one table whose length grows with the ticket count (knowledge gaps),
+    for the page; the CSV and the API give every row.
+    """
     return [
         sla_compliance(db, settings, now),
         response_times(db),
@@ -57,7 +64,7 @@ def ticket_report(db: Store, settings: Settings, now: dt.datetime, titles: dict[
         escalation(db),
         backlog(db),
         top_articles(db, titles),
-        knowledge_gaps(db),
+        knowledge_gaps(db, row_limit),
     ]
 
 
@@ -173,11 +180,12 @@ def top_articles(db: Store, titles: dict[str, str], limit: int = 10) -> Table:
                  [[r["article_id"], titles.get(r["article_id"], ""), r["tickets"], r["deflections"]] for r in rows], chart="tickets")
 
 
-def knowledge_gaps(db: Store) -> Table:
-    """Tickets with no linked article: what the KB does not cover yet."""
+def knowledge_gaps(db: Store, limit: int | None = None) -> Table:
+    """Tickets with no linked article, newest first: what the KB does not cover yet."""
     columns = ["id", "subject", "category", "priority", "status", "page_title", "created_at"]
-    cursor = db.conn.execute(
-        f"SELECT {', '.join(columns)} FROM tickets t "
-        "WHERE NOT EXISTS (SELECT 1 FROM ticket_articles ta WHERE ta.ticket_id = t.id) ORDER BY id DESC"
-    )
-    return Table("knowledge_gaps", "Tickets with no article", columns, [list(r) for r in cursor])
+    where = "FROM tickets t WHERE NOT EXISTS (SELECT 1 FROM ticket_articles ta WHERE ta.ticket_id = t.id)"
+    cursor = db.conn.execute(f"SELECT {', '.join(columns)} {where} ORDER BY id DESC LIMIT ?", [-1 if limit is None else limit])
+    table = Table("knowledge_gaps", "Tickets with no article", columns, [list(r) for r in cursor])
+    if limit is not None and len(table.rows) == limit:
+        table.total = db.conn.execute(f"SELECT count(*) {where}").fetchone()[0]
+    return table

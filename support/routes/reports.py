@@ -13,18 +13,20 @@ from support.pages import render
 from support.reports import Table, ticket_report
 
 router = APIRouter()
+PAGE_ROWS = 100
+"""Rows of a long table shown on the page; its CSV has them all."""
 
 
-def build(ctx: Ctx) -> list[Table]:
+def build(ctx: Ctx, row_limit: int | None = None) -> list[Table]:
     """The tickets report at the current time."""
     titles = {i: p.get("title", i) for i, p in ctx.kb.pages.items()}
-    return ticket_report(ctx.db, ctx.settings, ctx.now(), titles)
+    return ticket_report(ctx.db, ctx.settings, ctx.now(), titles, row_limit)
 
 
 @router.get("/support/reports", include_in_schema=False)
 def reports_page(request: Request, ctx: Ctx, user: RequireAgent) -> Response:
     """All report tables, with bar charts where a picture reads faster."""
-    return render(request, "reports.html", {"tables": build(ctx)})
+    return render(request, "reports.html", {"tables": build(ctx, PAGE_ROWS)})
 
 
 @router.get("/support/reports/{name}.csv", include_in_schema=False)

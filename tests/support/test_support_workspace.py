@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from support_harness import Browser, Live
+
+from support.routes import reports as reports_routes
 
 
 def queue_subjects(agent: Browser, **params: str) -> list[str]:
@@ -79,6 +83,17 @@ def test_reports_page_has_charts_with_text_alternatives_and_csv(live: Live, agen
     assert page.text.count(".csv\">Download") == 7
     gaps = agent.get("/support/reports/knowledge_gaps.csv")
     assert gaps.headers["content-type"].startswith("text/csv") and len(gaps.text.splitlines()) == 2
+
+
+def test_reports_page_shows_the_newest_gaps_and_the_csv_has_them_all(live: Live, agent: Browser, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long "tickets with no article" table is cut to the newest rows on the page; its CSV keeps every row."""
+    monkeypatch.setattr(reports_routes, "PAGE_ROWS", 2)
+    ids = [live.file(subject=f"Gap number {n}")["ticket"]["id"] for n in range(3)]
+    page = agent.get("/support/reports").text
+    assert "Showing the newest 2 of 3 rows; the CSV has every row." in page
+    assert "Gap number 2" in page and "Gap number 1" in page and "Gap number 0" not in page
+    rows = agent.get("/support/reports/knowledge_gaps.csv").text.splitlines()[1:]
+    assert [int(r.split(",")[0]) for r in rows] == ids[::-1]
 
 
 def test_admin_manages_users_through_the_pages(live: Live) -> None:
