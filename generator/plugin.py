@@ -17,7 +17,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from pydantic import ValidationError
 
-from .errors import Problems, did_you_mean
+from .errors import did_you_mean
 from .models import PortalSettings
 from .pipeline import Result, generate
 
@@ -112,7 +112,3 @@ def _option_error(error: Any) -> tuple[str, Exception]:
         return key, PluginError(f"unknown option '{name}'{hint}")
     return key, PluginError(error["msg"])
 
-
-def report(problems: Problems) -> str:
-    """Problems as the CLI prints them."""
-    return problems.report("portal")

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Iterator, Literal, Union
 from pydantic import Discriminator, Field, StringConstraints, Tag, model_validator
 
 from .models import Id, Strict, Text
+from .sources import loc_label
 
 Loc = tuple[str | int, ...]
 
@@ -266,14 +267,6 @@ class QuizIssue:
 
     loc: Loc
     message: str
-
-
-def loc_label(loc: Loc) -> str:
-    """``("questions", 3, "options")`` as ``questions[3].options``."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
-    return out
 
 
 def _issue(loc: Loc, text: str) -> QuizIssue:

@@ -17,6 +17,7 @@ from .errors import Problems, did_you_mean
 from .links import ID_KINDS, anchors, iter_links, page_path
 from .load import Portal, Source
 from .render import Rendered
+from .sources import loc_label
 
 
 def _table(portal: Portal, kind: str) -> dict[str, Source[Any]]:
@@ -54,13 +55,7 @@ def _ref(portal: Portal, source: Source[Any], kind: str, ident: str, loc: tuple[
     if ident not in table and (kind, ident) not in portal.invalid:
         line, col = source.where(*loc)
         label = "assessment (quiz)" if kind == "assessment" else kind
-        problems.add(source.path, line, col, f"{_label(loc)}: unknown {label} '{ident}'{did_you_mean(ident, table)}")
-
-
-def _label(loc: tuple[Any, ...]) -> str:
-    from .sources import loc_label
-
-    return loc_label(loc)
+        problems.add(source.path, line, col, f"{loc_label(loc)}: unknown {label} '{ident}'{did_you_mean(ident, table)}")
 
 
 def check_reviews(portal: Portal, today: dt.date, problems: Problems) -> None:
