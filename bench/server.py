@@ -2,15 +2,15 @@
 
 ``python -m bench.server portal DATA_DIR SITE_DIR PORTAL_DIR PORT`` runs ``support.server.serve`` (the code
 path of ``portal serve`` after its build). ``python -m bench.server bare DB PORT`` runs the
-baseline: FastAPI with one sync endpoint inserting a row with sqlite-utils, one connection per
-thread, WAL and ``synchronous=FULL`` like the backend, under the same uvicorn settings.
+baseline: FastAPI with one ``async def`` endpoint inserting a row with sqlite-utils through one
+connection used on the event loop (the fastest arrangement in our field notes), WAL and
+``synchronous=NORMAL`` like the backend, under the same uvicorn settings.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import sys
-import threading
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -34,24 +34,16 @@ def bare_app(db_path: Path) -> FastAPI:
     """The bare insert endpoint: validate the body with pydantic, insert it, return its id."""
     import sqlite_utils
 
-    local = threading.local()
-
-    def db() -> sqlite_utils.Database:
-        if getattr(local, "db", None) is None:
-            conn = sqlite3.connect(str(db_path), check_same_thread=False)
-            conn.execute("PRAGMA synchronous=FULL")
-            local.db = sqlite_utils.Database(conn)
-        return local.db
-
-    first = db()
-    first.enable_wal()
-    first["tickets"].create({"id": int, **{c: str for c in BARE_COLUMNS}}, pk="id", if_not_exists=True)
+    db = sqlite_utils.Database(sqlite3.connect(str(db_path)))
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.enable_wal()
+    db["tickets"].create({"id": int, **{c: str for c in BARE_COLUMNS}}, pk="id", if_not_exists=True)
     app = FastAPI()
 
     @app.post("/api/tickets", status_code=201)
-    def file_ticket(ticket: Ticket) -> dict[str, int]:
-        with db().conn:
-            row_id = db()["tickets"].insert(ticket.model_dump()).last_pk
+    async def file_ticket(ticket: Ticket) -> dict[str, int]:
+        with db.conn:
+            row_id = db["tickets"].insert(ticket.model_dump()).last_pk
         return {"id": row_id}
 
     return app

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from support import sla
 from support.catalog import Catalog
@@ -70,19 +71,39 @@ def _not_found(path: str) -> None:
     raise NotFound(f"Nothing at this address ({path})")
 
 
-def _add_middleware(app: FastAPI, settings: Settings) -> None:
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: object) -> Response:
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if request.url.path.startswith("/support"):
-            response.headers.setdefault("Content-Security-Policy", CSP)
-            response.headers.setdefault("X-Frame-Options", "DENY")
-        if request.url.path.startswith("/support/t/"):
-            response.headers["Referrer-Policy"] = "no-referrer"  # the private link must not leak to other sites
-        return response
+class SecurityHeaders:
+    """Pure ASGI middleware adding the security headers (Starlette's ``BaseHTTPMiddleware`` costs a task per request).
 
+    Every response: ``nosniff`` and a same-origin referrer policy; backend pages (``/support``) also
+    a content security policy and no framing; the private ticket link sends no referrer at all.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        extra = [(b"x-content-type-options", b"nosniff"),
+                 (b"referrer-policy", b"no-referrer" if path.startswith("/support/t/") else b"same-origin")]
+        if path.startswith("/support"):
+            extra += [(b"content-security-policy", CSP.encode()), (b"x-frame-options", b"DENY")]
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [(name, value) for name, value in extra if name not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _add_middleware(app: FastAPI, settings: Settings) -> None:
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key.get_secret_value(), session_cookie="portal_session",
                        max_age=settings.session_max_age, same_site="lax", https_only=settings.base_url.startswith("https://"))
     if settings.allowed_origins:

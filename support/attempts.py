@@ -65,12 +65,12 @@ def start(db: Store, quiz: Quiz, user_id: int, now: dt.datetime, pages: Pages) -
         drawn = draw_paper(quiz, random.Random(seed))
         limit = dt.timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
         number = db.one("SELECT count(*) AS n FROM attempts WHERE user_id = ? AND quiz_id = ?", [user_id, quiz.id])["n"] + 1
-        attempt_id = db["attempts"].insert({
+        attempt_id = db.insert("attempts", {
             "user_id": user_id, "quiz_id": quiz.id, "quiz_hash": save_version(db, quiz, now), "role": quiz.role,
             "number": number, "seed": seed, "paper": drawn.model_dump_json(), "started_at": iso(now),
             "deadline": iso(now + limit) if limit else None,
             "closes_at": iso(now + limit + dt.timedelta(seconds=quiz.grace_seconds)) if limit else None,
-        }).last_pk
+        })
     return get(db, attempt_id)
 
 

@@ -129,7 +129,7 @@ def _read(file: Path, model: type[Quiz] | type[Role], problems: Problems) -> Any
     return valid
 
 
-def get_catalog(request: Request) -> Catalog:
+async def get_catalog(request: Request) -> Catalog:
     """The app's catalog, refreshed if a source changed."""
     catalog: Catalog = request.app.state.catalog
     catalog.refresh()

@@ -59,12 +59,12 @@ def issue(db: Store, attempt: dict[str, Any], quiz: Quiz, user: dict[str, Any], 
         raise Conflict(f"Assessment {quiz.id} issues no certificate")
     issued = parse(attempt["submitted_at"])
     prints = {pid: pages[pid]["fingerprint"] for pid in covered_pages(quiz) if pages.get(pid, {}).get("fingerprint")}
-    return db["certificates"].insert({
+    return db.insert("certificates", {
         "code": new_code(), "user_id": user["id"], "holder_name": holder_name(user), "attempt_id": attempt["id"],
         "quiz_id": quiz.id, "quiz_title": quiz.title, "name": cert.name, "role": cert.role, "score": attempt["score"],
         "issued_at": iso(issued), "expires_at": iso(issued + dt.timedelta(days=cert.validity_days)),
         "fingerprints": dumps(prints),
-    }).last_pk
+    })
 
 
 def status(cert: dict[str, Any], now: dt.datetime) -> str:

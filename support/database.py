@@ -67,6 +67,16 @@ class Store:
         """All rows of a query as dicts."""
         return list(self.db.query(sql, params))
 
+    def insert(self, table: str, record: dict[str, Any]) -> int:
+        """Insert one row into an existing table; its rowid.
+
+        A plain parameterised INSERT: sqlite-utils' ``Table.insert`` looks up the table's columns
+        and builds its statement on every call, which was a tenth of the time of filing a ticket.
+        """
+        columns = ", ".join(f"[{name}]" for name in record)
+        marks = ", ".join("?" * len(record))
+        return self.db.conn.execute(f"INSERT INTO [{table}] ({columns}) VALUES ({marks})", list(record.values())).lastrowid
+
     @contextlib.contextmanager
     def tx(self) -> Iterator[sqlite_utils.Database]:
         """A write transaction (``BEGIN IMMEDIATE``: takes the write lock up front, so no upgrade deadlocks)."""

@@ -1,5 +1,8 @@
 """Annotated dependencies shared by every router: the context, the signed-in user, roles and CSRF.
 
+They are ``async def`` on purpose: FastAPI runs a sync dependency in its thread pool, and a hop
+there and back for each of them cost more than the work they do (one primary-key lookup at most).
+
 Routers of other features (assessments, certificates) use the same ones:
 ``Ctx``, ``CurrentUser`` (None when anonymous), ``SignedIn``, ``RequireAgent``, ``RequireAdmin``,
 ``Csrf`` (add to every state-changing endpoint; it reads the form field ``csrf_token`` or, for
@@ -42,7 +45,7 @@ class Context:
         return self.clock()
 
 
-def get_context(request: Request) -> Context:
+async def get_context(request: Request) -> Context:
     """The app's context (built once by ``create_app``)."""
     state = request.app.state
     return Context(state.settings, state.store, state.kb, state.clock)
@@ -51,7 +54,7 @@ def get_context(request: Request) -> Context:
 Ctx = Annotated[Context, Depends(get_context)]
 
 
-def current_user(request: Request, ctx: Ctx) -> dict[str, Any] | None:
+async def current_user(request: Request, ctx: Ctx) -> dict[str, Any] | None:
     """The signed-in, enabled account or None; a disabled account's session is ended."""
     user_id = request.session.get("uid")
     user = ctx.db.one("SELECT * FROM users WHERE id = ?", [user_id]) if user_id is not None else None
@@ -65,21 +68,21 @@ def current_user(request: Request, ctx: Ctx) -> dict[str, Any] | None:
 CurrentUser = Annotated[dict[str, Any] | None, Depends(current_user)]
 
 
-def signed_in(user: CurrentUser) -> dict[str, Any]:
+async def signed_in(user: CurrentUser) -> dict[str, Any]:
     """Any signed-in account, else ``Unauthorized`` (a browser is sent to the login page)."""
     if user is None:
         raise Unauthorized("Sign in to see this page")
     return user
 
 
-def agent(user: Annotated[dict[str, Any], Depends(signed_in)]) -> dict[str, Any]:
+async def agent(user: Annotated[dict[str, Any], Depends(signed_in)]) -> dict[str, Any]:
     """A signed-in agent or admin, else ``Forbidden``."""
     if not accounts.has_role(user, "agent"):
         raise Forbidden("Only support agents can do this")
     return user
 
 
-def admin(user: Annotated[dict[str, Any], Depends(signed_in)]) -> dict[str, Any]:
+async def admin(user: Annotated[dict[str, Any], Depends(signed_in)]) -> dict[str, Any]:
     """A signed-in admin, else ``Forbidden``."""
     if not accounts.has_role(user, "admin"):
         raise Forbidden("Only administrators can do this")
@@ -109,7 +112,7 @@ async def read_form(request: Request) -> FormData:
 FormDep = Annotated[FormData, Depends(read_form)]
 
 
-def check_origin(request: Request, ctx: Ctx) -> None:
+async def check_origin(request: Request, ctx: Ctx) -> None:
     """Refuse a state change whose ``Origin`` is neither this server nor an allowed origin."""
     origin = request.headers.get("origin")
     if not origin:
@@ -123,14 +126,14 @@ def check_origin(request: Request, ctx: Ctx) -> None:
         raise Forbidden(f"Cross-site request refused (origin {origin} is not allowed)")
 
 
-def verify_csrf(request: Request, form: FormDep, ctx: Ctx) -> None:
+async def verify_csrf(request: Request, form: FormDep, ctx: Ctx) -> None:
     """Synchronizer-token check for state-changing requests.
 
     Forms must carry the session's token in ``csrf_token``. JSON requests must send it in
     ``X-CSRF-Token`` when a user is signed in (anonymous JSON calls carry no ambient authority);
     a cross-site ``Origin`` is refused either way.
     """
-    check_origin(request, ctx)
+    await check_origin(request, ctx)
     expected = request.session.get("csrf")
     is_form = request.headers.get("content-type", "").startswith(("multipart/", "application/x-www-form-urlencoded"))
     sent = form.get(CSRF_FIELD) if is_form else request.headers.get(CSRF_HEADER)

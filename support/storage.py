@@ -37,7 +37,7 @@ def create_ticket(db: Store, fields: dict[str, Any], page_article: str | None, a
     stamp = iso(now)
     record = {**fields, "status": "new", "tier": 1, "token_hash": token_hash, "created_at": stamp, "updated_at": stamp}
     with db.tx():
-        ticket_id = db["tickets"].insert(record).last_pk
+        ticket_id = db.insert("tickets", record)
         add_history(db, ticket_id, actor, "status", None, "new", "ticket filed", now)
         if page_article:
             db.execute(
@@ -101,10 +101,11 @@ def add_message(db: Store, ticket: dict[str, Any], author: dict[str, Any], body:
     if ticket["status"] == "closed":
         raise Conflict(f"Ticket {ticket['id']} is closed; file a new ticket instead")
     with db.tx():
-        message_id = db["messages"].insert(
+        message_id = db.insert(
+            "messages",
             {"ticket_id": ticket["id"], "author_id": author["id"], "author_name": author["name"],
              "author_kind": author["kind"], "internal": int(internal), "body": body, "created_at": iso(now)}
-        ).last_pk
+        )
         add_history(db, ticket["id"], author["name"], "note" if internal else "reply", None, None, "", now)
         if author["kind"] == "agent" and not internal:
             _first_response(db, ticket, author["name"], now)
@@ -245,9 +246,10 @@ def record_impressions(db: Store, form_id: str, query: str, article_ids: list[st
 def record_deflection(db: Store, article_id: str, form_id: str | None, user_id: int | None, now: dt.datetime) -> int:
     """Record "this answered my question" for an article; marks its impression deflected. Returns the deflection id."""
     with db.tx():
-        deflection_id = db["deflections"].insert(
+        deflection_id = db.insert(
+            "deflections",
             {"article_id": article_id, "form_id": form_id, "user_id": user_id, "at": iso(now)}
-        ).last_pk
+        )
         if form_id:
             db.execute(
                 "UPDATE impressions SET outcome = 'deflected', outcome_at = ? WHERE form_id = ? AND article_id = ? AND outcome = 'none'",
