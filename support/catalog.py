@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -46,11 +47,13 @@ class Catalog:
 
     quizzes_dir: Path | None
     roles_dir: Path | None
+    check_seconds: float = 0.0
     quizzes: dict[str, Quiz] = field(default_factory=dict)
     roles: dict[str, Role] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     _stamp: dict[str, int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _checked_at: float = float("-inf")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Catalog":
@@ -61,13 +64,21 @@ class Catalog:
             plugin = portal_settings(root)
             quizzes = quizzes or root / plugin.quizzes_dir
             roles = root / plugin.content_dir / "roles"
-        catalog = cls(quizzes, roles)
+        catalog = cls(quizzes, roles, settings.source_check_seconds)
         catalog.refresh()
         return catalog
 
     def refresh(self) -> bool:
-        """Reload when a quiz or role file was added, changed or removed; True if it reloaded."""
+        """Reload when a quiz or role file was added, changed or removed; True if it reloaded.
+
+        The files are looked at most once per ``check_seconds`` (listing and stat-ing every source
+        file on each request was a seventh of the time of submitting a quiz).
+        """
         with self._lock:
+            now = time.monotonic()
+            if now - self._checked_at < self.check_seconds:
+                return False
+            self._checked_at = now
             stamp = {str(f): f.stat().st_mtime_ns for f in self._files()}
             if stamp == self._stamp:
                 return False

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,8 +74,10 @@ class MarkFormatter(highlight.Formatter):
 class KnowledgeBase:
     """The KB pages from ``kb.json`` and a searcher over them; safe to share between threads."""
 
-    def __init__(self, kb_file: Path | None, index_root: Path) -> None:
+    def __init__(self, kb_file: Path | None, index_root: Path, check_seconds: float = 0.0) -> None:
         self.kb_file = kb_file
+        self.check_seconds = check_seconds
+        self._checked_at = float("-inf")
         self.index_root = index_root
         self.pages: dict[str, dict[str, Any]] = {}
         self.site_name = ""
@@ -90,8 +93,15 @@ class KnowledgeBase:
         return self.pages.get(page_id)
 
     def refresh(self) -> bool:
-        """Reload and re-index if ``kb.json`` changed since the last look; True if it did."""
+        """Reload and re-index if ``kb.json`` changed since the last look; True if it did.
+
+        Looks at the file at most once per ``check_seconds``.
+        """
         with self._lock:
+            now = time.monotonic()
+            if now - self._checked_at < self.check_seconds:
+                return False
+            self._checked_at = now
             stat = self._file_stat()
             if stat == self._stat or (stat is None and self.pages):
                 return False  # unchanged, or briefly missing while the site is rebuilt: keep the current index

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     sla_warning_window: Duration = dt.timedelta(hours=1)
     sla_warning_fraction: float = Field(0.25, gt=0, lt=1)
     sla_sweep_seconds: int = Field(60, ge=0, description="0 turns the background sweep off.")
+    source_check_seconds: float = Field(1.0, ge=0, description="How often, at most, to look for a changed kb.json, quiz or "
+                                        "role file (0: on every request that uses them).")
     suggestion_count: int = Field(5, ge=1, le=20)
     page_size: int = Field(25, ge=5, le=200)
     session_max_age: int = Field(14 * 24 * 3600, ge=300)

@@ -78,9 +78,10 @@ def save_answers(ctx: Ctx, user: SignedIn, attempt_id: int, body: AnswersIn) -> 
 
 
 @router.post("/attempts/{attempt_id}/submit", dependencies=[Csrf])
-def submit_attempt(request: Request, ctx: Ctx, catalog: CatalogDep, user: SignedIn, attempt_id: int,
+async def submit_attempt(request: Request, ctx: Ctx, catalog: CatalogDep, user: SignedIn, attempt_id: int,
                    body: SubmitIn | None = None) -> dict[str, Any]:
     """Submit for grading once (409 the second time); returns the result the quiz's review policy allows."""
+    # async: grading is under a millisecond of CPU and the writes are short; a thread-pool round trip cost more
     attempt = assessments.owned(ctx, attempt_id, user, close=False)
     try:
         done = assessments.submit(ctx, attempt, body.answers if body else None)

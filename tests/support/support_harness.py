@@ -103,7 +103,7 @@ class Live:
 def start_server(tmp: Path, **overrides: Any) -> tuple[uvicorn.Server, threading.Thread, Live]:
     """Create the app over ``tmp`` and serve it from a thread."""
     site = make_site(tmp)
-    settings = load_settings(data_dir=tmp / "data", site_dir=site, **{"sla_sweep_seconds": 0, **overrides})
+    settings = load_settings(data_dir=tmp / "data", site_dir=site, **{"sla_sweep_seconds": 0, "source_check_seconds": 0, **overrides})
     clock = FrozenClock(START)
     app = create_app(settings, clock=clock)
     port = free_port()

@@ -184,3 +184,25 @@ def test_state_changes_need_the_csrf_token(timed: Live) -> None:
     assert olga.api("POST", f"/api/attempts/{attempt['id']}/submit", csrf=False).status_code == 403
     assert olga.form("/support/me/roles", {"role": "developer"}, csrf=False).status_code == 403
     assert olga.get(f"/api/attempts/{attempt['id']}").json()["status"] == "open"
+
+
+def test_quiz_sources_are_looked_at_no_more_than_once_per_check_interval(tmp_path, monkeypatch) -> None:
+    """An edited quiz reaches the catalog at the first look after ``check_seconds``, not on every request before it."""
+    import shutil
+    import time
+    from pathlib import Path
+
+    from support.catalog import Catalog
+
+    source = sorted((Path(__file__).parents[2] / "quizzes").glob("*/*.yml"))[0]
+    quiz_file = tmp_path / "quizzes" / source.parent.name / source.name
+    quiz_file.parent.mkdir(parents=True)
+    shutil.copy(source, quiz_file)
+    catalog = Catalog(tmp_path / "quizzes", None, check_seconds=30)
+    catalog.refresh()
+    (quiz_id, quiz), = catalog.quizzes.items()
+    quiz_file.write_text(quiz_file.read_text().replace(f"title: {quiz.title}", "title: Renamed assessment", 1))
+    assert catalog.refresh() is False and catalog.quiz(quiz_id).title == quiz.title
+    later = time.monotonic() + 31
+    monkeypatch.setattr(time, "monotonic", lambda: later)
+    assert catalog.refresh() is True and catalog.quiz(quiz_id).title == "Renamed assessment"

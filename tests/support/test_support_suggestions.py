@@ -96,3 +96,25 @@ def test_changed_kb_export_is_reindexed_and_admin_can_rebuild(live: Live) -> Non
     live.add_user("ada@example.com", "admin")
     client.login("ada@example.com")
     assert client.api("POST", "/api/admin/kb/rebuild").json() == {"pages": 7}
+
+
+def test_kb_export_is_looked_at_no_more_than_once_per_check_interval(tmp_path, monkeypatch) -> None:
+    """With ``source_check_seconds``, a changed kb.json is picked up at the first search after the interval, not before."""
+    import time
+
+    from support.search import KnowledgeBase
+    from support_harness import make_site
+
+    kb_file = make_site(tmp_path) / "_portal" / "kb.json"
+    kb = KnowledgeBase(kb_file, tmp_path / "kb-index", check_seconds=30)
+    assert kb.search("torque wrench", 5) == []
+    export = json.loads(kb_file.read_text())
+    export["pages"].append({"id": "torque-wrench-calibration", "type": "article", "title": "Calibrate the torque wrench",
+                            "url": "articles/maintenance/torque/", "tags": ["torque"], "summary": "Yearly calibration.",
+                            "text": "Send the torque wrench to the lab every year."})
+    kb_file.write_text(json.dumps(export))
+    assert kb.search("torque wrench", 5) == []  # within the interval: the file is not looked at
+    later = time.monotonic() + 31
+    monkeypatch.setattr(time, "monotonic", lambda: later)
+    assert [hit.id for hit in kb.search("torque wrench", 5)][:1] == ["torque-wrench-calibration"]
+    kb.close()
