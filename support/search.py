@@ -19,29 +19,47 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from whoosh import highlight, index, scoring
-from whoosh.analysis import StemmingAnalyzer
+from whoosh import index, scoring
+from whoosh.analysis import STOP_WORDS, ShingleFilter, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.query import Or, Term
+from whoosh.query import And, Or, Term
 
 MAX_QUERY_TERMS = 32
-INDEX_FORMAT = 2  # bump when indexing changes, so a stored index of the same kb.json is rebuilt
+INDEX_FORMAT = 3  # bump when indexing changes, so a stored index of the same kb.json is rebuilt
 MARKDOWN = [
     (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # [text](target) and images -> text
     (re.compile(r"^\s{0,3}(#{1,6}|>|[-*+]|\d+\.)\s+", re.M), ""),  # headings, quotes, list markers
     (re.compile(r"```[^\n]*|`|\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)"), ""),  # fences, code, emphasis
     (re.compile(r"[ \t]*\n[\s]*"), "\n"),
 ]
-MIN_RELATIVE_SCORE = 0.2  # drop hits scoring under a fifth of the best: noise from one common word
+MIN_RELATIVE_SCORE = 0.2  # in the any-word tier, drop hits scoring under a fifth of its best: noise from one common word
+# A word in more than a tenth of the articles (and over 100 of them) is left out of the all-words and any-word tiers
+# when the query has rarer words: it hardly changes the ranking and its long posting list made the slowest queries.
+COMMON_SHARE, COMMON_MIN_DOCS = 0.1, 100
+SNIPPET_CHARS = 160
+# Function words skipped when pairing neighbouring words: "replace the scanner cable" pairs "replac scanner", "scanner cabl".
+PAIR_STOPWORDS = frozenset(STOP_WORDS) | frozenset(
+    "about above after again all also any because been before being below between both but could did do does doing down "
+    "during each few further had has how into its just more most must no nor now off once only other our out over own same "
+    "shall should so some such than then there these they those through too under until up very was were what where which "
+    "while who whom why would".split()
+)
+WORD = re.compile(r"\w+")
+
+
+def pair_analyzer() -> Any:
+    """Stemmed neighbouring words as one term (``"barcod scanner"``), function words skipped."""
+    return StemmingAnalyzer(stoplist=PAIR_STOPWORDS) | ShingleFilter(size=2, sep=" ")
 
 
 def make_schema() -> Schema:
-    """Fields and boosts: title (x3) > tags (x2) > text."""
+    """Fields and boosts: title (x3) > tags (x2) > text; ``pairs`` holds neighbouring-word pairs of title and text."""
     return Schema(
         id=ID(stored=True, unique=True),
         title=TEXT(stored=True, analyzer=StemmingAnalyzer(), field_boost=3.0),
         tags=KEYWORD(stored=True, lowercase=True, commas=True, scorable=True, field_boost=2.0),
         text=TEXT(stored=True, analyzer=StemmingAnalyzer()),
+        pairs=TEXT(analyzer=pair_analyzer(), phrase=False),
         url=STORED,
     )
 
@@ -57,18 +75,6 @@ class Suggestion:
     summary: str
     snippet_html: str
     score: float
-
-
-class MarkFormatter(highlight.Formatter):
-    """Highlights matches with ``<mark>`` and HTML-escapes everything else."""
-
-    between = " … "
-
-    def _text(self, text: str) -> str:
-        return html.escape(text)
-
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return f"<mark>{html.escape(highlight.get_text(text, token, replace))}</mark>"
 
 
 class KnowledgeBase:
@@ -122,35 +128,57 @@ class KnowledgeBase:
             return len(self.pages)
 
     def search(self, text: str, limit: int, exclude: tuple[str, ...] = ()) -> list[Suggestion]:
-        """Up to ``limit`` pages best matching free ``text`` (any word may match), best first."""
+        """Up to ``limit`` pages best matching free ``text``, best first.
+
+        Three tiers, each run only while fewer than ``limit`` pages were found, each ranked by BM25F:
+        pages with neighbouring query words side by side (``pairs``), then pages with every query
+        word (words found in most pages left out), then pages with any query word (title, tags, text).
+        Most queries stop after the first two, which read short posting lists; the any-word tier
+        over common words is what used to make suggestions slow and pushed the page the words came
+        from out of the top five.
+        """
         self.refresh()
         with self._lock:
             if self._searcher is None:
                 return []
-            query = self._query(text)
-            if query is None:
+            searcher, schema = self._searcher, self._searcher.schema
+            stems = list(dict.fromkeys(t.text for t in schema["text"].analyzer(text, mode="query")))[:MAX_QUERY_TERMS]
+            words = list(dict.fromkeys(w.lower() for w in text.replace(",", " ").split()))[:MAX_QUERY_TERMS]
+            if not stems and not words:
                 return []
-            results = self._searcher.search(query, limit=limit + len(exclude), terms=True)
-            results.fragmenter = highlight.ContextFragmenter(maxchars=140, surround=40)
-            results.formatter = MarkFormatter()
-            hits = [hit for hit in results if hit["id"] not in exclude][:limit]
-            floor = hits[0].score * MIN_RELATIVE_SCORE if hits else 0
-            return [self._suggestion(hit) for hit in hits if hit.score >= floor]
+            found: dict[str, Any] = {}
+            wanted = limit + len(exclude)
+            pairs = list(dict.fromkeys(t.text for t in schema["pairs"].analyzer(text, mode="query")))[:MAX_QUERY_TERMS]
+            if pairs:
+                self._collect(found, Or([Term("pairs", p) for p in pairs]), wanted)
+            total = searcher.doc_count() or 1
+            common = max(COMMON_SHARE * total, COMMON_MIN_DOCS)
+            narrowing = [s for s in stems if searcher.doc_frequency("text", s) <= common] or stems
+            if len(found) < wanted and len(narrowing) > 1:
+                self._collect(found, And([Term("text", s) for s in narrowing]), wanted)
+            if len(found) < wanted:
+                anyword = [Term(f, s) for s in narrowing for f in ("title", "text")] + [Term("tags", w) for w in words]
+                self._collect(found, Or(anyword), wanted, floor=MIN_RELATIVE_SCORE)
+            hits = [hit for hit in found.values() if hit["id"] not in exclude][:limit]
+            marker = _marker(stems, words)
+            return [self._suggestion(hit, marker) for hit in hits]
 
-    def _query(self, text: str) -> Or | None:
-        schema = self._searcher.schema
-        stems = [t.text for t in schema["text"].analyzer(text, mode="query")][:MAX_QUERY_TERMS]
-        words = {w.lower() for w in text.replace(",", " ").split()[:MAX_QUERY_TERMS]}
-        terms = [Term(f, s) for s in dict.fromkeys(stems) for f in ("title", "text")]
-        terms += [Term("tags", w) for w in words]
-        return Or(terms) if stems or words else None
+    def _collect(self, found: dict[str, Any], query: Any, wanted: int, floor: float = 0.0) -> None:
+        """Add the best hits of ``query`` not found yet, up to ``wanted`` in all (with ``floor``: relative to this tier's best)."""
+        results = self._searcher.search(query, limit=wanted)
+        best = results[0].score if len(results) else 0
+        for hit in results:
+            if len(found) >= wanted:
+                return
+            if hit["id"] not in found and hit.score >= best * floor:
+                found[hit["id"]] = hit.fields() | {"score": hit.score}
 
-    def _suggestion(self, hit: Any) -> Suggestion:
+    def _suggestion(self, hit: dict[str, Any], marker: re.Pattern[str] | None) -> Suggestion:
         page = self.pages.get(hit["id"], {})
-        snippet = hit.highlights("text", top=2) or html.escape(page.get("summary", ""))
+        snippet = _snippet(hit.get("text", ""), marker) or html.escape(page.get("summary", ""))
         return Suggestion(
             id=hit["id"], title=hit["title"], url=hit["url"], type=page.get("type", "article"),
-            summary=page.get("summary", ""), snippet_html=snippet, score=round(hit.score, 3),
+            summary=page.get("summary", ""), snippet_html=snippet, score=round(hit["score"], 3),
         )
 
     def _file_stat(self) -> tuple[int, int] | None:
@@ -179,6 +207,33 @@ class KnowledgeBase:
                 self._searcher = None
 
 
+def _marker(stems: list[str], words: list[str]) -> re.Pattern[str] | None:
+    """A pattern matching words that start with a query stem or word (``barcod`` marks ``barcodes``)."""
+    starts = sorted({re.escape(w) for w in [*stems, *(w for w in WORD.findall(" ".join(words).lower()))] if len(w) > 1}, key=len, reverse=True)
+    return re.compile(rf"\b(?:{'|'.join(starts)})\w*", re.I) if starts else None
+
+
+def _snippet(text: str, marker: re.Pattern[str] | None) -> str:
+    """About ``SNIPPET_CHARS`` of ``text`` around its densest run of query words: escaped, matches in ``<mark>``."""
+    matches = list(marker.finditer(text)) if marker else []
+    if not matches:
+        return ""
+    best, start = 0, matches[0].start()
+    for i, m in enumerate(matches):  # the window starting at a match that covers the most distinct words
+        covered = {x.group().lower() for x in matches[i:] if x.end() <= m.start() + SNIPPET_CHARS}
+        if len(covered) > best:
+            best, start = len(covered), m.start()
+    begin = text.rfind(" ", 0, start - 30) + 1 if start > 30 else 0  # a little context before the first word
+    end = text.find(" ", min(len(text), start + SNIPPET_CHARS))
+    end = len(text) if end == -1 else end
+    window, out, at = text[begin:end], [], 0
+    for m in marker.finditer(window):
+        out += [html.escape(window[at:m.start()]), f"<mark>{html.escape(m.group())}</mark>"]
+        at = m.end()
+    out.append(html.escape(window[at:]))
+    return ("… " if begin else "") + "".join(out).replace("\n", " ") + (" …" if end < len(text) else "")
+
+
 def parse_export(data: bytes) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
     """Pages by id and the export's metadata; an empty or unreadable export gives no pages."""
     if not data.strip():
@@ -200,10 +255,10 @@ def build_index(folder: Path, pages: Any) -> None:
     ix = index.create_in(str(temp), make_schema())
     with ix.writer() as writer:
         for page in pages:
+            title, text = str(page.get("title", page["id"])), plain_text(f"{page.get('summary', '')}\n\n{page.get('text', '')}")
             writer.add_document(
-                id=str(page["id"]), title=str(page.get("title", page["id"])), url=str(page.get("url", "")),
-                tags=",".join(str(t) for t in page.get("tags", [])),
-                text=plain_text(f"{page.get('summary', '')}\n\n{page.get('text', '')}"),
+                id=str(page["id"]), title=title, url=str(page.get("url", "")),
+                tags=",".join(str(t) for t in page.get("tags", [])), text=text, pairs=f"{title}\n{text}",
             )
     ix.close()
     shutil.rmtree(folder, ignore_errors=True)

@@ -118,3 +118,22 @@ def test_kb_export_is_looked_at_no_more_than_once_per_check_interval(tmp_path, m
     monkeypatch.setattr(time, "monotonic", lambda: later)
     assert [hit.id for hit in kb.search("torque wrench", 5)][:1] == ["torque-wrench-calibration"]
     kb.close()
+
+
+def test_neighbouring_query_words_outrank_scattered_ones(tmp_path) -> None:
+    """A page with the query's words side by side comes first, before one that only has them scattered, even in its title."""
+    from support.search import KnowledgeBase
+
+    pages = [
+        {"id": "scanner-and-cable-faq", "title": "Scanner questions, cable questions", "url": "a/", "tags": ["scanner", "cable"],
+         "summary": "Scanner FAQ.", "text": "The scanner has a menu. Order a spare cable from stores. Scanner batteries last a shift."},
+        {"id": "replace-scanner-cable", "title": "When the reader stops", "url": "b/", "tags": [],
+         "summary": "A frayed lead.", "text": "Replace the scanner cable when the reader drops out at station S04."},
+    ]
+    kb_file = tmp_path / "kb.json"
+    kb_file.write_text(json.dumps({"pages": pages}))
+    kb = KnowledgeBase(kb_file, tmp_path / "kb-index")
+    hits = kb.search("scanner cable keeps dropping", 5)
+    assert [h.id for h in hits] == ["replace-scanner-cable", "scanner-and-cable-faq"]
+    assert "Replace the <mark>scanner</mark> <mark>cable</mark> when" in hits[0].snippet_html
+    kb.close()
