@@ -50,6 +50,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     app.state.settings, app.state.clock, app.state.env = settings, clock or system_clock, make_environment()
     app.state.env.filters.update(inline_md=inline_markdown, plain_md=plain_markdown)  # quiz prompts and options
     app.state.store = open_store(settings.database_path)
+    sla.recheck_all(app.state.store)  # the SLA targets may differ from the last run's
     app.state.kb = KnowledgeBase(settings.kb_file, settings.data_dir / "kb-index", settings.source_check_seconds)
     app.state.kb.refresh()
     app.state.catalog = Catalog.from_settings(settings)  # quizzes (with their answer keys) and roles

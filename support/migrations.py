@@ -7,6 +7,7 @@ Append new migrations; never edit an applied one. Version ranges: 1-99 support (
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from typing import Callable
 
@@ -92,10 +93,17 @@ def _initial(db: sqlite_utils.Database) -> None:
 
 
 def run_script(db: sqlite_utils.Database, script: str) -> None:
-    """Run ``;``-separated DDL statements inside the current transaction (``executescript`` would commit it)."""
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    """Run ``;``-separated DDL statements inside the current transaction (``executescript`` would commit it).
+
+    A trigger's body (``BEGIN ... END;``) is kept whole: statements are cut where ``sqlite3.complete_statement`` says one ends.
+    """
+    pending = ""
+    for part in script.split(";"):
+        pending += part + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                db.execute(pending)
+            pending = ""
 
 
 @register(2, "indexes for the reports and the agent queue")
@@ -105,5 +113,31 @@ def _report_and_queue_indexes(db: sqlite_utils.Database) -> None:
         """
         CREATE INDEX IF NOT EXISTS tickets_priority_first_response ON tickets(priority, first_response_secs);
         CREATE INDEX IF NOT EXISTS tickets_priority_resolution ON tickets(priority, resolution_secs);
+        """,
+    )
+
+
+@register(3, "incremental SLA sweep (sla_check_at) and substring search of subjects and requesters (trigram FTS5)")
+def _sla_check_and_ticket_search(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        ALTER TABLE tickets ADD COLUMN sla_check_at TEXT NOT NULL DEFAULT '';
+        CREATE INDEX tickets_sla_check ON tickets(sla_check_at) WHERE status IN ('new', 'open', 'pending');
+        CREATE VIRTUAL TABLE tickets_search USING fts5(subject, requester_email, content='tickets', content_rowid='id',
+                                                       tokenize='trigram');
+        CREATE TRIGGER tickets_search_insert AFTER INSERT ON tickets BEGIN
+            INSERT INTO tickets_search (rowid, subject, requester_email) VALUES (new.id, new.subject, new.requester_email);
+        END;
+        CREATE TRIGGER tickets_search_delete AFTER DELETE ON tickets BEGIN
+            INSERT INTO tickets_search (tickets_search, rowid, subject, requester_email)
+            VALUES ('delete', old.id, old.subject, old.requester_email);
+        END;
+        CREATE TRIGGER tickets_search_update AFTER UPDATE OF subject, requester_email ON tickets BEGIN
+            INSERT INTO tickets_search (tickets_search, rowid, subject, requester_email)
+            VALUES ('delete', old.id, old.subject, old.requester_email);
+            INSERT INTO tickets_search (rowid, subject, requester_email) VALUES (new.id, new.subject, new.requester_email);
+        END;
+        INSERT INTO tickets_search (tickets_search) VALUES ('rebuild')
         """,
     )

@@ -57,7 +57,9 @@ def where_clause(f: QueueFilter, me: int, now: dt.datetime, due_soon: dt.timedel
         terms.append(("t.sla_level < 2 AND t.sla_due_at IS NOT NULL AND t.sla_due_at <= ?", [iso(now + due_soon)]))
     if f.article:
         terms.append(("t.id IN (SELECT ticket_id FROM ticket_articles WHERE article_id = ?)", [f.article]))
-    if f.q:
+    if f.q and len(f.q) >= 3:  # the trigram index finds any substring of three characters or more
+        terms.append(("t.id IN (SELECT rowid FROM tickets_search WHERE tickets_search MATCH ?)", ['"' + f.q.replace('"', '""') + '"']))
+    elif f.q:
         terms.append(("(t.subject LIKE ? OR t.requester_email LIKE ?)", [f"%{f.q}%"] * 2))
     return " AND ".join(sql for sql, _ in terms), [p for _, params in terms for p in params]
 

@@ -20,6 +20,7 @@ OK, AT_RISK, BREACHED = 0, 1, 2
 LEVEL_NAMES = {OK: "on track", AT_RISK: "at risk", BREACHED: "breached"}
 PAUSED = ("pending", "resolved", "closed")
 SYSTEM_ACTOR = "SLA monitor"
+NEVER = "9999-12-31T00:00:00+00:00"  # sla_check_at of a ticket whose level cannot rise until something changes
 
 
 @dataclass(frozen=True)
@@ -71,32 +72,60 @@ def level(target: int, used: int, done: bool, settings: Settings) -> int:
 
 def ticket_level(ticket: dict[str, Any], settings: Settings, now: dt.datetime) -> tuple[int, str | None]:
     """The worst level among running clocks, and when the next running clock falls due (None if paused)."""
+    level_now, due, _ = ticket_state(ticket, settings, now)
+    return level_now, due
+
+
+def ticket_state(ticket: dict[str, Any], settings: Settings, now: dt.datetime) -> tuple[int, str | None, str]:
+    """``ticket_level`` and the time its level may next rise (``NEVER`` while paused or once every running clock is breached)."""
     running = [c for c in clocks(ticket, settings, now) if not c.done]
     if not running:
-        return OK, None
+        return OK, None, NEVER
     worst = max(c.level for c in running)
     if ticket["status"] in PAUSED:
-        return worst, None
+        return worst, None, NEVER
     nearest = min(c.remaining for c in running)
-    return worst, iso(now + dt.timedelta(seconds=nearest))
+    changes = [_next_change(c, settings) for c in running if c.level < BREACHED]
+    check = iso(now + dt.timedelta(seconds=min(changes))) if changes else NEVER
+    return worst, iso(now + dt.timedelta(seconds=nearest)), check
+
+
+def _next_change(clock: SlaClock, settings: Settings) -> int:
+    """Seconds from now until a running clock's level rises (to at risk, or to breached)."""
+    if clock.level == AT_RISK:
+        return clock.remaining + 1
+    warn = min(settings.sla_warning_window.total_seconds(), settings.sla_warning_fraction * clock.target)
+    return max(1, int(clock.remaining - warn))
 
 
 def sweep(db: Store, settings: Settings, now: dt.datetime) -> list[int]:
-    """Refresh SLA level and due time of every unfinished ticket; escalate those whose level rose. Returns their ids."""
+    """Refresh SLA level and due time of unfinished tickets; escalate those whose level rose. Returns their ids.
+
+    Only tickets whose level may have changed are read: ``sla_check_at`` holds when each one's
+    level next rises, and every change to a ticket (or a restart with other settings) sets it to
+    ``''`` so the next sweep recomputes it. A sweep over 100,000 stored tickets reads the few that
+    are due instead of every open one, so queue loads can afford to sweep first.
+    """
     escalated = []
-    for ticket in db.all("SELECT * FROM tickets WHERE status IN ('new', 'open', 'pending')"):
-        new_level, due = ticket_level(ticket, settings, now)
-        if new_level == ticket["sla_level"] and due == ticket["sla_due_at"]:
-            continue
+    rows = db.all("SELECT * FROM tickets WHERE status IN ('new', 'open', 'pending') AND sla_check_at <= ?", [iso(now)])
+    for ticket in rows:
+        new_level, due, check = ticket_state(ticket, settings, now)
         with db.tx():  # compare-and-set: a concurrent sweep that got here first wins, no double escalation
             cursor = db.execute(
-                "UPDATE tickets SET sla_level = ?, sla_due_at = ? WHERE id = ? AND sla_level = ?",
-                [new_level, due, ticket["id"], ticket["sla_level"]],
+                "UPDATE tickets SET sla_level = ?, sla_due_at = ?, sla_check_at = ? WHERE id = ? AND sla_level = ? "
+                "AND sla_check_at = ?",
+                [new_level, due, check, ticket["id"], ticket["sla_level"], ticket["sla_check_at"]],
             )
             if cursor.rowcount == 1 and new_level > ticket["sla_level"]:
                 escalate(db, db.one("SELECT * FROM tickets WHERE id = ?", [ticket["id"]]), new_level, settings, now)
                 escalated.append(ticket["id"])
     return escalated
+
+
+def recheck_all(db: Store) -> int:
+    """Mark every unfinished ticket for the next sweep (at start-up: the SLA settings may have changed)."""
+    with db.tx():
+        return db.execute("UPDATE tickets SET sla_check_at = '' WHERE status IN ('new', 'open', 'pending') AND sla_check_at != ''").rowcount
 
 
 def escalate(db: Store, ticket: dict[str, Any], new_level: int, settings: Settings, now: dt.datetime) -> None:

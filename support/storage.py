@@ -111,7 +111,7 @@ def add_message(db: Store, ticket: dict[str, Any], author: dict[str, Any], body:
             _first_response(db, ticket, author["name"], now)
         if author["kind"] == "requester" and ticket["status"] in ("pending", "resolved"):
             set_status(db, ticket, "open", author["name"], now, note="requester replied")
-        db.execute("UPDATE tickets SET updated_at = ? WHERE id = ?", [iso(now), ticket["id"]])
+        db.execute("UPDATE tickets SET updated_at = ?, sla_check_at = '' WHERE id = ?", [iso(now), ticket["id"]])
     return message_id
 
 
@@ -157,7 +157,7 @@ def update_ticket(db: Store, ticket_id: int, changes: dict[str, Any], actor: str
                 continue
             db.execute(f"UPDATE tickets SET {field} = ? WHERE id = ?", [value, ticket_id])
             add_history(db, ticket_id, actor, field, _shown(db, field, ticket[field]), _shown(db, field, value), "", now)
-        db.execute("UPDATE tickets SET updated_at = ? WHERE id = ?", [iso(now), ticket_id])
+        db.execute("UPDATE tickets SET updated_at = ?, sla_check_at = '' WHERE id = ?", [iso(now), ticket_id])  # SLA: see sla.sweep
     return get_ticket(db, ticket_id)
 
 

@@ -95,3 +95,22 @@ def test_background_sweep_escalates_without_anyone_loading_the_queue(tmp_path: P
         assert row == {"sla_level": 2, "escalations": 1}
     finally:
         stop_server(server, thread, live)
+
+
+def test_sweep_reads_only_tickets_whose_level_may_have_changed(live: Live, agent: Browser) -> None:
+    """After a sweep each open ticket waits for its next threshold (``sla_check_at``); a change marks it for the next sweep."""
+    from support import sla
+
+    store, settings = live.app.state.store, live.app.state.settings
+    p1 = live.file(priority="P1")["ticket"]["id"]
+    p4 = live.file(priority="P4")["ticket"]["id"]
+    sweep_and_get(agent, p1)
+    check = {r["id"]: r["sla_check_at"] for r in store.all("SELECT id, sla_check_at FROM tickets WHERE id IN (?, ?)", [p1, p4])}
+    assert check[p1] == "2026-11-23T08:45:00+00:00"  # filed at 08:00: P1 first response (1 h) at risk 15 min before
+    due = store.all("SELECT id FROM tickets WHERE status IN ('new', 'open', 'pending') AND sla_check_at <= ?", ["2026-11-23T08:30:00+00:00"])
+    assert due == []  # nothing to read half an hour later
+    live.clock.advance(minutes=46)
+    assert sla.sweep(store, settings, live.clock()) == [p1]
+    agent.api("PATCH", f"/api/tickets/{p4}", {"priority": "P1"})
+    assert store.one("SELECT sla_check_at FROM tickets WHERE id = ?", [p4])["sla_check_at"] == ""
+    assert sla.sweep(store, settings, live.clock()) == [p4]  # filed 46 min ago: a P1 now, so at risk at once
