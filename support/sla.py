@@ -20,7 +20,8 @@ OK, AT_RISK, BREACHED = 0, 1, 2
 LEVEL_NAMES = {OK: "on track", AT_RISK: "at risk", BREACHED: "breached"}
 PAUSED = ("pending", "resolved", "closed")
 SYSTEM_ACTOR = "SLA monitor"
-NEVER = "9999-12-31T00:00:00+00:00"  # sla_check_at of a ticket whose level cannot rise until something changes
+NEVER = "9999-12-31T00:00:00+00:00"
+SWEEP_BATCH = 200  # tickets per write transaction: one commit each, short enough not to hold up filing  # sla_check_at of a ticket whose level cannot rise until something changes
 
 
 @dataclass(frozen=True)
@@ -108,17 +109,28 @@ def sweep(db: Store, settings: Settings, now: dt.datetime) -> list[int]:
     """
     escalated = []
     rows = db.all("SELECT * FROM tickets WHERE status IN ('new', 'open', 'pending') AND sla_check_at <= ?", [iso(now)])
+    for start in range(0, len(rows), SWEEP_BATCH):
+        with db.tx():
+            escalated += _sweep_batch(db, rows[start:start + SWEEP_BATCH], settings, now)
+    return escalated
+
+
+def _sweep_batch(db: Store, rows: list[dict[str, Any]], settings: Settings, now: dt.datetime) -> list[int]:
+    """Recompute each ticket (inside the caller's transaction); the ids of those escalated.
+
+    Each update is a compare-and-set on the level and check time read: a concurrent sweep or
+    change that got there first wins, so a ticket is never escalated twice for one level.
+    """
+    escalated = []
     for ticket in rows:
         new_level, due, check = ticket_state(ticket, settings, now)
-        with db.tx():  # compare-and-set: a concurrent sweep that got here first wins, no double escalation
-            cursor = db.execute(
-                "UPDATE tickets SET sla_level = ?, sla_due_at = ?, sla_check_at = ? WHERE id = ? AND sla_level = ? "
-                "AND sla_check_at = ?",
-                [new_level, due, check, ticket["id"], ticket["sla_level"], ticket["sla_check_at"]],
-            )
-            if cursor.rowcount == 1 and new_level > ticket["sla_level"]:
-                escalate(db, db.one("SELECT * FROM tickets WHERE id = ?", [ticket["id"]]), new_level, settings, now)
-                escalated.append(ticket["id"])
+        cursor = db.execute(
+            "UPDATE tickets SET sla_level = ?, sla_due_at = ?, sla_check_at = ? WHERE id = ? AND sla_level = ? AND sla_check_at = ?",
+            [new_level, due, check, ticket["id"], ticket["sla_level"], ticket["sla_check_at"]],
+        )
+        if cursor.rowcount == 1 and new_level > ticket["sla_level"]:
+            escalate(db, db.one("SELECT * FROM tickets WHERE id = ?", [ticket["id"]]), new_level, settings, now)
+            escalated.append(ticket["id"])
     return escalated
 
 
