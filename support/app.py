@@ -36,6 +36,7 @@ log = logging.getLogger("support")
 STATIC = Path(__file__).parent / "static"
 # The JSON API first: a request is matched against the routers in this order, and the API is the busiest.
 ROUTERS = [api, assessments_api, auth, tickets, workspace, articles, reports, admin, assessments, certificates, tracking]
+CHECKPOINT_SECONDS = 1.0
 CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"
 
 
@@ -50,7 +51,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
                   redoc_url=None, swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect", lifespan=_lifespan)
     app.state.settings, app.state.clock, app.state.env = settings, clock or system_clock, make_environment()
     app.state.env.filters.update(inline_md=inline_markdown, plain_md=plain_markdown)  # quiz prompts and options
-    app.state.store = open_store(settings.database_path)
+    app.state.store = open_store(settings.database_path, background_checkpoint=True)
     sla.recheck_all(app.state.store)  # the SLA targets may differ from the last run's
     app.state.kb = KnowledgeBase(settings.kb_file, settings.data_dir / "kb-index", settings.source_check_seconds)
     app.state.kb.refresh()
@@ -161,12 +162,15 @@ def _add_error_handlers(app: FastAPI) -> None:
 
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    task = asyncio.create_task(_sweep_forever(app)) if app.state.settings.sla_sweep_seconds else None
+    tasks = [asyncio.create_task(_checkpoint_forever(app))]
+    if app.state.settings.sla_sweep_seconds:
+        tasks.append(asyncio.create_task(_sweep_forever(app)))
     yield
-    if task:
+    for task in tasks:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+    await run_in_threadpool(app.state.store.checkpoint)
     app.state.kb.close()
     app.state.store.close()
 
@@ -180,3 +184,13 @@ async def _sweep_forever(app: FastAPI) -> None:
         except Exception:  # keep sweeping; the error is logged
             log.exception("SLA sweep failed")
         await asyncio.sleep(state.settings.sla_sweep_seconds)
+
+
+async def _checkpoint_forever(app: FastAPI) -> None:
+    """Checkpoint the WAL every ``CHECKPOINT_SECONDS`` in the thread pool (see ``Store.checkpoint``)."""
+    while True:
+        await asyncio.sleep(CHECKPOINT_SECONDS)
+        try:
+            await run_in_threadpool(app.state.store.checkpoint)
+        except Exception:  # keep checkpointing; the error is logged
+            log.exception("WAL checkpoint failed")

@@ -6,6 +6,9 @@ the server process being killed (SIGKILL, crash). The WAL is fsynced at checkpoi
 commit, so a power loss or OS crash may lose the last commits (never corrupt the file); power-loss
 durability is not required, and an fsync per commit capped filing at a few hundred tickets/s.
 
+Checkpoints: the app copies the WAL into the database file from a background task once a second
+(``Store.checkpoint``) instead of letting the commit that fills the WAL do it on the request path.
+
 Writers: every write transaction of this process first takes one in-process lock, so concurrent
 requests queue in Python (woken as soon as the writer commits) instead of in SQLite's busy handler,
 which polls with sleeps of up to 100 ms and made the slowest writes wait hundreds of ms. Other
@@ -35,8 +38,9 @@ APP_ID = 0x504F5254  # "PORT": marks a file as a portal database (checked by res
 class Store:
     """A thread-aware handle on the portal database; delegates to the thread's ``sqlite_utils.Database``."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, autocheckpoint: bool = True) -> None:
         self.path = Path(path)
+        self.autocheckpoint = autocheckpoint
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -48,6 +52,8 @@ class Store:
         db = getattr(self._local, "db", None)
         if db is None:
             conn = connect(self.path)
+            if not self.autocheckpoint:
+                conn.execute("PRAGMA wal_autocheckpoint=0")  # ``checkpoint`` runs in the background instead
             with self._lock:
                 self._all.append(conn)
             db = self._local.db = sqlite_utils.Database(conn)
@@ -94,6 +100,15 @@ class Store:
                 raise
             db.conn.execute("COMMIT")
 
+    def checkpoint(self) -> tuple[int, int, int]:
+        """Copy committed WAL pages into the database file without blocking writers: (busy, WAL pages, pages copied).
+
+        The app turns SQLite's automatic checkpoint off and calls this from a background task:
+        otherwise the commit that crosses 1,000 WAL pages copies and fsyncs them itself, and that
+        request (and every one queued behind it on the event loop) waits for the disk.
+        """
+        return tuple(self.db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone())
+
     def close(self) -> None:
         """Close every connection opened by any thread (at shutdown)."""
         with self._lock:
@@ -111,10 +126,13 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def open_store(path: Path, migrations: list[Migration] | None = None) -> Store:
-    """Create the data directory and database if needed, apply pending migrations, return a ``Store``."""
+def open_store(path: Path, migrations: list[Migration] | None = None, background_checkpoint: bool = False) -> Store:
+    """Create the data directory and database if needed, apply pending migrations, return a ``Store``.
+
+    With ``background_checkpoint`` the caller must call ``Store.checkpoint`` regularly (the app does, every second).
+    """
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    store = Store(path)
+    store = Store(path, autocheckpoint=not background_checkpoint)
     migrate(store, MIGRATIONS if migrations is None else migrations)
     return store
 

@@ -74,3 +74,21 @@ def test_concurrent_requests_are_all_served(live: Live) -> None:
         results = list(pool.map(work, range(40)))
     assert results == [(201, 200)] * 40
     assert live.app.state.store.one("SELECT count(DISTINCT subject) AS n FROM tickets")["n"] == 40
+
+
+def wal_checkpoint_sequence(data_dir: Path) -> int:
+    """The WAL header's checkpoint sequence number: it grows each time a writer starts the WAL over after a full checkpoint."""
+    return int.from_bytes((data_dir / "portal.db-wal").read_bytes()[12:16], "big")
+
+
+def test_wal_is_checkpointed_in_the_background_not_by_requests(live: Live) -> None:
+    """Request connections never checkpoint (``wal_autocheckpoint=0``); a background task does, so the WAL is reused."""
+    store = live.app.state.store
+    assert store.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    live.file()
+    before = wal_checkpoint_sequence(live.data_dir)
+    deadline = time.monotonic() + 10
+    while wal_checkpoint_sequence(live.data_dir) == before and time.monotonic() < deadline:
+        time.sleep(0.3)
+        live.file()  # the first write after a complete checkpoint starts the WAL over
+    assert wal_checkpoint_sequence(live.data_dir) > before
