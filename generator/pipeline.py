@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,20 +121,31 @@ def _nav(portal: Portal, rendered: Rendered, api_nav: list[Any], quiz_rules: dic
 
 
 NAV_GROUP = 25
+NAV_FANOUT = 6
 
 
 def _chunked(items: list[dict[str, str]]) -> list[Any]:
     """Split a long list of nav entries into alphabetical groups of at most ``NAV_GROUP``.
 
-    With ``navigation.prune`` a page renders only its own group's entries, so nav size per page
-    stays bounded and the whole site grows linearly with its page count.
+    With ``navigation.prune`` a page renders its own group's entries and the labels of the groups
+    beside it. More than ``NAV_FANOUT`` groups are gathered again into about the square root as
+    many ranges of groups, so a page of a folder of 550 articles shows 5 + 5 labels, not 22, and
+    nav size per page stays nearly flat as the site grows.
     """
     if len(items) <= NAV_GROUP:
         return items
-    count = -(-len(items) // NAV_GROUP)
-    size = -(-len(items) // count)
-    groups = [items[i : i + size] for i in range(0, len(items), size)]
-    return [{f"{_first(g[0])} – {_first(g[-1])}": g} for g in groups]
+    spans = [(_first(entry), _first(entry), entry) for entry in items]
+    groups = _ranges(spans, -(-len(spans) // NAV_GROUP))
+    if len(groups) > NAV_FANOUT:
+        groups = _ranges(groups, math.ceil(math.sqrt(len(groups))))
+    return [entry for _, _, entry in groups]
+
+
+def _ranges(spans: list[tuple[str, str, Any]], count: int) -> list[tuple[str, str, Any]]:
+    """``spans`` (first label, last label, nav entry) cut into ``count`` even runs, each a labelled nav group."""
+    size = -(-len(spans) // count)
+    runs = [spans[i : i + size] for i in range(0, len(spans), size)]
+    return [(run[0][0], run[-1][1], {f"{run[0][0]} – {run[-1][1]}": [entry for _, _, entry in run]}) for run in runs]
 
 
 def _first(entry: dict[str, str]) -> str:

@@ -18,6 +18,7 @@ from mkdocs.structure.files import File, Files
 from pydantic import ValidationError
 
 from .errors import did_you_mean
+from .minify import collapse_whitespace
 from .models import PortalSettings
 from .pipeline import Result, generate
 
@@ -86,6 +87,10 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
         if uri.endswith(".md"):
             return True
         return uri.split("/", 1)[0] in ("roles", "runbooks") and uri.endswith((".yml", ".yaml"))
+
+    def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
+        """Collapse the theme's indentation in every page (see ``generator.minify``)."""
+        return collapse_whitespace(output)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the exports (the KB for the support backend) into the site."""

@@ -10,6 +10,7 @@ anyone else gets the same 404 as for an id that does not exist.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import random
 import secrets
@@ -48,8 +49,13 @@ def version(db: Store, digest: str) -> Quiz:
 
 
 def paper(attempt: dict[str, Any]) -> Paper:
-    """The attempt's drawn questions."""
-    return Paper.model_validate_json(attempt["paper"])
+    """The attempt's drawn questions (parsed once per paper: a submission checks, grades and reviews the same one)."""
+    return _parse_paper(attempt["paper"])
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_paper(text: str) -> Paper:
+    return Paper.model_validate_json(text)
 
 
 def start(db: Store, quiz: Quiz, user_id: int, now: dt.datetime, pages: Pages) -> dict[str, Any]:
