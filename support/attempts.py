@@ -134,8 +134,8 @@ def submit(db: Store, attempt: dict[str, Any], answers: Any, now: dt.datetime, p
     """Grade the attempt once: ``answers`` (if given, and in time) replace the saved ones; a second submission is a ``Conflict``."""
     check_open(attempt)
     late = is_over(attempt, now)
-    given = loads(attempt["answers"], {}) if late or answers is None else _validated(db, attempt, answers)
-    with db.tx():
+    given = loads(attempt["answers"], {}) if late or answers is None else _answered(answers)
+    with db.tx():  # grading checks the answers: InvalidAnswers rolls the transaction back
         _finish(db, get(db, attempt["id"]), given, late, "learner", now, pages)
     return get(db, attempt["id"])
 
@@ -174,6 +174,11 @@ def _validated(db: Store, attempt: dict[str, Any], answers: Any) -> dict[str, An
     if found:
         raise InvalidAnswers(found)
     return {k: v for k, v in answers.items() if v is not None}
+
+
+def _answered(answers: Any) -> Any:
+    """The answers without the unanswered (null) ones; anything but a mapping is left for grading to refuse."""
+    return {k: v for k, v in answers.items() if v is not None} if isinstance(answers, Mapping) else answers
 
 
 def check_open(attempt: dict[str, Any]) -> None:

@@ -102,15 +102,35 @@ def _scramble(n: int, rng: random.Random) -> list[int]:
     return order
 
 
-def _lookup(quiz: Quiz, paper: Paper) -> list[tuple[Question, PaperQuestion]]:
-    """Pair each paper question with the quiz's question, refusing a paper the quiz no longer fits."""
+_PAIRED: dict[tuple[int, int], tuple[Quiz, Paper, tuple[tuple[Question, PaperQuestion], ...]]] = {}
+
+
+def _lookup(quiz: Quiz, paper: Paper) -> tuple[tuple[Question, PaperQuestion], ...]:
+    """Pair each paper question with the quiz's question, refusing a paper the quiz no longer fits.
+
+    Remembered for the last few hundred (quiz, paper) objects: one submission checks, grades and
+    reviews the same paper, and pairing was a fifth of its time. Entries hold the objects, so an
+    id is never reused while its entry lives.
+    """
+    key = (id(quiz), id(paper))
+    known = _PAIRED.get(key)
+    if known is not None and known[0] is quiz and known[1] is paper:
+        return known[2]
+    pairs = _pair(quiz, paper)
+    if len(_PAIRED) >= 512:
+        _PAIRED.clear()
+    _PAIRED[key] = (quiz, paper, pairs)
+    return pairs
+
+
+def _pair(quiz: Quiz, paper: Paper) -> tuple[tuple[Question, PaperQuestion], ...]:
     if paper.quiz_id != quiz.id:
         raise PaperError(f"the attempt is for quiz '{paper.quiz_id}', not '{quiz.id}'")
     by_id = questions_by_id(quiz)
     changed = [pq.id for pq in paper.questions if pq.id not in by_id or _arrange_keys(by_id[pq.id]) != _paper_keys(pq)]
     if changed:
         raise PaperError(f"questions {', '.join(changed)} of quiz '{quiz.id}' changed since the attempt began")
-    return [(by_id[pq.id], pq) for pq in paper.questions]
+    return tuple((by_id[pq.id], pq) for pq in paper.questions)
 
 
 def _arrange_keys(question: Question) -> tuple[list[str], list[int]]:
