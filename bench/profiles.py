@@ -60,7 +60,7 @@ def backend(scratch: Path) -> None:
         body = TicketCreate(subject="Label printer prints blank labels", description="Since the shift started it prints blank labels.",
                             requester_email="op@example.com", page_id=next(iter(kb.pages)))
         for _ in range(300):
-            ticket_id, _ = service.file_ticket(ctx, body, None)
+            ticket_id = service.file_ticket(ctx, body, None)[0]["id"]
             service.ticket_detail(ctx, storage.get_ticket(store, ticket_id), agent=False)
 
     profile("ticket-filing", filing)

@@ -37,7 +37,7 @@ def _one_ticket(store: Store, rng: random.Random, i: int, created: dt.datetime, 
     fields = {"subject": f"Problem {i} with station S{rng.randint(1, 12):02d}", "description": "Describe the problem here. " * rng.randint(1, 6),
               "requester_email": f"user{rng.randint(1, 3000)}@example.com", "requester_name": "Requester", "category": rng.choice(CATEGORIES),
               "priority": rng.choice(PRIORITIES), "page_id": page, "page_title": page, "page_url": f"articles/{page}/" if page else None, "form_id": None}
-    ticket_id, _ = storage.create_ticket(store, fields, page, "Requester", created)
+    ticket_id = storage.create_ticket(store, fields, page, "Requester", created)[0]["id"]
     age = (NOW - created).total_seconds() / 3600
     agent = rng.choice(agents)
     step = created + dt.timedelta(minutes=rng.randint(5, 240))

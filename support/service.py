@@ -31,8 +31,8 @@ def check_category(ctx: Context, data: TicketCreate) -> None:
         raise ValidationError.from_exception_data("TicketCreate", [detail])
 
 
-def file_ticket(ctx: Context, data: TicketCreate, user: dict[str, Any] | None) -> tuple[int, str]:
-    """File a ticket for an anonymous or signed-in requester; returns (id, private-link token)."""
+def file_ticket(ctx: Context, data: TicketCreate, user: dict[str, Any] | None) -> tuple[dict[str, Any], str]:
+    """File a ticket for an anonymous or signed-in requester; returns (the ticket as stored, private-link token)."""
     check_category(ctx, data)
     fields = data.model_dump()
     fields["requester_id"] = user["id"] if user else None
@@ -55,12 +55,18 @@ def viewable_ticket(ctx: Context, ticket_id: int, user: dict[str, Any] | None) -
 
 def article_refs(ctx: Context, ticket_id: int) -> list[dict[str, Any]]:
     """The ticket's linked articles with their titles and site URLs from the KB."""
-    refs = []
-    for link in storage.linked_articles(ctx.db, ticket_id):
-        page = ctx.kb.pages.get(link["article_id"]) or {}
-        refs.append({"id": link["article_id"], "title": page.get("title", link["article_id"]),
-                     "url": page.get("url"), "origin": link["origin"]})
-    return refs
+    return [_article_ref(ctx, link["article_id"], link["origin"]) for link in storage.linked_articles(ctx.db, ticket_id)]
+
+
+def _article_ref(ctx: Context, article_id: str, origin: str) -> dict[str, Any]:
+    page = ctx.kb.pages.get(article_id) or {}
+    return {"id": article_id, "title": page.get("title", article_id), "url": page.get("url"), "origin": origin}
+
+
+def filed_detail(ctx: Context, ticket: dict[str, Any]) -> dict[str, Any]:
+    """``ticket_detail`` of a ticket just filed, without reading back what filing wrote: its page's article, no messages."""
+    page_article = ticket["page_id"] if ticket["page_id"] and ticket["page_id"] in ctx.kb.pages else None
+    return {**ticket, "articles": [_article_ref(ctx, page_article, "page")] if page_article else [], "messages": []}
 
 
 def ticket_detail(ctx: Context, ticket: dict[str, Any], agent: bool) -> dict[str, Any]:

@@ -31,13 +31,15 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_ticket(db: Store, fields: dict[str, Any], page_article: str | None, actor: str, now: dt.datetime) -> tuple[int, str]:
-    """Insert a ticket (status new, tier 1), link its page's article, settle its form's suggestions; returns (id, token)."""
+def create_ticket(db: Store, fields: dict[str, Any], page_article: str | None, actor: str,
+                  now: dt.datetime) -> tuple[dict[str, Any], str]:
+    """Insert a ticket (status new, tier 1), link its page's article, settle its form's suggestions; returns (ticket, token)."""
     token, token_hash = new_token()
     stamp = iso(now)
     record = {**fields, "status": "new", "tier": 1, "token_hash": token_hash, "created_at": stamp, "updated_at": stamp}
     with db.tx():
-        ticket_id = db.insert("tickets", record)
+        ticket = db.insert_returning("tickets", record) | {"assignee_name": None}
+        ticket_id = ticket["id"]
         add_history(db, ticket_id, actor, "status", None, "new", "ticket filed", now)
         if page_article:
             db.execute(
@@ -49,7 +51,7 @@ def create_ticket(db: Store, fields: dict[str, Any], page_article: str | None, a
                 "UPDATE impressions SET outcome = 'filed', outcome_at = ?, ticket_id = ? WHERE form_id = ? AND outcome = 'none'",
                 [stamp, ticket_id, fields["form_id"]],
             )
-    return ticket_id, token
+    return ticket, token
 
 
 def add_history(db: Store, ticket_id: int, actor: str, field: str, old: Any, new: Any, note: str, now: dt.datetime) -> None:

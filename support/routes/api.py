@@ -55,9 +55,9 @@ def deflection(ctx: Ctx, user: CurrentUser, body: DeflectionCreate) -> dict[str,
 async def file_ticket(request: Request, ctx: Ctx, user: CurrentUser, body: TicketCreate) -> dict[str, Any]:
     """File a ticket; the answer holds the private token and link (committed to disk before this 201 is sent)."""
     # async: a few short SQLite statements on the event loop beat a thread-pool round trip under load
-    ticket_id, token = service.file_ticket(ctx, body, user)
+    ticket, token = service.file_ticket(ctx, body, user)
     base = ctx.settings.base_url or str(request.base_url).rstrip("/")
-    return {"ticket": public(ctx, storage.get_ticket(ctx.db, ticket_id)), "token": token, "url": f"{base}/support/t/{token}"}
+    return {"ticket": service.filed_detail(ctx, ticket), "token": token, "url": f"{base}/support/t/{token}"}
 
 
 @router.get("/t/{token}", response_model=TicketPublic)
