@@ -2,14 +2,15 @@
 
 ``python -m bench --keep`` leaves its scratch folder; ``python -m bench.profiles SCRATCH`` then
 writes ``bench/results/profiles/*.txt`` for: the reports computation, the queue (SLA sweep and
-page query), ticket filing, KB suggestions and the generator stage on the 1,000-page portal.
+page query), ticket filing, KB suggestions, quiz submission and the generator stage on the
+1,000-page portal.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from pyinstrument import Profiler
 
@@ -43,7 +44,7 @@ def backend(scratch: Path) -> None:
 
     data, kb_file = scratch / "data-100k", scratch / "kb-site" / "_portal" / "kb.json"
     settings = Settings(data_dir=data, site_dir=scratch / "kb-site", sla_sweep_seconds=0)
-    store, kb = open_store(settings.database_path), KnowledgeBase(kb_file, data / "kb-index")
+    store, kb = open_store(settings.database_path), KnowledgeBase(kb_file, data / "kb-index", settings.source_check_seconds)
     kb.refresh()
     ctx = Context(settings, store, kb, system_clock)
     agent = store.one("SELECT * FROM users WHERE role = 'agent' ORDER BY id")
@@ -60,12 +61,36 @@ def backend(scratch: Path) -> None:
         body = TicketCreate(subject="Label printer prints blank labels", description="Since the shift started it prints blank labels.",
                             requester_email="op@example.com", page_id=next(iter(kb.pages)))
         for _ in range(300):
-            ticket_id = service.file_ticket(ctx, body, None)[0]["id"]
-            service.ticket_detail(ctx, storage.get_ticket(store, ticket_id), agent=False)
+            service.filed_detail(ctx, service.file_ticket(ctx, body, None)[0])
 
     profile("ticket-filing", filing)
     asked = queries(kb_pages(10_000), 100)
     profile("suggestions", lambda: [kb.search(q.text, 5) for q in asked])
+    if (scratch / "portal-100").is_dir():
+        quiz_submit(scratch, ctx)
+
+
+def quiz_submit(scratch: Path, ctx: Any) -> None:
+    """Submitting and grading 300 attempts, with the result the learner gets, as ``POST /api/attempts/{id}/submit`` does."""
+    import json
+
+    from bench import quizbench
+    from support import assessments
+    from support.catalog import Catalog
+    from support.settings import Settings
+
+    first = 100_000 + ctx.db.one("SELECT max(id) AS n FROM users")["n"]  # new learners on every run over the same scratch
+    submits = quizbench.prepare(ctx.settings.data_dir, scratch / "portal-100", 300, first=first)
+    catalog = Catalog.from_settings(Settings(data_dir=ctx.settings.data_dir, portal_dir=scratch / "portal-100"))
+
+    def run() -> None:
+        for request in submits:
+            attempt_id = int(request["path"].split("/")[3])
+            attempt = ctx.db.one("SELECT * FROM attempts WHERE id = ?", [attempt_id])
+            done = assessments.submit(ctx, attempt, json.loads(request["body"])["answers"])
+            assessments.result_view(ctx, catalog, done, "http://127.0.0.1")
+
+    profile("quiz-submit", run)
 
 
 def generator(scratch: Path) -> None:

@@ -66,12 +66,23 @@ class Store:
         return self.db[table]
 
     def one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
-        """The first row of a query as a dict, or None."""
-        return next(iter(self.db.query(sql, params)), None)
+        """The first row of a query as a dict, or None.
+
+        ``one`` and ``all`` run the statement directly: sqlite-utils' ``query`` wraps each one in
+        a SAVEPOINT and RELEASE (three statements per read), a tenth of a quiz submission's time.
+        """
+        cursor = self.db.conn.execute(sql, params)
+        try:
+            row = cursor.fetchone()
+            return None if row is None else dict(zip([d[0] for d in cursor.description], row))
+        finally:
+            cursor.close()
 
     def all(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         """All rows of a query as dicts."""
-        return list(self.db.query(sql, params))
+        cursor = self.db.conn.execute(sql, params)
+        keys = [d[0] for d in cursor.description]
+        return [dict(zip(keys, row)) for row in cursor.fetchall()]
 
     def insert(self, table: str, record: dict[str, Any]) -> int:
         """Insert one row into an existing table; its rowid.
