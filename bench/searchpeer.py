@@ -2,9 +2,9 @@
 
 Both index the same text (``support.search.plain_text`` of summary and body) with the same field
 weights (title 3, tags 2, text 1), both stem (whoosh's StemmingAnalyzer, FTS5's porter
-tokenizer) and both make a snippet, over the same queries. The backend ranks in tiers (neighbouring
-words, then all words, then any word; see ``KnowledgeBase.search``); the FTS5 peer is the plain
-any-word BM25 query that the backend's search used to be.
+tokenizer) and both make a snippet, over the same queries. The backend also counts neighbouring-word
+pairs and leaves out words found in most articles (see ``KnowledgeBase.search``); the FTS5 peer is
+the plain any-word BM25 query that the backend's search used to be.
 """
 
 from __future__ import annotations

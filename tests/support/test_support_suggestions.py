@@ -137,3 +137,16 @@ def test_neighbouring_query_words_outrank_scattered_ones(tmp_path) -> None:
     assert [h.id for h in hits] == ["replace-scanner-cable", "scanner-and-cable-faq"]
     assert "Replace the <mark>scanner</mark> <mark>cable</mark> when" in hits[0].snippet_html
     kb.close()
+
+
+def test_example_portal_questions_find_the_article_written_for_them(tmp_path) -> None:
+    """Over the example portal's KB, typical questions put the article that answers them first, FAQs after it."""
+    from assessments_harness import built_site
+
+    from support.search import KnowledgeBase
+
+    kb = KnowledgeBase(built_site() / "_portal" / "kb.json", tmp_path / "kb-index")
+    first = {q: [h.id for h in kb.search(q, 5)][:1] for q in ("barcode scanner not reading labels", "torque sensor replacement")}
+    assert first == {"barcode scanner not reading labels": ["troubleshooting-barcode-scanner-not-reading"],
+                     "torque sensor replacement": ["replacing-a-torque-sensor"]}
+    kb.close()
