@@ -194,7 +194,8 @@ class KnowledgeBase:
 
 def _marker(stems: list[str], words: list[str]) -> re.Pattern[str] | None:
     """A pattern matching words that start with a query stem or word (``barcod`` marks ``barcodes``)."""
-    starts = sorted({re.escape(w) for w in [*stems, *(w for w in WORD.findall(" ".join(words).lower()))] if len(w) > 1}, key=len, reverse=True)
+    typed = (w for w in WORD.findall(" ".join(words).lower()) if w not in PAIR_STOPWORDS)  # no <mark> on "not", "the"
+    starts = sorted({re.escape(w) for w in [*stems, *typed] if len(w) > 1}, key=len, reverse=True)
     return re.compile(rf"\b(?:{'|'.join(starts)})\w*", re.I) if starts else None
 
 

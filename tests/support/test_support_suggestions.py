@@ -149,4 +149,6 @@ def test_example_portal_questions_find_the_article_written_for_them(tmp_path) ->
     first = {q: [h.id for h in kb.search(q, 5)][:1] for q in ("barcode scanner not reading labels", "torque sensor replacement")}
     assert first == {"barcode scanner not reading labels": ["troubleshooting-barcode-scanner-not-reading"],
                      "torque sensor replacement": ["replacing-a-torque-sensor"]}
+    snippet = kb.search("barcode scanner not reading labels", 1)[0].snippet_html
+    assert "<mark>" in snippet and "<mark>not</mark>" not in snippet  # function words are not highlighted
     kb.close()
