@@ -71,14 +71,9 @@ def level(target: int, used: int, done: bool, settings: Settings) -> int:
     return AT_RISK if not done and remaining <= warn else OK
 
 
-def ticket_level(ticket: dict[str, Any], settings: Settings, now: dt.datetime) -> tuple[int, str | None]:
-    """The worst level among running clocks, and when the next running clock falls due (None if paused)."""
-    level_now, due, _ = ticket_state(ticket, settings, now)
-    return level_now, due
-
-
 def ticket_state(ticket: dict[str, Any], settings: Settings, now: dt.datetime) -> tuple[int, str | None, str]:
-    """``ticket_level`` and the time its level may next rise (``NEVER`` while paused or once every running clock is breached)."""
+    """The worst level among running clocks, when the next running clock falls due (None if paused), and when the
+    level may next rise (``NEVER`` while paused or once every running clock is breached)."""
     running = [c for c in clocks(ticket, settings, now) if not c.done]
     if not running:
         return OK, None, NEVER

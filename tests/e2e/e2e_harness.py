@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 REPO = Path(__file__).resolve().parents[2]
 E2E = Path(__file__).resolve().parent
@@ -257,3 +257,12 @@ def describe_violations(violations: list[dict[str, Any]]) -> str:
         if len(violation["nodes"]) > 10:
             lines.append(f"    ... and {len(violation['nodes']) - 10} more")
     return "\n".join(lines)
+
+
+def search_site(page: Page, path: str, text: str) -> None:
+    """Type ``text`` into the site's search box on ``path`` (key by key, as Material needs) and wait for a result."""
+    page.goto(path)
+    box = page.get_by_role("textbox", name="Search")
+    box.click()
+    box.press_sequentially(text)
+    expect(page.locator(".md-search-result__item").first).to_be_visible()

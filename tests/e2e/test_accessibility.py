@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_harness import ACCOUNTS, Browsing, Portal, axe_violations, describe_violations, serve_portal
+from e2e_harness import ACCOUNTS, Browsing, Portal, axe_violations, describe_violations, search_site, serve_portal
 from playwright.sync_api import Browser, Page, expect
 from quiz_steps import answer_key, choose_right_answers, choose_wrong_answers
 from steps import sign_in
@@ -111,11 +111,7 @@ def _suggestions_shown(page: Page, world: dict[str, Any]) -> None:
 
 
 def _search_results(page: Page, world: dict[str, Any]) -> None:
-    page.goto("/")
-    box = page.get_by_role("textbox", name="Search")
-    box.click()
-    box.press_sequentially("alarm")
-    expect(page.locator(".md-search-result__item").first).to_be_visible()
+    search_site(page, "/", "alarm")
 
 
 PAGES: dict[str, tuple[str | None, Visit]] = {

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_harness import ACCOUNTS, REPO, Browsing
+from e2e_harness import ACCOUNTS, REPO, Browsing, search_site
 from playwright.sync_api import Page, expect
 from quiz_steps import answer_key, choose_right_answers
 from steps import sign_in
@@ -25,11 +25,7 @@ def _site(path: str) -> Callable[[Page, dict[str, Any]], None]:
 
 
 def _search(page: Page, state: dict[str, Any]) -> None:
-    page.goto("/roles/production-operator/")
-    box = page.get_by_role("textbox", name="Search")
-    box.click()
-    box.press_sequentially("quality hold")
-    expect(page.locator(".md-search-result__item").first).to_be_visible()
+    search_site(page, "/roles/production-operator/", "quality hold")
 
 
 def _rest_reference(page: Page, state: dict[str, Any]) -> None:

@@ -6,16 +6,23 @@ from pathlib import Path
 
 from generator import quick
 from generator.build import build
+from generator.pipeline import Result
 
 ARTICLE = "content/articles/getting-started.md"
 PAGE = "articles/getting-started/index.html"
 
 
+def serving(portal: Path) -> tuple[Path, Result | None]:
+    """Build the portal as ``portal serve`` starts, and take the first look at its sources; the site and that look."""
+    build(portal)
+    site = portal / "site"
+    shown, _ = quick.update(portal, None, site)
+    return site, shown
+
+
 def test_changed_article_is_published_exactly_as_a_full_build_renders_it(tmp_portal: Path, tmp_path: Path) -> None:
     """An edited article body updates its page alone, byte for byte what a whole-site build writes."""
-    build(tmp_portal)
-    site = tmp_portal / "site"
-    shown, _ = quick.update(tmp_portal, None, site)
+    site, shown = serving(tmp_portal)
     source = tmp_portal / ARTICLE
     source.write_text(source.read_text(encoding="utf-8") + "\nA paragraph added while serving.\n", encoding="utf-8")
     _, published = quick.update(tmp_portal, shown, site)
@@ -27,10 +34,8 @@ def test_changed_article_is_published_exactly_as_a_full_build_renders_it(tmp_por
 
 def test_nav_change_is_left_to_the_whole_site_build(tmp_portal: Path) -> None:
     """A changed article title changes the nav, so no page is published on its own."""
-    build(tmp_portal)
-    site = tmp_portal / "site"
+    site, shown = serving(tmp_portal)
     before = (site / PAGE).read_bytes()
-    shown, _ = quick.update(tmp_portal, None, site)
     source = tmp_portal / ARTICLE
     text = source.read_text(encoding="utf-8")
     title = next(line for line in text.splitlines() if line.startswith("title:"))
@@ -42,10 +47,8 @@ def test_nav_change_is_left_to_the_whole_site_build(tmp_portal: Path) -> None:
 
 def test_sources_with_errors_publish_nothing(tmp_portal: Path) -> None:
     """A source with errors returns no result and leaves every page as it was."""
-    build(tmp_portal)
-    site = tmp_portal / "site"
+    site, shown = serving(tmp_portal)
     before = (site / PAGE).read_bytes()
-    shown, _ = quick.update(tmp_portal, None, site)
     source = tmp_portal / ARTICLE
     source.write_text(source.read_text(encoding="utf-8").replace("id: ", "id: Not An Id ", 1), encoding="utf-8")
     assert quick.update(tmp_portal, shown, site) == (None, False)
