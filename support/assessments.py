@@ -33,9 +33,9 @@ def kb_pages(ctx: Context) -> dict[str, dict[str, Any]]:
     return ctx.kb.pages
 
 
-def site_link(ctx: Context, page_id: str, section: str | None = None) -> dict[str, Any]:
-    """Title and site URL of a KB page (``url`` None when the build does not have it)."""
-    page = kb_pages(ctx).get(page_id)
+def site_link(ctx: Context, page_id: str, section: str | None = None, pages: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Title and site URL of a KB page (``url`` None when the build does not have it); ``pages`` defaults to the build's."""
+    page = (kb_pages(ctx) if pages is None else pages).get(page_id)
     if page is None:
         return {"id": page_id, "title": page_id, "url": None}
     anchor = f"#{section}" if section else ""
@@ -62,7 +62,7 @@ def owned(ctx: Context, attempt_id: int, user: dict[str, Any], close: bool = Tru
     return attempts.owned(ctx.db, attempt_id, user, ctx.now(), kb_pages(ctx), close)
 
 
-def submit(ctx: Context, attempt: dict[str, Any], answers: Any) -> dict[str, Any]:
+def submit(ctx: Context, attempt: dict[str, Any], answers: Any) -> attempts.Submission:
     """Grade the attempt (late: from the answers saved in time, or zero, as the quiz says)."""
     return attempts.submit(ctx.db, attempt, answers, ctx.now(), kb_pages(ctx))
 
@@ -83,26 +83,25 @@ def attempt_view(ctx: Context, attempt: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def result_view(ctx: Context, catalog: Catalog, attempt: dict[str, Any], base: str = "") -> dict[str, Any]:
+def result_view(ctx: Context, catalog: Catalog, done: attempts.Submission, base: str = "") -> dict[str, Any]:
     """Score, pass or fail and the review the quiz allows, with site links and the certificate issued."""
-    grade = attempts.result(attempt)
+    attempt, pages = done.attempt, kb_pages(ctx)
     quiz = attempts.version(ctx.db, attempt["quiz_hash"])
-    shown = review(quiz, attempts.paper(attempt), grade)
+    shown = review(quiz, attempts.paper(attempt), done.grade)
     for question in shown.get("questions", []):
         link = question.get("teaches")
         if link:
-            question["teaches"] = {**link, **site_link(ctx, link["id"], link["section"])}
-    cert = ctx.db.one("SELECT * FROM certificates WHERE attempt_id = ?", [attempt["id"]])
+            question["teaches"] = {**link, **site_link(ctx, link["id"], link["section"], pages)}
     return {
         **shown, "attempt_id": attempt["id"], "number": attempt["number"], "submitted_at": attempt["submitted_at"],
         "late": bool(attempt["late"]), "closed_by": attempt["closed_by"], "late_policy": quiz.late_policy.value,
-        "study": _study(ctx, quiz, shown),
-        "certificate": _certificate(ctx, catalog, cert, base) if cert else None,
+        "study": _study(ctx, quiz, shown, pages),
+        "certificate": _certificate(ctx, catalog, done.certificate, base) if done.certificate else None,
         "standing": standing(ctx.db, quiz, attempt["user_id"]).public(ctx.now()),
     }
 
 
-def _study(ctx: Context, quiz: Quiz, shown: dict[str, Any]) -> list[dict[str, Any]]:
+def _study(ctx: Context, quiz: Quiz, shown: dict[str, Any], pages: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """The pages teaching the questions missed (when the review shows questions), then the rest the quiz covers."""
     by_id = {q.id: q for _, q in iter_questions(quiz)}
     refs = [(by_id[q["id"]].teaches.ref, by_id[q["id"]].teaches.section) for q in shown.get("questions", [])
@@ -111,7 +110,7 @@ def _study(ctx: Context, quiz: Quiz, shown: dict[str, Any]) -> list[dict[str, An
     first = {}
     for ref, section in refs:  # one link per page, to the section of the first question missed on it
         first.setdefault(ref, section)
-    return [site_link(ctx, ref, section) for ref, section in first.items()]
+    return [site_link(ctx, ref, section, pages) for ref, section in first.items()]
 
 
 def _certificate(ctx: Context, catalog: Catalog, cert: dict[str, Any], base: str) -> dict[str, Any]:

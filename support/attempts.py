@@ -15,6 +15,7 @@ import hashlib
 import random
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from generator.quizzes import LatePolicy, Quiz
@@ -29,6 +30,15 @@ from support.standing import standing
 
 _versions: dict[str, Quiz] = {}
 Pages = dict[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A graded attempt: its row as stored, its grade, and the certificate it earned (None without one)."""
+
+    attempt: dict[str, Any]
+    grade: GradeResult
+    certificate: dict[str, Any] | None
 
 
 def save_version(db: Store, quiz: Quiz, now: dt.datetime) -> str:
@@ -130,14 +140,13 @@ def save_answers(db: Store, attempt: dict[str, Any], answers: Any, now: dt.datet
     return get(db, attempt["id"])
 
 
-def submit(db: Store, attempt: dict[str, Any], answers: Any, now: dt.datetime, pages: Pages) -> dict[str, Any]:
+def submit(db: Store, attempt: dict[str, Any], answers: Any, now: dt.datetime, pages: Pages) -> Submission:
     """Grade the attempt once: ``answers`` (if given, and in time) replace the saved ones; a second submission is a ``Conflict``."""
     check_open(attempt)
     late = is_over(attempt, now)
     given = loads(attempt["answers"], {}) if late or answers is None else _answered(answers)
     with db.tx():  # grading checks the answers: InvalidAnswers rolls the transaction back
-        _finish(db, get(db, attempt["id"]), given, late, "learner", now, pages)
-    return get(db, attempt["id"])
+        return _finish(db, attempt, given, late, "learner", now, pages)
 
 
 def expire(db: Store, attempt: dict[str, Any], now: dt.datetime, pages: Pages) -> None:
@@ -147,21 +156,27 @@ def expire(db: Store, attempt: dict[str, Any], now: dt.datetime, pages: Pages) -
 
 
 def _finish(db: Store, attempt: dict[str, Any], answers: Mapping[str, Any], late: bool, by: str,
-            when: dt.datetime, pages: Pages) -> None:
+            when: dt.datetime, pages: Pages) -> Submission:
     check_open(attempt)
     quiz = version(db, attempt["quiz_hash"])
     zero = late and quiz.late_policy is LatePolicy.zero
     result = grade(quiz, paper(attempt), {} if zero else answers)
     if zero:
         result = result.model_copy(update={"score": 0.0, "passed": False, "earned": 0.0})
-    db.execute(
+    # the status condition makes a concurrent second submission a Conflict; RETURNING saves reading the row back
+    row = db.one(
         "UPDATE attempts SET status = 'submitted', answers = ?, submitted_at = ?, closed_by = ?, late = ?, score = ?, "
-        "passed = ?, result = ? WHERE id = ? AND status = 'open'",
+        "passed = ?, result = ? WHERE id = ? AND status = 'open' RETURNING *",
         [dumps(dict(answers)), iso(when), by, int(late), result.score, int(result.passed), result.model_dump_json(), attempt["id"]],
     )
+    if row is None:  # a concurrent request submitted it first: say when
+        check_open(get(db, attempt["id"]))
+        raise Conflict(f"Attempt {attempt['id']} is no longer open")
+    cert = None
     if result.passed and quiz.certification:
         user = db.one("SELECT * FROM users WHERE id = ?", [attempt["user_id"]])
-        certificates.issue(db, get(db, attempt["id"]), quiz, user, pages)
+        cert = certificates.issue(db, row, quiz, user, pages)
+    return Submission(row, result, cert)
 
 
 def problems(db: Store, attempt: dict[str, Any], answers: Any) -> list[Problem]:
@@ -191,11 +206,12 @@ def _when(stamp: str) -> str:
     return parse(stamp).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def result(attempt: dict[str, Any]) -> GradeResult:
-    """The grade of a submitted attempt (``Conflict`` before submission)."""
+def graded(db: Store, attempt: dict[str, Any]) -> Submission:
+    """A submitted attempt's grade and certificate, read back (``Conflict`` before submission)."""
     if attempt["status"] != "submitted":
         raise Conflict(f"Attempt {attempt['id']} has not been submitted yet")
-    return GradeResult.model_validate_json(attempt["result"])
+    cert = db.one("SELECT * FROM certificates WHERE attempt_id = ?", [attempt["id"]])
+    return Submission(attempt, GradeResult.model_validate_json(attempt["result"]), cert)
 
 
 def of_user(db: Store, user_id: int) -> list[dict[str, Any]]:

@@ -52,14 +52,14 @@ def holder_name(user: dict[str, Any]) -> str:
     return f"{local[:1]}***@{domain}"
 
 
-def issue(db: Store, attempt: dict[str, Any], quiz: Quiz, user: dict[str, Any], pages: dict[str, dict[str, Any]]) -> int:
-    """Issue the certificate of a passed attempt (inside the grading transaction); returns its id."""
+def issue(db: Store, attempt: dict[str, Any], quiz: Quiz, user: dict[str, Any], pages: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Issue the certificate of a passed attempt (inside the grading transaction); returns it as stored."""
     cert = quiz.certification
     if cert is None:
         raise Conflict(f"Assessment {quiz.id} issues no certificate")
     issued = parse(attempt["submitted_at"])
     prints = {pid: pages[pid]["fingerprint"] for pid in covered_pages(quiz) if pages.get(pid, {}).get("fingerprint")}
-    return db.insert("certificates", {
+    return db.insert_returning("certificates", {
         "code": new_code(), "user_id": user["id"], "holder_name": holder_name(user), "attempt_id": attempt["id"],
         "quiz_id": quiz.id, "quiz_title": quiz.title, "name": cert.name, "role": cert.role, "score": attempt["score"],
         "issued_at": iso(issued), "expires_at": iso(issued + dt.timedelta(days=cert.validity_days)),

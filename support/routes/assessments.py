@@ -89,5 +89,5 @@ def result_page(request: Request, ctx: Ctx, catalog: CatalogDep, user: SignedIn,
     attempt = assessments.owned(ctx, attempt_id, user)
     if attempt["status"] != "submitted":
         return redirect(f"/support/attempts/{attempt_id}")
-    result = assessments.result_view(ctx, catalog, attempt, assessments.public_base(request, ctx))
+    result = assessments.result_view(ctx, catalog, attempts.graded(ctx.db, attempt), assessments.public_base(request, ctx))
     return render(request, "assessments/result.html", {"result": result})

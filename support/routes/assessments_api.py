@@ -94,4 +94,4 @@ async def submit_attempt(request: Request, ctx: Ctx, catalog: CatalogDep, user: 
 def get_result(request: Request, ctx: Ctx, catalog: CatalogDep, user: SignedIn, attempt_id: int) -> dict[str, Any]:
     """The result of your submitted attempt (409 before submission)."""
     attempt = assessments.owned(ctx, attempt_id, user)
-    return assessments.result_view(ctx, catalog, attempt, assessments.public_base(request, ctx))
+    return assessments.result_view(ctx, catalog, attempts.graded(ctx.db, attempt), assessments.public_base(request, ctx))
