@@ -25,11 +25,12 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from generator.quizzes import (
-    Loc, Matching, Multiple, Numeric, Ordering, Pool, Question, Quiz, ReviewLevel, Scoring, Short, Single, TrueFalse,
+    Loc, Matching, Multiple, Ordering, Pool, Question, Quiz, ReviewLevel, Scoring, Single,
     questions_by_id,
 )
 
 MAX_TEXT = 500
+CHOICE = ("single", "multiple")
 Problem = tuple[Loc, str]
 
 
@@ -134,9 +135,10 @@ def _pair(quiz: Quiz, paper: Paper) -> tuple[tuple[Question, PaperQuestion], ...
 
 
 def _arrange_keys(question: Question) -> tuple[list[str], list[int]]:
-    if isinstance(question, (Single, Multiple)):
+    kind = question.type
+    if kind in CHOICE:
         return sorted(o.id for o in question.options), []
-    size = len(question.items) if isinstance(question, Ordering) else len(question.pairs) if isinstance(question, Matching) else 0
+    size = len(question.items) if kind == "ordering" else len(question.pairs) if kind == "matching" else 0
     return [], list(range(size))
 
 
@@ -179,29 +181,30 @@ def validate_answers(quiz: Quiz, paper: Paper, answers: Any) -> list[Problem]:
 
 
 def _shape_problems(question: Question, pq: PaperQuestion, value: Any) -> list[tuple[Loc, str]]:
-    if isinstance(question, Single):
+    kind = question.type  # dispatch on the tag: isinstance on pydantic models (ABCMeta) costs more
+    if kind == "single":
         if not isinstance(value, str):
             return [((), "expected an option id")]
         return [] if value in pq.options else [((), f"'{value}' is not an option of this question")]
-    if isinstance(question, Multiple):
+    if kind == "multiple":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             return [((), "expected a list of option ids")]
         bad = [((k,), f"'{v}' is not an option of this question") for k, v in enumerate(value) if v not in pq.options]
         return bad or ([] if len(set(value)) == len(value) else [((), "an option is chosen more than once")])
-    if isinstance(question, TrueFalse):
+    if kind == "true-false":
         return [] if isinstance(value, bool) else [((), "expected true or false")]
-    if isinstance(question, Numeric):
+    if kind == "numeric":
         return [] if _number(value) is not None else [((), "expected a number")]
-    if isinstance(question, Short):
+    if kind == "short":
         if not isinstance(value, str):
             return [((), "expected text")]
         return [] if len(value) <= MAX_TEXT else [((), f"the answer is longer than {MAX_TEXT} characters")]
-    if isinstance(question, Ordering):
+    if kind == "ordering":
         n = len(pq.order)
         if not _ints(value) or sorted(value) != list(range(n)):
             return [((), f"expected the item positions 0 to {n - 1} in your order, each once")]
         return []
-    assert isinstance(question, Matching)
+    assert kind == "matching", kind
     n = len(pq.order)
     if not isinstance(value, list) or len(value) != n:
         return [((), f"expected a list of {n} entries, one per left: the position of its right, or null")]
@@ -276,20 +279,21 @@ def _round1(value: float) -> float:
 
 def _fraction(question: Question, pq: PaperQuestion, given: Any) -> float:
     """The share of the points a valid answer earns, 0 to 1."""
-    if isinstance(question, Single):
+    kind = question.type
+    if kind == "single":
         return float(given in question.correct_ids())
-    if isinstance(question, Multiple):
+    if kind == "multiple":
         return _choice_fraction(question, set(given))
-    if isinstance(question, TrueFalse):
+    if kind == "true-false":
         return float(given is question.answer)
-    if isinstance(question, Numeric):
+    if kind == "numeric":
         difference = abs(_number(given) - Decimal(repr(question.answer)))  # type: ignore[operator]
         return float(difference <= Decimal(repr(question.tolerance)))
-    if isinstance(question, Short):
+    if kind == "short":
         return float(_normal(given, question.case_sensitive) in {_normal(a, question.case_sensitive) for a in question.accept})
-    if isinstance(question, Ordering):
+    if kind == "ordering":
         return float([pq.order[p] for p in given] == list(range(len(question.items))))
-    assert isinstance(question, Matching)
+    assert kind == "matching", kind
     right = sum(1 for left, p in enumerate(given) if p is not None and pq.order[p] == left)
     if question.scoring is Scoring.partial:
         return right / len(question.pairs)
@@ -344,7 +348,8 @@ def _answer_detail(question: Question, pq: PaperQuestion, given: Any) -> dict[st
         "teaches": {"kind": link.kind, "id": link.ref, "section": link.section} if link else None,
         "given": given,
     }
-    if isinstance(question, (Single, Multiple)):
+    kind = question.type
+    if kind in CHOICE:
         chosen = set([given] if isinstance(given, str) else given or [])
         correct = question.correct_ids()
         options = {o.id: o for o in question.options}
@@ -352,17 +357,17 @@ def _answer_detail(question: Question, pq: PaperQuestion, given: Any) -> dict[st
             {"id": oid, "text": options[oid].text, "correct": oid in correct, "chosen": oid in chosen, "feedback": options[oid].feedback}
             for oid in pq.options
         ]
-    elif isinstance(question, TrueFalse):
+    elif kind == "true-false":
         feedback = {True: question.feedback_true, False: question.feedback_false}
         detail |= {"answer": question.answer, "feedback": feedback.get(given, "") if given is not None else ""}
-    elif isinstance(question, Numeric):
+    elif kind == "numeric":
         detail |= {"answer": question.answer, "tolerance": question.tolerance}
-    elif isinstance(question, Short):
+    elif kind == "short":
         detail["accept"] = list(question.accept)
-    elif isinstance(question, Ordering):
+    elif kind == "ordering":
         detail["correct_order"] = list(question.items)
         detail["given"] = [question.items[pq.order[p]] for p in given] if given is not None else None
-    elif isinstance(question, Matching):
+    elif kind == "matching":
         rights = [question.pairs[k].right for k in pq.order]
         picked = given or [None] * len(question.pairs)
         detail["pairs"] = [{"left": p.left, "right": p.right, "given": rights[g] if g is not None else None}
