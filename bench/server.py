@@ -60,7 +60,9 @@ def main() -> None:
         return
     import uvicorn
 
-    uvicorn.run(bare_app(Path(sys.argv[2])), host="127.0.0.1", port=int(sys.argv[3]), log_level="info", proxy_headers=False)
+    from support.server import UVICORN_OPTIONS
+
+    uvicorn.run(bare_app(Path(sys.argv[2])), host="127.0.0.1", port=int(sys.argv[3]), **UVICORN_OPTIONS)
 
 
 if __name__ == "__main__":
