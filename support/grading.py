@@ -127,11 +127,26 @@ def _lookup(quiz: Quiz, paper: Paper) -> tuple[tuple[Question, PaperQuestion], .
 def _pair(quiz: Quiz, paper: Paper) -> tuple[tuple[Question, PaperQuestion], ...]:
     if paper.quiz_id != quiz.id:
         raise PaperError(f"the attempt is for quiz '{paper.quiz_id}', not '{quiz.id}'")
-    by_id = questions_by_id(quiz)
-    changed = [pq.id for pq in paper.questions if pq.id not in by_id or _arrange_keys(by_id[pq.id]) != _paper_keys(pq)]
+    keyed = _keyed(quiz)
+    changed = [pq.id for pq in paper.questions if pq.id not in keyed or keyed[pq.id][1] != _paper_keys(pq)]
     if changed:
         raise PaperError(f"questions {', '.join(changed)} of quiz '{quiz.id}' changed since the attempt began")
-    return tuple((by_id[pq.id], pq) for pq in paper.questions)
+    return tuple((keyed[pq.id][0], pq) for pq in paper.questions)
+
+
+_KEYED: dict[int, tuple[Quiz, dict[str, tuple[Question, tuple[list[str], list[int]]]]]] = {}
+
+
+def _keyed(quiz: Quiz) -> dict[str, tuple[Question, tuple[list[str], list[int]]]]:
+    """Each question of the quiz with the option ids and positions a paper of it must have (per quiz object)."""
+    known = _KEYED.get(id(quiz))
+    if known is not None and known[0] is quiz:
+        return known[1]
+    keyed = {question.id: (question, _arrange_keys(question)) for question in questions_by_id(quiz).values()}
+    if len(_KEYED) >= 64:
+        _KEYED.clear()
+    _KEYED[id(quiz)] = (quiz, keyed)
+    return keyed
 
 
 def _arrange_keys(question: Question) -> tuple[list[str], list[int]]:

@@ -87,7 +87,8 @@ async def submit_attempt(request: Request, ctx: Ctx, catalog: CatalogDep, user: 
         done = assessments.submit(ctx, attempt, body.answers if body else None)
     except InvalidAnswers as exc:
         raise unprocessable(exc) from None
-    return assessments.result_view(ctx, catalog, done, assessments.public_base(request, ctx))
+    base = assessments.public_base(request, ctx) if done.certificate else ""  # only a certificate links back
+    return assessments.result_view(ctx, catalog, done, base)
 
 
 @router.get("/attempts/{attempt_id}/result")
