@@ -33,7 +33,6 @@ MARKDOWN = [
     (re.compile(r"[ \t]*\n[\s]*"), "\n"),
 ]
 MIN_RELATIVE_SCORE = 0.2  # drop hits scoring under a fifth of the best: noise from one common word
-PARALLEL_FROM = 2000  # a KB this large is indexed by two processes (10,000 articles: 151 -> 86 s on two cores)
 PAIR_BOOST = 8.0  # a pair of the query's words side by side in a page counts eight times a single word
 # A word in more than a tenth of the articles (and over 100 of them) is left out of the query when it has rarer
 # words: it hardly changes the ranking and its long posting list made the slowest queries.
@@ -239,9 +238,8 @@ def build_index(folder: Path, pages: Any) -> None:
     temp = folder.with_name(folder.name + f".tmp{os.getpid()}-{threading.get_ident()}")
     shutil.rmtree(temp, ignore_errors=True)
     temp.mkdir()
-    pages = list(pages)
     ix = index.create_in(str(temp), make_schema())
-    with ix.writer(**_writer_options(len(pages))) as writer:
+    with ix.writer() as writer:
         for page in pages:
             title, text = str(page.get("title", page["id"])), plain_text(f"{page.get('summary', '')}\n\n{page.get('text', '')}")
             writer.add_document(
@@ -251,13 +249,6 @@ def build_index(folder: Path, pages: Any) -> None:
     ix.close()
     shutil.rmtree(folder, ignore_errors=True)
     os.replace(temp, folder)
-
-
-def _writer_options(count: int) -> dict[str, Any]:
-    """whoosh writer options: a large KB is split between two indexing processes and kept as their two segments."""
-    if count < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        return {}
-    return {"procs": 2, "limitmb": 128, "multisegment": True}
 
 
 def plain_text(markdown: str) -> str:

@@ -153,29 +153,3 @@ def test_example_portal_questions_find_the_article_written_for_them(tmp_path) ->
     assert "<mark>" in snippet and "<mark>not</mark>" not in snippet  # function words are not highlighted
     kb.close()
 
-
-def test_a_large_kb_indexed_by_two_processes_answers_like_one(tmp_path, monkeypatch) -> None:
-    """From ``PARALLEL_FROM`` pages the index is written by two processes as two segments; suggestions stay the same."""
-    from whoosh import index
-
-    from support import search
-    from support.search import KnowledgeBase
-
-    topics = ["scanner cable", "torque sensor", "label printer", "conveyor belt", "air pressure", "door interlock"]
-    pages = [{"id": f"page-{n}", "title": f"{topics[n % 6].title()} note {n}", "url": f"p/{n}/", "tags": [],
-              "summary": "", "text": f"How to check the {topics[n % 6]} at station S{n:02d}. " + "Routine words. " * 5}
-             for n in range(240)]
-    kb_file = tmp_path / "kb.json"
-    kb_file.write_text(json.dumps({"pages": pages}))
-    queries = ["torque sensor station S07", "label printer", "door interlock S10"]
-    one = KnowledgeBase(kb_file, tmp_path / "one")
-    expected = {q: [h.id for h in one.search(q, 5)] for q in queries}
-    one.close()
-
-    monkeypatch.setattr(search, "PARALLEL_FROM", 200)
-    two = KnowledgeBase(kb_file, tmp_path / "two")
-    assert {q: [h.id for h in two.search(q, 5)] for q in queries} == expected
-    two.close()
-    folder = next(p for p in (tmp_path / "two").iterdir() if p.is_dir())
-    assert len(index.open_dir(str(folder))._segments()) == 2
-    assert expected["torque sensor station S07"][0] == "page-7"
