@@ -152,4 +152,3 @@ def test_example_portal_questions_find_the_article_written_for_them(tmp_path) ->
     snippet = kb.search("barcode scanner not reading labels", 1)[0].snippet_html
     assert "<mark>" in snippet and "<mark>not</mark>" not in snippet  # function words are not highlighted
     kb.close()
-
