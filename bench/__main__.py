@@ -86,14 +86,16 @@ def backend_suite(work: Path, notes: list[str]) -> list:
     shutil.copytree(data / "kb-index", data2 / "kb-index")
     started = time.perf_counter()
     counts = tickets.seed(data2, 100_000, [p["id"] for p in pages])
-    submits = guarded([], notes, "quiz attempts setup", lambda: quizbench.prepare(data2, portal_dir, 2100))
-    notes.append(f"seeded {counts} and 2,100 open quiz attempts in {time.perf_counter() - started:.0f} s")
+    attempts = backend.ROUNDS * 2100
+    submits = guarded([], notes, "quiz attempts setup", lambda: quizbench.prepare(data2, portal_dir, attempts))
+    notes.append(f"seeded {counts} and {attempts:,} open quiz attempts in {time.perf_counter() - started:.0f} s")
     with Server(["portal", str(data2), str(site), str(portal_dir)], logs / "portal-2.log", **env) as portal:
         cookie = workspace.sign_in(portal)
         guarded(figures, notes, "agent queue", lambda: workspace.queue(portal, cookie))
         guarded(figures, notes, "reports page", lambda: workspace.reports(portal, cookie))
         if submits:
-            guarded(figures, notes, "quiz submit", lambda: quizbench.http_figure(load(portal, submits, 2000, warmup=100)))
+            guarded(figures, notes, "quiz submit", lambda: quizbench.http_figure(
+                quizbench.rounds(submits, lambda batch, count, warmup: load(portal, batch, count, warmup=warmup))))
         guarded(figures, notes, "backup under load", lambda: workspace.backup_under_load(portal, cookie, data2, work))
     guarded(figures, notes, "grading in-process", quizbench.in_process)
     return figures

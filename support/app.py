@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from support import sla
+from support import queue, sla
 from support.catalog import Catalog
 from support.clock import Clock, system_clock
 from support.database import open_store
@@ -38,6 +38,7 @@ STATIC = Path(__file__).parent / "static"
 # The JSON API first: a request is matched against the routers in this order, and the API is the busiest.
 ROUTERS = [api, assessments_api, auth, tickets, workspace, articles, reports, admin, assessments, certificates, tracking]
 CHECKPOINT_SECONDS = 1.0
+INDEX_SECONDS = 1.0  # how often newly filed tickets move into the queue's search index (see ``support.queue``)
 CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"
 
 
@@ -54,6 +55,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     app.state.env.filters.update(inline_md=inline_markdown, plain_md=plain_markdown)  # quiz prompts and options
     app.state.store = open_store(settings.database_path, background_checkpoint=True)
     sla.recheck_all(app.state.store)  # the SLA targets may differ from the last run's
+    queue.index_all_pending(app.state.store)
     app.state.kb = KnowledgeBase(settings.kb_file, settings.data_dir / "kb-index", settings.source_check_seconds)
     app.state.kb.refresh()
     app.state.catalog = Catalog.from_settings(settings)  # quizzes (with their answer keys) and roles
@@ -165,7 +167,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     gc.collect()
     gc.freeze()  # what start-up loaded (KB pages, quizzes, templates) lives on: full collections skip it (70-110 -> 7-12 ms pauses)
-    tasks = [asyncio.create_task(_checkpoint_forever(app))]
+    tasks = [asyncio.create_task(_checkpoint_forever(app)), asyncio.create_task(_index_forever(app))]
     if app.state.settings.sla_sweep_seconds:
         tasks.append(asyncio.create_task(_sweep_forever(app)))
     yield
@@ -187,6 +189,21 @@ async def _sweep_forever(app: FastAPI) -> None:
         except Exception:  # keep sweeping; the error is logged
             log.exception("SLA sweep failed")
         await asyncio.sleep(state.settings.sla_sweep_seconds)
+
+
+async def _index_forever(app: FastAPI) -> None:
+    """Index newly filed tickets for the queue search every ``INDEX_SECONDS``, a batch at a time on the event loop.
+
+    On the loop rather than in a thread: a thread holding the write lock would stall every request
+    that writes; a batch of ``queue.INDEX_BATCH`` takes a few milliseconds, and other requests run between batches.
+    """
+    while True:
+        await asyncio.sleep(INDEX_SECONDS)
+        try:
+            while queue.index_pending(app.state.store) == queue.INDEX_BATCH:
+                await asyncio.sleep(0)
+        except Exception:  # keep indexing; the error is logged
+            log.exception("ticket search indexing failed")
 
 
 async def _checkpoint_forever(app: FastAPI) -> None:

@@ -141,3 +141,31 @@ def _sla_check_and_ticket_search(db: sqlite_utils.Database) -> None:
         INSERT INTO tickets_search (tickets_search) VALUES ('rebuild')
         """,
     )
+
+
+@register(4, "ticket search indexed in the background: new tickets wait in tickets_search_pending")
+def _ticket_search_in_background(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE tickets_search_pending (id INTEGER PRIMARY KEY);
+        DROP TRIGGER tickets_search_insert;
+        DROP TRIGGER tickets_search_delete;
+        DROP TRIGGER tickets_search_update;
+        CREATE TRIGGER tickets_search_insert AFTER INSERT ON tickets BEGIN
+            INSERT INTO tickets_search_pending (id) VALUES (new.id);
+        END;
+        CREATE TRIGGER tickets_search_delete AFTER DELETE ON tickets BEGIN
+            INSERT INTO tickets_search (tickets_search, rowid, subject, requester_email)
+            SELECT 'delete', old.id, old.subject, old.requester_email
+            WHERE NOT EXISTS (SELECT 1 FROM tickets_search_pending WHERE id = old.id);
+            DELETE FROM tickets_search_pending WHERE id = old.id;
+        END;
+        CREATE TRIGGER tickets_search_update AFTER UPDATE OF subject, requester_email ON tickets
+        WHEN NOT EXISTS (SELECT 1 FROM tickets_search_pending WHERE id = old.id) BEGIN
+            INSERT INTO tickets_search (tickets_search, rowid, subject, requester_email)
+            VALUES ('delete', old.id, old.subject, old.requester_email);
+            INSERT INTO tickets_search (rowid, subject, requester_email) VALUES (new.id, new.subject, new.requester_email);
+        END
+        """,
+    )

@@ -1,0 +1,82 @@
+"""The queue's text search: a filed ticket is found at once, before and after it moves into the trigram index."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import support.app  # noqa: F401  (registers every module's migrations)
+from support import queue, storage
+from support.database import open_store
+
+NOW = dt.datetime(2026, 6, 1, 8, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture
+def db(tmp_path):
+    store = open_store(tmp_path / "portal.db")
+    yield store
+    store.close()
+
+
+def file(db, subject: str, email: str = "op@example.com") -> int:
+    fields = {"subject": subject, "description": "d", "requester_email": email, "requester_name": "", "category": "Question", "priority": "P3"}
+    return storage.create_ticket(db, fields, None, "anonymous", NOW)[0]["id"]
+
+
+def found(db, q: str) -> list[int]:
+    rows, total = queue.page_of_tickets(db, queue.QueueFilter(status=None, q=q), 0, NOW, 1, 50)
+    assert total == len(rows)
+    return sorted(r["id"] for r in rows)
+
+
+def pending(db) -> list[int]:
+    return [r["id"] for r in db.all("SELECT id FROM tickets_search_pending ORDER BY id")]
+
+
+def fts_is_intact(db) -> bool:
+    db.execute("INSERT INTO tickets_search (tickets_search, rank) VALUES ('integrity-check', 1)")  # raises when not
+    return True
+
+
+def test_a_filed_ticket_is_found_before_and_after_indexing(db) -> None:
+    """Filing only queues the ticket for indexing; the search reads the queue too, so nothing is missed in between."""
+    first, second = file(db, "Label printer at S04 prints blank labels"), file(db, "Torque sensor drifts", "ana.lopez@example.com")
+    assert pending(db) == [first, second]
+    assert found(db, "printer at S0") == [first] and found(db, "lopez@") == [second]
+
+    assert queue.index_pending(db, batch=1) == 1  # one batch at a time, oldest first
+    assert pending(db) == [second]
+    assert found(db, "printer at S0") == [first] and found(db, "lopez@") == [second]
+
+    assert queue.index_all_pending(db) == 1 and pending(db) == []
+    assert found(db, "printer at S0") == [first] and found(db, "lopez@") == [second]
+    assert found(db, "no such words") == [] and fts_is_intact(db)
+
+
+def test_like_wildcards_in_a_search_are_plain_characters(db) -> None:
+    """``%`` and ``_`` typed into the search match themselves in pending tickets, as they do in the index."""
+    percent, plain = file(db, "Scrap rate at 5% on line 2"), file(db, "Scrap rate at 5 on line 2")
+    assert found(db, "5% on") == [percent]
+    queue.index_all_pending(db)
+    assert found(db, "5% on") == [percent] and found(db, "rate at 5") == [percent, plain]
+
+
+def test_changed_and_deleted_tickets_keep_the_index_consistent(db) -> None:
+    """Editing or deleting a ticket updates the index when it is in it, and only the queue when it is still pending."""
+    indexed, waiting = file(db, "Conveyor belt slips"), file(db, "Door interlock open")
+    queue.index_pending(db, batch=1)
+    with db.tx():
+        db.execute("UPDATE tickets SET subject = 'Conveyor belt torn' WHERE id = ?", [indexed])
+        db.execute("UPDATE tickets SET subject = 'Door interlock stuck' WHERE id = ?", [waiting])
+    assert found(db, "belt torn") == [indexed] and found(db, "belt slips") == []
+    assert found(db, "interlock stuck") == [waiting] and found(db, "interlock open") == []
+    with db.tx():
+        db.execute("DELETE FROM history WHERE ticket_id IN (?, ?)", [indexed, waiting])
+        db.execute("DELETE FROM tickets WHERE id IN (?, ?)", [indexed, waiting])
+    assert pending(db) == [] and found(db, "belt torn") == [] and found(db, "interlock") == []
+    assert fts_is_intact(db)
+    reused = file(db, "Conveyor belt torn again")  # an id freed by the delete may come back: it is indexed afresh
+    queue.index_all_pending(db)
+    assert found(db, "belt torn") == [reused] and fts_is_intact(db)
