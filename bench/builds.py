@@ -49,14 +49,15 @@ def build_vs_bare(root: Path, work: Path, runs: int = 3) -> tuple[list[Figure], 
     on a cache the other just warmed or in the other's wake.
     """
     bare = bare_project(root, work / "bare")
-    portal_runs, bare_runs = [], []
+    commands = {
+        "portal": lambda i: [runner.tool("portal"), "build", str(root), "--site-dir", str(work / f"site-portal-{i}")],
+        "bare": lambda i: [runner.tool("mkdocs"), "build", "-q", "-f", str(bare / "mkdocs.yml"), "-d", str(work / f"site-bare-{i}")],
+    }
+    done: dict[str, list[runner.Run]] = {"portal": [], "bare": []}
     for i in range(runs):
-        build_portal = lambda: portal_runs.append(  # noqa: E731
-            runner.run([runner.tool("portal"), "build", str(root), "--site-dir", str(work / f"site-portal-{i}")]))
-        build_bare = lambda: bare_runs.append(  # noqa: E731
-            runner.run([runner.tool("mkdocs"), "build", "-q", "-f", str(bare / "mkdocs.yml"), "-d", str(work / f"site-bare-{i}")]))
-        for build in ((build_portal, build_bare) if i % 2 == 0 else (build_bare, build_portal)):
-            build()
+        for name in ("portal", "bare") if i % 2 == 0 else ("bare", "portal"):
+            done[name].append(runner.run(commands[name](i)))
+    portal_runs, bare_runs = done["portal"], done["bare"]
     portal_s = runner.median([r.seconds for r in portal_runs])
     bare_s = runner.median([r.seconds for r in bare_runs])
     sizes = _site_bytes(work / "site-portal-0")
