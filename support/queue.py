@@ -68,7 +68,7 @@ def where_clause(f: QueueFilter, me: int, now: dt.datetime, due_soon: dt.timedel
     if f.q and len(f.q) >= 3:  # the trigram index finds any substring of three characters or more
         like = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         terms.append(("t.id IN (SELECT rowid FROM tickets_search WHERE tickets_search MATCH ? UNION ALL "
-                      "SELECT p.id FROM tickets_search_pending p JOIN tickets s ON s.id = p.id "
+                      "SELECT p.id FROM tickets_search_pending p CROSS JOIN tickets s ON s.id = p.id "  # CROSS: the few pending first
                       "WHERE s.subject LIKE ? ESCAPE '\\' OR s.requester_email LIKE ? ESCAPE '\\')",
                       ['"' + f.q.replace('"', '""') + '"', like, like]))
     elif f.q:

@@ -80,3 +80,14 @@ def test_changed_and_deleted_tickets_keep_the_index_consistent(db) -> None:
     reused = file(db, "Conveyor belt torn again")  # an id freed by the delete may come back: it is indexed afresh
     queue.index_all_pending(db)
     assert found(db, "belt torn") == [reused] and fts_is_intact(db)
+
+
+def test_the_search_reads_the_pending_tickets_not_every_ticket(db) -> None:
+    """The pending branch walks the (short) pending queue and looks tickets up by id: no scan of the tickets table."""
+    for n in range(30):
+        file(db, f"Ticket {n}")
+    queue.index_all_pending(db)
+    file(db, "Still pending")
+    where, params = queue.where_clause(queue.QueueFilter(status=None, q="pending"), 0, NOW, dt.timedelta(hours=1))
+    plan = [r["detail"] for r in db.all(f"EXPLAIN QUERY PLAN SELECT count(*) FROM tickets t WHERE {where}", params)]
+    assert "SCAN p" in plan and not any(step.startswith("SCAN s") for step in plan), plan
