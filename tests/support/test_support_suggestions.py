@@ -152,3 +152,29 @@ def test_example_portal_questions_find_the_article_written_for_them(tmp_path) ->
     snippet = kb.search("barcode scanner not reading labels", 1)[0].snippet_html
     assert "<mark>" in snippet and "<mark>not</mark>" not in snippet  # function words are not highlighted
     kb.close()
+
+
+def test_rare_terms_are_kept_in_the_term_table_and_rank_as_before(tmp_path) -> None:
+    """Terms of at most four articles are inlined in the term table; the ranking equals whoosh's default codec."""
+    from whoosh import index, scoring
+    from whoosh.codec.whoosh3 import W3Codec
+
+    from support import search
+
+    pages = [{"id": f"press-{i}", "title": f"Press {i} hydraulics", "url": f"p{i}/", "tags": ["press"], "summary": "",
+              "text": f"Bleed the hydraulic circuit of press {i}." + (" The gauge reads zero after a purge." if i < 3 else "")}
+             for i in range(8)]
+    search.build_index(tmp_path / "inlined", pages)
+    plain = index.create_in(str(tmp_path), search.make_schema(), indexname="plain")
+    with plain.writer(codec=W3Codec()) as writer:
+        for page in pages:
+            text = page["text"]
+            writer.add_document(id=page["id"], title=page["title"], url=page["url"], tags="press", text=text, pairs=f"{page['title']}\n{text}")
+    inlined = index.open_dir(str(tmp_path / "inlined"))
+    with inlined.reader() as reader:
+        assert reader.term_info("text", "gaug").is_inlined()  # in three articles
+        assert not reader.term_info("text", "hydraulic").is_inlined()  # in all eight
+    with inlined.searcher(weighting=scoring.BM25F()) as a, plain.searcher(weighting=scoring.BM25F()) as b:
+        terms = search.Or([search.Term(f, t) for f in ("text", "title") for t in ("gaug", "read", "zero", "hydraulic")])
+        ranked = [[(hit["id"], round(hit.score, 6)) for hit in s.search(terms, limit=8)] for s in (a, b)]
+    assert ranked[0] == ranked[1] and [i for i, _ in ranked[0][:3]] == ["press-0", "press-1", "press-2"]
