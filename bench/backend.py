@@ -75,16 +75,26 @@ def top5(bodies: dict[str, str], queries: list[Query]) -> float:
     return round(hits / len(bodies), 3) if bodies else 0.0
 
 
+TYPING_INTERVAL_MS = 300  # the ticket form asks for suggestions 300 ms after the last keystroke (support/static/suggest.js)
+
+
 def measure_suggestions(portal: Server, queries: list[Query]) -> dict:
-    """Suggestions one request at a time (what a typing user waits) and with 20 connections."""
-    single = load(portal, suggestion_requests(queries), len(queries), connections=1, warmup=20, keep_bodies=True)
-    loaded = load(portal, suggestion_requests(queries), len(queries), connections=20, warmup=20)
-    return {"single": single, "loaded": loaded, "top5": top5(single["bodies"], queries)}
+    """Suggestions one request at a time, with 20 people typing at once, and with 20 connections kept busy.
+
+    The typing figure gives each of 20 connections one request per ``TYPING_INTERVAL_MS``: a person
+    typing without pause (about 67 requests/s in all). Kept busy, the same 20 connections measure
+    throughput; their latency is then the queue of 19 requests ahead, whatever the engine.
+    """
+    requests = suggestion_requests(queries)
+    single = load(portal, requests, len(queries), connections=1, warmup=20, keep_bodies=True)
+    typing = load(portal, requests, len(queries), connections=20, warmup=20, interval_ms=TYPING_INTERVAL_MS)
+    busy = load(portal, requests, len(queries), connections=20, warmup=20)
+    return {"single": single, "typing": typing, "busy": busy, "top5": top5(single["bodies"], queries)}
 
 
 def suggestion_figures(measured: dict, peer: dict, startup_s: float | None) -> list[Figure]:
     """The suggestion figures next to SQLite FTS5 over the same articles and queries."""
-    single, loaded = _brief(measured["single"]), _brief(measured["loaded"])
+    single, typing, busy = (_brief(measured[k]) for k in ("single", "typing", "busy"))
     fts = peer["fts5"]
     return [
         Figure("backend", "KB suggestions p50 (10,000 articles, 1 connection)", single["p50_ms"], "ms", "<=", 10,
@@ -94,6 +104,7 @@ def suggestion_figures(measured: dict, peer: dict, startup_s: float | None) -> l
                baseline=fts["p95_ms"], baseline_label="SQLite FTS5 p95, in-process"),
         Figure("backend", "KB suggestions relevance: source article in top 5", measured["top5"], "", ">=", 0.9,
                baseline=fts["top5"], baseline_label="SQLite FTS5 top-5 share"),
-        Figure("backend", "KB suggestions p95 with 20 connections (context)", loaded["p95_ms"], "ms", "<=", 25,
-               detail={"twenty_connections": loaded}, note="same target applied under load; context"),
+        Figure("backend", f"KB suggestions p95, 20 people typing (20 connections, 1 request/{TYPING_INTERVAL_MS} ms each)",
+               typing["p95_ms"], "ms", "<=", 25,
+               detail={"typing": typing, "kept_busy": busy}, note=f"20 connections kept busy: {busy['rps']} req/s, p95 {busy['p95_ms']} ms"),
     ]

@@ -7,6 +7,12 @@ order; ``{i}`` in a path or body becomes the request number, counted on from the
 no request is sent twice). It prints one JSON line:
 throughput, latency percentiles (ms), status counts and failures.
 
+By default each connection sends its next request as soon as the last one is answered: the
+server is kept busy, which measures throughput. With ``interval_ms`` each connection is a user
+who sends one request per interval (from a random phase), which measures the latency people see
+while others use the server too. A request sent late because the previous one was slow is timed
+from when it was due, so a slow server cannot hide its queue by slowing the load down.
+
 It speaks raw HTTP over asyncio streams instead of using an HTTP client library, so that on a
 two-core machine the client's own overhead takes as little CPU from the server as possible.
 """
@@ -15,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import sys
 import time
 from collections import Counter
@@ -62,13 +69,20 @@ class Load:
 
     async def worker(self, total: int, record: bool) -> None:
         reader = writer = None
+        interval = self.spec.get("interval_ms", 0) / 1000
+        due = time.perf_counter() + random.uniform(0, interval)
         while self.next < total:
+            if interval:
+                await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                if self.next >= total:
+                    break
             i, self.next = self.next, self.next + 1
             request = self.spec["requests"][i % len(self.spec["requests"])]
             try:
                 if writer is None:
                     reader, writer = await asyncio.open_connection(self.spec["host"], self.spec["port"])
-                started = time.perf_counter()
+                started = min(time.perf_counter(), due) if interval else time.perf_counter()
+                due += interval
                 writer.write(_encode(self.spec, request, i))
                 status, body = await _response(reader)
                 elapsed = time.perf_counter() - started

@@ -55,10 +55,13 @@ class Server:
 
 
 def load(server: Server, requests: list[dict[str, Any]], count: int, connections: int = 20, warmup: int = 100,
-         keep_bodies: bool = False) -> dict[str, Any]:
-    """Run ``bench.load`` in its own process against ``server``; its JSON result."""
+         keep_bodies: bool = False, interval_ms: float = 0) -> dict[str, Any]:
+    """Run ``bench.load`` in its own process against ``server``; its JSON result.
+
+    ``interval_ms``: each connection sends one request per interval instead of back to back (see ``bench.load``).
+    """
     spec = {"host": "127.0.0.1", "port": server.port, "connections": connections, "count": count, "warmup": warmup,
-            "requests": requests, "keep_bodies": keep_bodies}
+            "requests": requests, "keep_bodies": keep_bodies, "interval_ms": interval_ms}
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
         json.dump(spec, file)
     try:

@@ -31,15 +31,23 @@ def sign_in(server: Server, email: str = "agent0@example.com") -> str:
         return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
 
 
+AGENT_INTERVAL_MS = 1000  # an agent opening a queue page every second: far more often than people do
+
+
 def queue(server: Server, cookie: str) -> list[Figure]:
-    """The queue's first page (HTML, as agents load it) under eight filter combinations."""
+    """The queue's first page (HTML, as agents load it) under eight filter combinations.
+
+    One request at a time, then 20 agents at once (each a page every ``AGENT_INTERVAL_MS``), then the
+    same 20 connections kept busy for the throughput (see ``bench.load``).
+    """
     requests = [{"method": "GET", "path": f"/support/queue?{f}", "headers": {"Cookie": cookie}} for f in QUEUE_FILTERS]
     single = load(server, requests, 200, connections=1, warmup=16)
-    loaded = load(server, requests, 200, connections=20, warmup=16)
+    agents = load(server, requests, 200, connections=20, warmup=16, interval_ms=AGENT_INTERVAL_MS)
+    busy = _brief(load(server, requests, 200, connections=20, warmup=16))
     return [Figure("backend", "agent queue first page with filters p95 (100,000 tickets, 1 connection)", single["p95_ms"], "ms", "<=", 50,
-                   detail={"one_connection": _brief(single), "twenty_connections": _brief(loaded), "filters": QUEUE_FILTERS}, note=_bad(single)),
-            Figure("backend", "agent queue p95 with 20 connections (context)", loaded["p95_ms"], "ms", "<=", 50,
-                   detail={"rps": loaded["rps"]}, note="same target applied under load; context")]
+                   detail={"one_connection": _brief(single), "filters": QUEUE_FILTERS}, note=_bad(single)),
+            Figure("backend", f"agent queue p95, 20 agents (20 connections, 1 page/{AGENT_INTERVAL_MS} ms each)", agents["p95_ms"], "ms", "<=", 50,
+                   detail={"agents": _brief(agents), "kept_busy": busy}, note=_bad(agents) or f"20 connections kept busy: {busy['rps']} req/s, p95 {busy['p95_ms']} ms")]
 
 
 def reports(server: Server, cookie: str, runs: int = 3) -> Figure:

@@ -178,3 +178,18 @@ def test_rare_terms_are_kept_in_the_term_table_and_rank_as_before(tmp_path) -> N
         terms = search.Or([search.Term(f, t) for f in ("text", "title") for t in ("gaug", "read", "zero", "hydraulic")])
         ranked = [[(hit["id"], round(hit.score, 6)) for hit in s.search(terms, limit=8)] for s in (a, b)]
     assert ranked[0] == ranked[1] and [i for i, _ in ranked[0][:3]] == ["press-0", "press-1", "press-2"]
+
+
+def test_a_query_of_only_common_words_still_finds_the_page_with_them_side_by_side(tmp_path) -> None:
+    """When every typed word is in most articles, the page with the words next to each other still comes first."""
+    from support.search import KnowledgeBase
+
+    pages = [{"id": f"line-{i}", "title": f"Line {i}", "url": f"l{i}/", "tags": [], "summary": "",
+              "text": f"The line {i} has a valve. Each shift checks the pump. Operators log the pressure."} for i in range(150)]
+    pages.append({"id": "pump-valve-pressure", "title": "Shift notes", "url": "n/", "tags": [], "summary": "",
+                  "text": "Check the pump valve pressure at shift start; the line stops when it drops."})
+    kb_file = tmp_path / "kb.json"
+    kb_file.write_text(json.dumps({"pages": pages}))
+    kb = KnowledgeBase(kb_file, tmp_path / "kb-index")
+    assert [h.id for h in kb.search("pump valve pressure shift", 5)][:1] == ["pump-valve-pressure"]
+    kb.close()
