@@ -39,6 +39,12 @@ STATIC = Path(__file__).parent / "static"
 ROUTERS = [api, assessments_api, auth, tickets, workspace, articles, reports, admin, assessments, certificates, tracking]
 CHECKPOINT_SECONDS = 1.0
 INDEX_SECONDS = 1.0  # how often newly filed tickets move into the queue's search index (see ``support.queue``)
+# A request's objects are freed by reference counting; the collector is for cycles. At Python's default
+# (700, 10, 10) quiz submission under load ran 650 young collections, 58 middle ones (up to 11 ms) and 5
+# full ones (up to 22 ms) in 9 s: pauses that every request in flight waits out. With these, one 13 ms
+# collection in the same load, and submission p99 over nine alternating rounds 64 -> 48 ms (median);
+# cyclic garbage is still collected, after 50,000 net allocations.
+GC_THRESHOLDS = (50_000, 20, 100)
 CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"
 
 
@@ -167,6 +173,8 @@ def _add_error_handlers(app: FastAPI) -> None:
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     gc.collect()
     gc.freeze()  # what start-up loaded (KB pages, quizzes, templates) lives on: full collections skip it (70-110 -> 7-12 ms pauses)
+    previous = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLDS)
     tasks = [asyncio.create_task(_checkpoint_forever(app)), asyncio.create_task(_index_forever(app))]
     if app.state.settings.sla_sweep_seconds:
         tasks.append(asyncio.create_task(_sweep_forever(app)))
@@ -175,6 +183,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+    gc.set_threshold(*previous)
     await run_in_threadpool(app.state.store.checkpoint)
     app.state.kb.close()
     app.state.store.close()
