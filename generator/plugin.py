@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files
 from pydantic import ValidationError
 
 from .errors import did_you_mean
-from .minify import collapse_whitespace
+from .minify import ThemeWhitespace
 from .models import PortalSettings
 from .pipeline import Result, generate
 
@@ -88,9 +88,10 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
             return True
         return uri.split("/", 1)[0] in ("roles", "runbooks") and uri.endswith((".yml", ".yaml"))
 
-    def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
-        """Collapse the theme's indentation in every page (see ``generator.minify``)."""
-        return collapse_whitespace(output)
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Load the theme's templates without their indentation (see ``generator.minify``)."""
+        env.add_extension(ThemeWhitespace)
+        return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the exports (the KB for the support backend) into the site."""

@@ -1,27 +1,54 @@
-"""Whitespace collapsing of built pages: smaller pages that render the same."""
+"""The theme's templates loaded without their indentation: smaller pages that render the same."""
 
 from __future__ import annotations
 
-from generator.minify import collapse_whitespace
+import re
+
+from jinja2 import DictLoader, Environment
+
+from generator.minify import ThemeWhitespace, compact_template
+
+NAV = """<ul>
+  {% for item in items %}
+    {# one entry #}
+    {% set label = item | upper %}
+    <li>
+      {% if item == "b" %}<b>{{ label }}</b>{% else %}{{ label }}{% endif %}
+      {% include "icon.svg" %}
+    </li>
+  {% endfor %}
+</ul>"""
 
 
-def test_indentation_and_blank_lines_collapse_to_one_line_break() -> None:
-    """Indented markup keeps one line break between tags; text on a line is untouched."""
-    html = "<ul>\n      <li>\n        <a href='x'>Home page</a>\n      </li>\n\n  \n    </ul>"
-    assert collapse_whitespace(html) == "<ul>\n<li>\n<a href='x'>Home page</a>\n</li>\n</ul>"
+def render(compact: bool) -> str:
+    """NAV rendered as the theme would, with or without the extension."""
+    env = Environment(loader=DictLoader({"nav.html": NAV, "icon.svg": "<svg/>"}), extensions=[ThemeWhitespace] if compact else [])
+    return env.get_template("nav.html").render(items=["a", "b"])
+
+
+def test_indentation_and_control_lines_leave_no_whitespace_behind() -> None:
+    """Each element starts a line of its own; lines that held only an if, for, set or comment are gone."""
+    assert render(compact=True) == "<ul>\n<li>\nA\n<svg/>\n</li>\n<li>\n<b>B</b>\n<svg/>\n</li>\n</ul>"
+
+
+def test_the_page_reads_the_same_with_and_without_it() -> None:
+    """Whitespace is shorter, never added or removed between two pieces of text or elements."""
+    normal = re.sub(r"\s+", " ", render(compact=False)).strip()
+    compact = re.sub(r"\s+", " ", render(compact=True)).strip()
+    assert normal == compact
+    assert len(render(compact=True)) < len(render(compact=False)) / 2
 
 
 def test_whitespace_that_means_something_is_left_alone() -> None:
-    """Code blocks, text areas, scripts and styles keep every blank and line break."""
-    kept = ["<pre><code>def f():\n    return  1\n</code></pre>", "<textarea name=t>a\n\n   b</textarea>",
-            "<script>\n  var a = 1\n  var  b = 2\n</script>", "<STYLE>\n  p  { margin: 0 }\n</STYLE>"]
-    html = "<div>\n   x\n</div>\n   ".join(kept)
-    out = collapse_whitespace(html)
+    """Preformatted blocks and text areas in a template keep every blank and line break."""
+    kept = ["<pre>\n  def f():\n      return  1\n</pre>", "<TEXTAREA name=t>a\n\n   b</TEXTAREA>"]
+    source = "<div>\n   {% if x %}\n   x\n   {% endif %}\n</div>\n   ".join(kept)
+    out = compact_template(source)
     assert all(block in out for block in kept)
-    assert out.count("<div>\nx\n</div>\n") == len(kept) - 1
+    assert out.count("<div>\n{% if x %}x\n{% endif %}</div>\n") == len(kept) - 1
 
 
-def test_a_page_without_whitespace_runs_is_unchanged() -> None:
-    """Single spaces and single line breaks are already minimal."""
-    html = "<p>One line.</p>\n<p>Another <em>line</em>.</p>"
-    assert collapse_whitespace(html) == html
+def test_tags_that_print_or_capture_keep_their_line_break() -> None:
+    """``include``, ``block`` and a ``set`` block print or capture text, so the line break after them stays."""
+    source = '{% block content %}\n{% include "x" %}\n{% set note %}\nkept\n{% endset %}\n{% endblock %}\n'
+    assert compact_template(source) == source
