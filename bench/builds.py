@@ -48,7 +48,8 @@ def build_vs_bare(root: Path, work: Path, runs: int = 5) -> tuple[list[Figure], 
     The figure is the median of the pairs' ratios: the two builds of a pair run back to back, so a
     spell when this shared machine runs slow moves both alike (over a run the builds' times spread
     by about 10 %, more than the difference measured). The order flips every pair (portal first,
-    then bare first, ...), so neither build always runs on a cache the other just warmed.
+    then bare first, ...), so neither build always runs on a cache the other just warmed, and one
+    uncounted build of each comes first (the first builds in a fresh folder ran up to a third slower).
     """
     bare = bare_project(root, work / "bare")
     commands = {
@@ -56,6 +57,7 @@ def build_vs_bare(root: Path, work: Path, runs: int = 5) -> tuple[list[Figure], 
         "bare": lambda i: [runner.tool("mkdocs"), "build", "-q", "-f", str(bare / "mkdocs.yml"), "-d", str(work / f"site-bare-{i}")],
     }
     done: dict[str, list[runner.Run]] = {"portal": [], "bare": []}
+    warmup = {name: round(runner.run(command("warmup")).seconds, 2) for name, command in commands.items()}  # not counted
     for i in range(runs):
         for name in ("portal", "bare") if i % 2 == 0 else ("bare", "portal"):
             done[name].append(runner.run(commands[name](i)))
@@ -67,7 +69,7 @@ def build_vs_bare(root: Path, work: Path, runs: int = 5) -> tuple[list[Figure], 
     fig = Figure("build", "portal build / bare mkdocs build, 1,000 pages", round(runner.median(ratios), 3), "x", "<=", 1.15,
                  baseline=bare_s, baseline_label="bare mkdocs build (s)",
                  detail={"portal_s": portal_s, "bare_s": bare_s, "pair_ratios": [round(r, 3) for r in ratios],
-                         "ratio_of_medians": round(portal_s / bare_s, 3), "portal_runs": [round(r.seconds, 2) for r in portal_runs],
+                         "ratio_of_medians": round(portal_s / bare_s, 3), "warmup_s": warmup, "portal_runs": [round(r.seconds, 2) for r in portal_runs],
                          "bare_runs": [round(r.seconds, 2) for r in bare_runs], "portal_max_rss_mb": round(max(r.max_rss_mb for r in portal_runs)),
                          "bare_max_rss_mb": round(max(r.max_rss_mb for r in bare_runs)), **sizes})
     return [fig], {"pages": 1000, **sizes, "seconds": portal_s, "max_rss_mb": max(r.max_rss_mb for r in portal_runs)}
