@@ -176,26 +176,41 @@ class KnowledgeBase:
         """
         self.refresh()
         with self._lock:
-            if self._searcher is None:
-                return []
-            searcher, schema = self._searcher, self._searcher.schema
-            stems = list(dict.fromkeys(t.text for t in schema["text"].analyzer(text, mode="query")))[:MAX_QUERY_TERMS]
-            words = list(dict.fromkeys(w.lower() for w in text.replace(",", " ").split()))[:MAX_QUERY_TERMS]
-            pairs = list(dict.fromkeys(t.text for t in schema["pairs"].analyzer(text, mode="query")))[:MAX_QUERY_TERMS]
-            if not stems and not words:
-                return []
-            common = max(COMMON_SHARE * (searcher.doc_count() or 1), COMMON_MIN_DOCS)
-            frequency = {s: searcher.doc_frequency("text", s) for s in stems}
-            # when every word is common, the rarest one and the pairs rank as well (same top-5 share) at a
-            # fraction of the cost: over 10,000 articles p95 13.6 -> 5.9 ms, p99 31 -> 8 ms
-            narrowing = [s for s in stems if frequency[s] <= common] or sorted(stems, key=frequency.__getitem__)[:1]
-            terms = [Term(f, s) for s in narrowing for f in ("title", "text")] + [Term("tags", w) for w in words]
-            terms += [Term("pairs", p, boost=PAIR_BOOST) for p in pairs]
-            results = searcher.search(Or(terms), limit=limit + len(exclude))
-            hits = [hit for hit in results if hit["id"] not in exclude][:limit]
-            floor = hits[0].score * MIN_RELATIVE_SCORE if hits else 0
-            marker = _marker(stems, words)
-            return [self._suggestion(hit.fields() | {"score": hit.score}, marker) for hit in hits if hit.score >= floor]
+            return self._search(text, limit, exclude)
+
+    def search_now(self, text: str, limit: int, exclude: tuple[str, ...] = ()) -> list[Suggestion] | None:
+        """:meth:`search` if it can run at once, else None: when a look at ``kb.json`` is due or the index is being rebuilt.
+
+        For callers on the event loop, which must not wait for a rebuild (they go to a thread instead).
+        """
+        if time.monotonic() - self._checked_at >= self.check_seconds or not self._lock.acquire(blocking=False):
+            return None
+        try:
+            return self._search(text, limit, exclude)
+        finally:
+            self._lock.release()
+
+    def _search(self, text: str, limit: int, exclude: tuple[str, ...]) -> list[Suggestion]:
+        if self._searcher is None:
+            return []
+        searcher, schema = self._searcher, self._searcher.schema
+        stems = list(dict.fromkeys(t.text for t in schema["text"].analyzer(text, mode="query")))[:MAX_QUERY_TERMS]
+        words = list(dict.fromkeys(w.lower() for w in text.replace(",", " ").split()))[:MAX_QUERY_TERMS]
+        pairs = list(dict.fromkeys(t.text for t in schema["pairs"].analyzer(text, mode="query")))[:MAX_QUERY_TERMS]
+        if not stems and not words:
+            return []
+        common = max(COMMON_SHARE * (searcher.doc_count() or 1), COMMON_MIN_DOCS)
+        frequency = {s: searcher.doc_frequency("text", s) for s in stems}
+        # when every word is common, the rarest one and the pairs rank as well (same top-5 share) at a
+        # fraction of the cost: over 10,000 articles p95 13.6 -> 5.9 ms, p99 31 -> 8 ms
+        narrowing = [s for s in stems if frequency[s] <= common] or sorted(stems, key=frequency.__getitem__)[:1]
+        terms = [Term(f, s) for s in narrowing for f in ("title", "text")] + [Term("tags", w) for w in words]
+        terms += [Term("pairs", p, boost=PAIR_BOOST) for p in pairs]
+        results = searcher.search(Or(terms), limit=limit + len(exclude))
+        hits = [hit for hit in results if hit["id"] not in exclude][:limit]
+        floor = hits[0].score * MIN_RELATIVE_SCORE if hits else 0
+        marker = _marker(stems, words)
+        return [self._suggestion(hit.fields() | {"score": hit.score}, marker) for hit in hits if hit.score >= floor]
 
     def _suggestion(self, hit: dict[str, Any], marker: re.Pattern[str] | None) -> Suggestion:
         page = self.pages.get(hit["id"], {})

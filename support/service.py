@@ -78,9 +78,15 @@ def ticket_detail(ctx: Context, ticket: dict[str, Any], agent: bool) -> dict[str
     return detail
 
 
-def suggest(ctx: Context, query: str, form_id: str | None, exclude: tuple[str, ...] = ()) -> list[Any]:
-    """Up to ``suggestion_count`` KB articles for the text typed so far, recorded as impressions of ``form_id``."""
-    hits = ctx.kb.search(query, ctx.settings.suggestion_count, exclude=exclude) if query.strip() else []
+def suggest(ctx: Context, query: str, form_id: str | None, exclude: tuple[str, ...] = (), wait: bool = True) -> list[Any] | None:
+    """Up to ``suggestion_count`` KB articles for the text typed so far, recorded as impressions of ``form_id``.
+
+    With ``wait`` False (on the event loop) None instead of waiting for a look at the KB export or a rebuild.
+    """
+    count = ctx.settings.suggestion_count
+    if not query.strip():
+        return []
+    hits = ctx.kb.search(query, count, exclude=exclude) if wait else ctx.kb.search_now(query, count, exclude=exclude)
     if form_id and hits:
         storage.record_impressions(ctx.db, form_id, query, [h.id for h in hits], ctx.now())
     return hits

@@ -193,3 +193,33 @@ def test_a_query_of_only_common_words_still_finds_the_page_with_them_side_by_sid
     kb = KnowledgeBase(kb_file, tmp_path / "kb-index")
     assert [h.id for h in kb.search("pump valve pressure shift", 5)][:1] == ["pump-valve-pressure"]
     kb.close()
+
+
+def test_search_now_never_waits_for_a_due_look_or_a_rebuild(tmp_path) -> None:
+    """The event loop's search answers at once, or says None when kb.json is due a look or another thread holds the index."""
+    import threading
+
+    from support.search import KnowledgeBase
+    from support_harness import make_site
+
+    kb = KnowledgeBase(make_site(tmp_path) / "_portal" / "kb.json", tmp_path / "kb-index", check_seconds=30)
+    assert kb.search_now("conveyor jam", 5) is None  # never looked at yet
+    first = [h.id for h in kb.search("conveyor jam", 5)]
+    assert first and [h.id for h in kb.search_now("conveyor jam", 5)] == first
+    holding, release = threading.Event(), threading.Event()
+
+    def rebuild() -> None:
+        with kb._lock:  # what refresh() and rebuild() hold while they index
+            holding.set()
+            release.wait(10)
+
+    worker = threading.Thread(target=rebuild)
+    worker.start()
+    holding.wait(10)
+    try:
+        assert kb.search_now("conveyor jam", 5) is None
+    finally:
+        release.set()
+        worker.join()
+    assert [h.id for h in kb.search_now("conveyor jam", 5)] == first
+    kb.close()
