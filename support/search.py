@@ -77,7 +77,7 @@ class InliningCodec(W3Codec):
     """The default codec, with posting lists of up to ``INLINE_POSTINGS`` documents kept in the term table.
 
     Read back by whoosh's own reader (``postings_reader`` serves inlined terms from the term info).
-    Indexing 10,000 articles took about a quarter less time, with the same results.
+    Indexing took about a fifth less time (2,000 articles: 26.3 -> 20.8 s), with the same results.
     """
 
     def __init__(self) -> None:
