@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import statistics
-from pathlib import Path
 from urllib.parse import quote
 
 from bench.kbcorpus import Query
 from bench.report import Figure
-from bench.serverproc import Server, load
+from bench.serverproc import Server, busy_note, latency_loads, load
 
 FILING_REQUESTS = 3000
 ROUNDS = 3  # load rounds per server for the 20-connection figures (median reported, every round in the detail)
@@ -85,10 +84,7 @@ def measure_suggestions(portal: Server, queries: list[Query]) -> dict:
     typing without pause (about 67 requests/s in all). Kept busy, the same 20 connections measure
     throughput; their latency is then the queue of 19 requests ahead, whatever the engine.
     """
-    requests = suggestion_requests(queries)
-    single = load(portal, requests, len(queries), connections=1, warmup=20, keep_bodies=True)
-    typing = load(portal, requests, len(queries), connections=20, warmup=20, interval_ms=TYPING_INTERVAL_MS)
-    busy = load(portal, requests, len(queries), connections=20, warmup=20)
+    single, typing, busy = latency_loads(portal, suggestion_requests(queries), len(queries), 20, TYPING_INTERVAL_MS, keep_bodies=True)
     return {"single": single, "typing": typing, "busy": busy, "top5": top5(single["bodies"], queries)}
 
 
@@ -106,5 +102,5 @@ def suggestion_figures(measured: dict, peer: dict, startup_s: float | None) -> l
                baseline=fts["top5"], baseline_label="SQLite FTS5 top-5 share"),
         Figure("backend", f"KB suggestions p95, 20 people typing (20 connections, 1 request/{TYPING_INTERVAL_MS} ms each)",
                typing["p95_ms"], "ms", "<=", 25,
-               detail={"typing": typing, "kept_busy": busy}, note=f"20 connections kept busy: {busy['rps']} req/s, p95 {busy['p95_ms']} ms"),
+               detail={"typing": typing, "kept_busy": busy}, note=busy_note(busy)),
     ]

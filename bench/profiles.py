@@ -20,17 +20,13 @@ OUT = Path(__file__).parent / "results" / "profiles"
 def profile(name: str, work: Callable[[], object]) -> None:
     """Run ``work`` under pyinstrument and write its text profile.
 
-    The collector is set up as the server sets it (start-up objects frozen, ``support.app.GC_THRESHOLDS``):
+    The collector is set up as the server sets it (``support.app.tune_collector``):
     at Python's defaults, over the 100,000-ticket data, collections landed on whatever allocated and
     made a 21 us paper parse look like a third of a quiz submission.
     """
-    import gc
+    from support.app import tune_collector
 
-    from support.app import GC_THRESHOLDS
-
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
+    tune_collector()
     profiler = Profiler(interval=0.0005)
     profiler.start()
     work()

@@ -71,6 +71,23 @@ def load(server: Server, requests: list[dict[str, Any]], count: int, connections
     return json.loads(result.output.strip().splitlines()[-1])
 
 
+def latency_loads(server: Server, requests: list[dict[str, Any]], count: int, warmup: int, interval_ms: float,
+                  keep_bodies: bool = False) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The three loads behind a latency figure: one connection, 20 paced users, and 20 connections kept busy.
+
+    Only the first keeps the response bodies (when asked to); the third measures throughput.
+    """
+    single = load(server, requests, count, connections=1, warmup=warmup, keep_bodies=keep_bodies)
+    paced = load(server, requests, count, warmup=warmup, interval_ms=interval_ms)
+    busy = {k: v for k, v in load(server, requests, count, warmup=warmup).items() if k != "bodies"}
+    return single, paced, busy
+
+
+def busy_note(busy: dict[str, Any]) -> str:
+    """The kept-busy load's throughput and p95, for a figure's note."""
+    return f"20 connections kept busy: {busy['rps']} req/s, p95 {busy['p95_ms']} ms"
+
+
 def start_load(server: Server, requests: list[dict[str, Any]], count: int, out: Path, connections: int = 20) -> subprocess.Popen[bytes]:
     """Start ``bench.load`` in the background, writing its JSON result to ``out`` (for work done during load)."""
     spec_file = out.with_suffix(".spec.json")

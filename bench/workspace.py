@@ -13,7 +13,7 @@ import httpx
 from bench import runner
 from bench.backend import ticket_requests
 from bench.report import Figure
-from bench.serverproc import Server, load, start_load
+from bench.serverproc import Server, busy_note, latency_loads, start_load
 from bench.tickets import AGENT_PASSWORD
 
 QUEUE_FILTERS = ["status=active", "status=open&priority=P2", "assignee=me", "status=active&sla=due_soon",
@@ -41,13 +41,11 @@ def queue(server: Server, cookie: str) -> list[Figure]:
     same 20 connections kept busy for the throughput (see ``bench.load``).
     """
     requests = [{"method": "GET", "path": f"/support/queue?{f}", "headers": {"Cookie": cookie}} for f in QUEUE_FILTERS]
-    single = load(server, requests, 200, connections=1, warmup=16)
-    agents = load(server, requests, 200, connections=20, warmup=16, interval_ms=AGENT_INTERVAL_MS)
-    busy = _brief(load(server, requests, 200, connections=20, warmup=16))
+    single, agents, busy = latency_loads(server, requests, 200, 16, AGENT_INTERVAL_MS)
     return [Figure("backend", "agent queue first page with filters p95 (100,000 tickets, 1 connection)", single["p95_ms"], "ms", "<=", 50,
                    detail={"one_connection": _brief(single), "filters": QUEUE_FILTERS}, note=_bad(single)),
             Figure("backend", f"agent queue p95, 20 agents (20 connections, 1 page/{AGENT_INTERVAL_MS} ms each)", agents["p95_ms"], "ms", "<=", 50,
-                   detail={"agents": _brief(agents), "kept_busy": busy}, note=_bad(agents) or f"20 connections kept busy: {busy['rps']} req/s, p95 {busy['p95_ms']} ms")]
+                   detail={"agents": _brief(agents), "kept_busy": busy}, note=_bad(agents) or busy_note(busy))]
 
 
 def reports(server: Server, cookie: str, runs: int = 3) -> Figure:

@@ -169,12 +169,22 @@ def _add_error_handlers(app: FastAPI) -> None:
         return render(request, "error.html", {"status": 500, "detail": "Something went wrong on our side; it has been logged."}, status=500)
 
 
-@contextlib.asynccontextmanager
-async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+def tune_collector() -> tuple[int, ...]:
+    """Set the collector up for serving; returns the thresholds it had (to restore at shutdown).
+
+    What start-up loaded (KB pages, quizzes, templates) lives on, so it is frozen out of full
+    collections (70-110 -> 7-12 ms pauses), and the thresholds become ``GC_THRESHOLDS``.
+    """
     gc.collect()
-    gc.freeze()  # what start-up loaded (KB pages, quizzes, templates) lives on: full collections skip it (70-110 -> 7-12 ms pauses)
+    gc.freeze()
     previous = gc.get_threshold()
     gc.set_threshold(*GC_THRESHOLDS)
+    return previous
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    previous = tune_collector()
     tasks = [asyncio.create_task(_checkpoint_forever(app)), asyncio.create_task(_index_forever(app))]
     if app.state.settings.sla_sweep_seconds:
         tasks.append(asyncio.create_task(_sweep_forever(app)))
