@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 import uvicorn
 
+from support.accesslog import AccessLog
 from support.app import create_app
 from support.errors import SettingsError
 from support.settings import load_settings
@@ -15,8 +16,9 @@ from support.settings import load_settings
 # uvicorn's options for every server we start (the bench's bare peer uses them too). The plain asyncio
 # loop instead of uvloop: uvloop is about as fast per request, but under load it served some queued
 # requests a whole round late (quiz submit, 20 connections: p99 65-93 ms with uvloop, 44-47 ms with
-# asyncio at the same throughput); asyncio answers them in arrival order.
-UVICORN_OPTIONS: dict[str, object] = {"loop": "asyncio", "log_level": "info", "proxy_headers": False}
+# asyncio at the same throughput); asyncio answers them in arrival order. uvicorn's access log is off:
+# the backend writes its own, in batches (``support.accesslog``), and the bench's bare peer logs none.
+UVICORN_OPTIONS: dict[str, object] = {"loop": "asyncio", "log_level": "info", "proxy_headers": False, "access_log": False}
 
 
 def resolve_data_dir(data_dir: Path | None, portal_dir: Path) -> Path:
@@ -39,6 +41,9 @@ def serve(*, portal_dir: Path, site_dir: Path, host: str, port: int, data_dir: P
                                  portal_dir=Path(portal_dir))
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from None
-    app = create_app(settings)
+    app = AccessLog(create_app(settings))
     click.echo(f"Serving the portal on http://{host}:{port}/ (support at /support, API at /api, data in {settings.data_dir})")
-    uvicorn.run(app, host=host, port=port, **UVICORN_OPTIONS)
+    try:
+        uvicorn.run(app, host=host, port=port, **UVICORN_OPTIONS)
+    finally:
+        app.flush()

@@ -106,6 +106,15 @@ class Portal:
         """The end of the server's output."""
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:]) if self.log.exists() else ""
 
+    def logged(self, text: str, seconds: float = 5.0) -> bool:
+        """Whether ``text`` shows up in the server's output within ``seconds`` (access lines come in batches)."""
+        deadline = time.monotonic() + seconds
+        while text not in self.log.read_text(errors="replace"):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
     def stop(self) -> None:
         """Stop the server (SIGTERM, then SIGKILL after 10 s)."""
         if self.process.poll() is None:

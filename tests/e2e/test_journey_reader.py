@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 
-from e2e_harness import Browsing
+from e2e_harness import Browsing, Portal
 from playwright.sync_api import Page, expect
 from steps import expect_page_heading
 
 
-def test_reader_finds_their_way_from_home_to_role_search_runbook_and_api(browsing: Browsing) -> None:
-    """A reader picks a role, follows its learning path, searches, copies a runbook command and reaches the API reference."""
+def test_reader_finds_their_way_from_home_to_role_search_runbook_and_api(browsing: Browsing, portal: Portal) -> None:
+    """A reader picks a role, follows its learning path, searches, copies a runbook command and reaches the API reference.
+
+    The server's access log shows the pages asked for.
+    """
     page = browsing.new_page(clipboard=True)
 
     open_home_and_pick_role(page, "Production operator")
@@ -20,6 +23,7 @@ def test_reader_finds_their_way_from_home_to_role_search_runbook_and_api(browsin
     follow_link_into_api_reference(page)
 
     browsing.assert_clean()
+    assert portal.logged('"GET / HTTP/1.1" 200 OK'), portal.log_tail()
 
 
 def open_home_and_pick_role(page: Page, role: str) -> None:

@@ -8,6 +8,7 @@ import shutil
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,14 +101,14 @@ class Live:
         return response.json()
 
 
-def start_server(tmp: Path, **overrides: Any) -> tuple[uvicorn.Server, threading.Thread, Live]:
-    """Create the app over ``tmp`` and serve it from a thread."""
+def start_server(tmp: Path, wrap: Callable[[FastAPI], Any] | None = None, **overrides: Any) -> tuple[uvicorn.Server, threading.Thread, Live]:
+    """Create the app over ``tmp`` and serve it from a thread (``wrap``: an ASGI layer to serve around it)."""
     site = make_site(tmp)
     settings = load_settings(data_dir=tmp / "data", site_dir=site, **{"sla_sweep_seconds": 0, "source_check_seconds": 0, **overrides})
     clock = FrozenClock(START)
     app = create_app(settings, clock=clock)
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(wrap(app) if wrap else app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
