@@ -25,6 +25,7 @@ from support import queue, sla
 from support.catalog import Catalog
 from support.clock import Clock, system_clock
 from support.database import open_store
+from support.deps import Context
 from support.errors import NotFound, SupportError, Unauthorized
 from support.pages import make_environment, redirect, render
 from support.quiz_forms import inline_markdown, plain_markdown
@@ -65,6 +66,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     app.state.kb = KnowledgeBase(settings.kb_file, settings.data_dir / "kb-index", settings.source_check_seconds)
     app.state.kb.refresh()
     app.state.catalog = Catalog.from_settings(settings)  # quizzes (with their answer keys) and roles
+    app.state.context = Context(settings, app.state.store, app.state.kb, app.state.clock)
     _add_middleware(app, settings)
     for module in ROUTERS:
         app.include_router(module.router)

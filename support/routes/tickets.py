@@ -49,7 +49,7 @@ async def post_ticket(request: Request, ctx: Ctx, user: CurrentUser, form: FormD
     values = {k: str(form.get(k, "")) for k in FORM_FIELDS}
     values["form_id"] = values["form_id"][:64] or secrets.token_urlsafe(12)
     try:
-        await verify_csrf(request, form, ctx)
+        await verify_csrf(request)
     except Forbidden as exc:
         return _form_page(request, ctx, values, errors={"form": exc.detail}, status=403)
     if form.get("deflect"):
