@@ -12,13 +12,13 @@ from typing import Any
 
 from fastapi import Request
 
-from generator.quizzes import Quiz, iter_questions, public_rules
+from generator.quizzes import Quiz, public_rules
 from support import attempts, certificates
 from support.assessment_schema import loads
 from support.catalog import Catalog
 from support.clock import iso
 from support.deps import Context
-from support.grading import public_paper, review
+from support.grading import public_paper, question_index, review
 from support.standing import standing
 
 
@@ -103,7 +103,7 @@ def result_view(ctx: Context, catalog: Catalog, done: attempts.Submission, base:
 
 def _study(ctx: Context, quiz: Quiz, shown: dict[str, Any], pages: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """The pages teaching the questions missed (when the review shows questions), then the rest the quiz covers."""
-    by_id = {q.id: q for _, q in iter_questions(quiz)}
+    by_id = question_index(quiz)
     refs = [(by_id[q["id"]].teaches.ref, by_id[q["id"]].teaches.section) for q in shown.get("questions", [])
             if not q["correct"] and q["id"] in by_id and by_id[q["id"]].teaches]
     refs += [(c.ref, c.section) for c in quiz.covers]

@@ -103,11 +103,17 @@ def _scramble(n: int, rng: random.Random) -> list[int]:
     return order
 
 
-_PAIRED: dict[tuple[int, int], tuple[Quiz, Paper, tuple[tuple[Question, PaperQuestion], ...]]] = {}
+Pairs = tuple[tuple[Question, PaperQuestion], ...]
+_PAIRED: dict[tuple[int, int], tuple[Quiz, Paper, Pairs, dict[str, tuple[Question, PaperQuestion]]]] = {}
 
 
-def _lookup(quiz: Quiz, paper: Paper) -> tuple[tuple[Question, PaperQuestion], ...]:
-    """Pair each paper question with the quiz's question, refusing a paper the quiz no longer fits.
+def _lookup(quiz: Quiz, paper: Paper) -> Pairs:
+    """Pair each paper question with the quiz's question, refusing a paper the quiz no longer fits."""
+    return _paired(quiz, paper)[2]
+
+
+def _paired(quiz: Quiz, paper: Paper) -> tuple[Quiz, Paper, Pairs, dict[str, tuple[Question, PaperQuestion]]]:
+    """The pairs of ``_lookup`` and the same by question id.
 
     Remembered for the last few hundred (quiz, paper) objects: one submission checks, grades and
     reviews the same paper, and pairing was a fifth of its time. Entries hold the objects, so an
@@ -116,12 +122,12 @@ def _lookup(quiz: Quiz, paper: Paper) -> tuple[tuple[Question, PaperQuestion], .
     key = (id(quiz), id(paper))
     known = _PAIRED.get(key)
     if known is not None and known[0] is quiz and known[1] is paper:
-        return known[2]
+        return known
     pairs = _pair(quiz, paper)
     if len(_PAIRED) >= 512:
         _PAIRED.clear()
-    _PAIRED[key] = (quiz, paper, pairs)
-    return pairs
+    entry = _PAIRED[key] = (quiz, paper, pairs, {pq.id: (question, pq) for question, pq in pairs})
+    return entry
 
 
 def _pair(quiz: Quiz, paper: Paper) -> tuple[tuple[Question, PaperQuestion], ...]:
@@ -134,19 +140,49 @@ def _pair(quiz: Quiz, paper: Paper) -> tuple[tuple[Question, PaperQuestion], ...
     return tuple((keyed[pq.id][0], pq) for pq in paper.questions)
 
 
-_KEYED: dict[int, tuple[Quiz, dict[str, tuple[Question, tuple[list[str], list[int]]]]]] = {}
+_KEYED: dict[int, tuple[Quiz, dict[str, tuple[Question, tuple[list[str], list[int]]]], dict[str, Question]]] = {}
 
 
 def _keyed(quiz: Quiz) -> dict[str, tuple[Question, tuple[list[str], list[int]]]]:
     """Each question of the quiz with the option ids and positions a paper of it must have (per quiz object)."""
+    return _quiz_entry(quiz)[1]
+
+
+def question_index(quiz: Quiz) -> dict[str, Question]:
+    """Every question of a quiz by id, as ``generator.quizzes.questions_by_id`` (remembered per quiz object; do not change it)."""
+    return _quiz_entry(quiz)[2]
+
+
+def _quiz_entry(quiz: Quiz) -> tuple[Quiz, dict[str, tuple[Question, tuple[list[str], list[int]]]], dict[str, Question]]:
     known = _KEYED.get(id(quiz))
     if known is not None and known[0] is quiz:
-        return known[1]
-    keyed = {question.id: (question, _arrange_keys(question)) for question in questions_by_id(quiz).values()}
+        return known
+    by_id = questions_by_id(quiz)
     if len(_KEYED) >= 64:
         _KEYED.clear()
-    _KEYED[id(quiz)] = (quiz, keyed)
-    return keyed
+    known = _KEYED[id(quiz)] = (quiz, {qid: (question, _arrange_keys(question)) for qid, question in by_id.items()}, by_id)
+    return known
+
+
+_FACTS: dict[int, tuple[Question, frozenset[str], dict[str, Any], dict[str, Any] | None]] = {}
+
+
+def _facts(question: Question) -> tuple[frozenset[str], dict[str, Any], dict[str, Any] | None]:
+    """Correct option ids, options by id (both empty unless a choice question) and the ``teaches`` link as shown.
+
+    Per question object: grading and the review ask for them once per question of every submission.
+    """
+    known = _FACTS.get(id(question))
+    if known is None or known[0] is not question:
+        if len(_FACTS) >= 4096:
+            _FACTS.clear()
+        choice = question.type in CHOICE
+        link = question.teaches
+        known = _FACTS[id(question)] = (
+            question, frozenset(question.correct_ids()) if choice else frozenset(),
+            {o.id: o for o in question.options} if choice else {},
+            {"kind": link.kind, "id": link.ref, "section": link.section} if link else None)
+    return known[1], known[2], known[3]
 
 
 def _arrange_keys(question: Question) -> tuple[list[str], list[int]]:
@@ -184,14 +220,16 @@ def validate_answers(quiz: Quiz, paper: Paper, answers: Any) -> list[Problem]:
     """Per-field problems with a submission (for a 422): unknown questions or options, wrong shapes."""
     if not isinstance(answers, Mapping):
         return [((), "answers must be an object that maps question ids to answers")]
-    in_paper = {pq.id: (question, pq) for question, pq in _lookup(quiz, paper)}
+    in_paper = _paired(quiz, paper)[3]
     problems: list[Problem] = []
     for qid, value in answers.items():
         if qid not in in_paper:
             problems.append(((str(qid),), f"question '{qid}' is not in this attempt"))
         elif value is not None:
             question, pq = in_paper[qid]
-            problems += [((qid, *sub), msg) for sub, msg in _shape_problems(question, pq, value)]
+            found = _shape_problems(question, pq, value)
+            if found:
+                problems += [((qid, *sub), msg) for sub, msg in found]
     return problems
 
 
@@ -270,22 +308,22 @@ def grade(quiz: Quiz, paper: Paper, answers: Mapping[str, Any]) -> GradeResult:
     problems = validate_answers(quiz, paper, answers)
     if problems:
         raise InvalidAnswers(problems)
-    results = []
+    results, earned = [], 0.0
     for question, pq in _lookup(quiz, paper):
         given = answers.get(question.id)
         fraction = _fraction(question, pq, given) if given is not None else 0.0
-        earned = round(question.points * fraction, 4)
-        results.append(QuestionResult(
-            id=question.id, type=question.type, answered=given is not None, given=given,
-            earned=earned, possible=question.points, correct=fraction == 1,
-        ))
-    earned = round(sum(r.earned for r in results), 4)
-    possible = sum(r.possible for r in results)
+        points = round(question.points * fraction, 4)
+        earned += points
+        results.append({"id": question.id, "type": question.type, "answered": given is not None, "given": given,
+                        "earned": points, "possible": question.points, "correct": fraction == 1})
+    earned = round(earned, 4)
+    possible = sum(r["possible"] for r in results)
     score = _round1(100 * earned / possible) if possible else 0.0
-    return GradeResult(
-        quiz_id=quiz.id, questions=results, earned=earned, possible=possible,
-        score=score, pass_mark=quiz.pass_mark, passed=score >= quiz.pass_mark,
-    )
+    # one validation of plain data: building a QuestionResult per question cost twice as much
+    return GradeResult.model_validate({
+        "quiz_id": quiz.id, "questions": results, "earned": earned, "possible": possible,
+        "score": score, "pass_mark": quiz.pass_mark, "passed": score >= quiz.pass_mark,
+    })
 
 
 def _round1(value: float) -> float:
@@ -296,7 +334,7 @@ def _fraction(question: Question, pq: PaperQuestion, given: Any) -> float:
     """The share of the points a valid answer earns, 0 to 1."""
     kind = question.type
     if kind == "single":
-        return float(given in question.correct_ids())
+        return float(given in _facts(question)[0])
     if kind == "multiple":
         return _choice_fraction(question, set(given))
     if kind == "true-false":
@@ -316,7 +354,7 @@ def _fraction(question: Question, pq: PaperQuestion, given: Any) -> float:
 
 
 def _choice_fraction(question: Multiple, picks: set[str]) -> float:
-    correct = question.correct_ids()
+    correct = _facts(question)[0]
     if question.scoring is Scoring.all_or_nothing:
         return float(picks == correct)
     right, wrong = len(picks & correct), len(picks - correct)
@@ -357,17 +395,11 @@ def review(quiz: Quiz, paper: Paper, result: GradeResult, level: ReviewLevel | s
 
 
 def _answer_detail(question: Question, pq: PaperQuestion, given: Any) -> dict[str, Any]:
-    link = question.teaches
-    detail: dict[str, Any] = {
-        "explanation": question.explanation,
-        "teaches": {"kind": link.kind, "id": link.ref, "section": link.section} if link else None,
-        "given": given,
-    }
+    correct, options, link = _facts(question)
+    detail: dict[str, Any] = {"explanation": question.explanation, "teaches": dict(link) if link else None, "given": given}
     kind = question.type
     if kind in CHOICE:
         chosen = set([given] if isinstance(given, str) else given or [])
-        correct = question.correct_ids()
-        options = {o.id: o for o in question.options}
         detail["options"] = [
             {"id": oid, "text": options[oid].text, "correct": oid in correct, "chosen": oid in chosen, "feedback": options[oid].feedback}
             for oid in pq.options
