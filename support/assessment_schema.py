@@ -62,6 +62,15 @@ def _assessments(db: sqlite_utils.Database) -> None:
     )
 
 
+@register(101, "attempts: the quiz index by quiz and learner, without the status (a submission no longer moves its entry)")
+def _attempts_by_quiz(db: sqlite_utils.Database) -> None:
+    # (quiz_id, status) put an open and a submitted attempt far apart, so every submission rewrote two index
+    # pages (7.5 -> 5.6 WAL pages per submission without them). The quiz reports read the rows anyway and skip
+    # the few open ones. Not (quiz_id) alone: for "a learner's attempts at a quiz ORDER BY id" SQLite then
+    # preferred it (rowid order, no sort) and read every attempt at the quiz.
+    run_script(db, "DROP INDEX attempts_quiz; CREATE INDEX attempts_quiz ON attempts(quiz_id, user_id)")
+
+
 def loads(text: str | None, default: Any = None) -> Any:
     """A JSON column's value (``default`` for NULL)."""
     return default if text is None else json.loads(text)

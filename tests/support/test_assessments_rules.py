@@ -206,3 +206,16 @@ def test_quiz_sources_are_looked_at_no_more_than_once_per_check_interval(tmp_pat
     later = time.monotonic() + 31
     monkeypatch.setattr(time, "monotonic", lambda: later)
     assert catalog.refresh() is True and catalog.quiz(quiz_id).title == "Renamed assessment"
+
+
+def test_a_learners_attempts_at_a_quiz_are_looked_up_not_scanned(tmp_path: Path) -> None:
+    """The standing's queries reach one learner's attempts at one quiz through an index on both, whatever else the quiz has."""
+    import support.app  # noqa: F401 - registers every module's migrations
+    from support.database import open_store
+
+    store = open_store(tmp_path / "portal.db")
+    for sql in ("SELECT id, status, passed, submitted_at FROM attempts WHERE user_id = ? AND quiz_id = ? ORDER BY id",
+                "SELECT max(id) AS id FROM attempts WHERE user_id = ? AND quiz_id = ?"):
+        plan = " ".join(row[-1] for row in store.execute("EXPLAIN QUERY PLAN " + sql, [1, "q"]).fetchall())
+        assert "quiz_id=? AND user_id=?" in plan or "user_id=? AND quiz_id=?" in plan, plan
+    store.close()
