@@ -115,16 +115,17 @@ def _lookup(quiz: Quiz, paper: Paper) -> Pairs:
 def _paired(quiz: Quiz, paper: Paper) -> tuple[Quiz, Paper, Pairs, dict[str, tuple[Question, PaperQuestion]]]:
     """The pairs of ``_lookup`` and the same by question id.
 
-    Remembered for the last few hundred (quiz, paper) objects: one submission checks, grades and
+    Remembered for the last few dozen (quiz, paper) objects: one submission checks, grades and
     reviews the same paper, and pairing was a fifth of its time. Entries hold the objects, so an
-    id is never reused while its entry lives.
+    id is never reused while its entry lives; few, because what they hold lives on for the
+    garbage collector to scan.
     """
     key = (id(quiz), id(paper))
     known = _PAIRED.get(key)
     if known is not None and known[0] is quiz and known[1] is paper:
         return known
     pairs = _pair(quiz, paper)
-    if len(_PAIRED) >= 512:
+    if len(_PAIRED) >= 64:
         _PAIRED.clear()
     entry = _PAIRED[key] = (quiz, paper, pairs, {pq.id: (question, pq) for question, pq in pairs})
     return entry
