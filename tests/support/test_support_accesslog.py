@@ -64,3 +64,14 @@ def test_lines_wait_for_the_batch_and_none_is_lost(logged: tuple[Live, AccessLog
     log.flush()
     assert len(out.getvalue().splitlines()) == 4
     assert log.lines == []
+
+
+def test_the_last_lines_are_written_when_the_server_stops(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lines still waiting for their batch are written at the app's shutdown, before the server is gone."""
+    monkeypatch.setattr(accesslog, "FLUSH_SECONDS", 60.0)
+    out = io.StringIO()
+    server, thread, live = start_server(tmp_path, wrap=lambda app: AccessLog(app, stream=out))
+    live.client().get("/api/session?last=1")
+    assert out.getvalue() == ""
+    stop_server(server, thread, live)
+    assert out.getvalue().endswith(' - "GET /api/session?last=1 HTTP/1.1" 200 OK\n')
