@@ -104,86 +104,82 @@ def _scramble(n: int, rng: random.Random) -> list[int]:
 
 
 Pairs = tuple[tuple[Question, PaperQuestion], ...]
-_PAIRED: dict[tuple[int, int], tuple[Quiz, Paper, Pairs, dict[str, tuple[Question, PaperQuestion]]]] = {}
+
+
+class _PerObject:
+    """``make(*objects)`` remembered while those very objects live (keyed by their ``id``).
+
+    Each entry holds its objects, so an id is never reused while its entry lives; when ``size``
+    entries are held, all are dropped. Kept small where the values are big: what they hold lives on
+    for the garbage collector to scan.
+    """
+
+    def __init__(self, make: Any, size: int) -> None:
+        self.make, self.size = make, size
+        self._entries: dict[Any, tuple[tuple[Any, ...], Any]] = {}
+
+    def __call__(self, *objects: Any) -> Any:
+        key = id(objects[0]) if len(objects) == 1 else tuple(map(id, objects))
+        known = self._entries.get(key)
+        if known is not None and known[0][0] is objects[0] and known[0][-1] is objects[-1]:
+            return known[1]
+        if len(self._entries) >= self.size:
+            self._entries.clear()
+        value = self.make(*objects)
+        self._entries[key] = (objects, value)
+        return value
 
 
 def _lookup(quiz: Quiz, paper: Paper) -> Pairs:
     """Pair each paper question with the quiz's question, refusing a paper the quiz no longer fits."""
-    return _paired(quiz, paper)[2]
+    return _paired(quiz, paper)[0]
 
 
-def _paired(quiz: Quiz, paper: Paper) -> tuple[Quiz, Paper, Pairs, dict[str, tuple[Question, PaperQuestion]]]:
-    """The pairs of ``_lookup`` and the same by question id.
-
-    Remembered for the last few dozen (quiz, paper) objects: one submission checks, grades and
-    reviews the same paper, and pairing was a fifth of its time. Entries hold the objects, so an
-    id is never reused while its entry lives; few, because what they hold lives on for the
-    garbage collector to scan.
-    """
-    key = (id(quiz), id(paper))
-    known = _PAIRED.get(key)
-    if known is not None and known[0] is quiz and known[1] is paper:
-        return known
-    pairs = _pair(quiz, paper)
-    if len(_PAIRED) >= 64:
-        _PAIRED.clear()
-    entry = _PAIRED[key] = (quiz, paper, pairs, {pq.id: (question, pq) for question, pq in pairs})
-    return entry
-
-
-def _pair(quiz: Quiz, paper: Paper) -> tuple[tuple[Question, PaperQuestion], ...]:
+def _make_paired(quiz: Quiz, paper: Paper) -> tuple[Pairs, dict[str, tuple[Question, PaperQuestion]]]:
     if paper.quiz_id != quiz.id:
         raise PaperError(f"the attempt is for quiz '{paper.quiz_id}', not '{quiz.id}'")
     keyed = _keyed(quiz)
     changed = [pq.id for pq in paper.questions if pq.id not in keyed or keyed[pq.id][1] != _paper_keys(pq)]
     if changed:
         raise PaperError(f"questions {', '.join(changed)} of quiz '{quiz.id}' changed since the attempt began")
-    return tuple((keyed[pq.id][0], pq) for pq in paper.questions)
+    pairs = tuple((keyed[pq.id][0], pq) for pq in paper.questions)
+    return pairs, {pq.id: (question, pq) for question, pq in pairs}
 
 
-_KEYED: dict[int, tuple[Quiz, dict[str, tuple[Question, tuple[list[str], list[int]]]], dict[str, Question]]] = {}
+# The pairs of ``_lookup`` and the same by question id, per quiz and paper object: one submission checks,
+# grades and reviews the same paper, and pairing was a fifth of its time.
+_paired = _PerObject(_make_paired, 64)
+
+
+def _make_quiz_entry(quiz: Quiz) -> tuple[dict[str, tuple[Question, tuple[list[str], list[int]]]], dict[str, Question]]:
+    by_id = questions_by_id(quiz)
+    return {qid: (question, _arrange_keys(question)) for qid, question in by_id.items()}, by_id
+
+
+_quiz_entry = _PerObject(_make_quiz_entry, 64)
 
 
 def _keyed(quiz: Quiz) -> dict[str, tuple[Question, tuple[list[str], list[int]]]]:
     """Each question of the quiz with the option ids and positions a paper of it must have (per quiz object)."""
-    return _quiz_entry(quiz)[1]
+    return _quiz_entry(quiz)[0]
 
 
 def question_index(quiz: Quiz) -> dict[str, Question]:
     """Every question of a quiz by id, as ``generator.quizzes.questions_by_id`` (remembered per quiz object; do not change it)."""
-    return _quiz_entry(quiz)[2]
+    return _quiz_entry(quiz)[1]
 
 
-def _quiz_entry(quiz: Quiz) -> tuple[Quiz, dict[str, tuple[Question, tuple[list[str], list[int]]]], dict[str, Question]]:
-    known = _KEYED.get(id(quiz))
-    if known is not None and known[0] is quiz:
-        return known
-    by_id = questions_by_id(quiz)
-    if len(_KEYED) >= 64:
-        _KEYED.clear()
-    known = _KEYED[id(quiz)] = (quiz, {qid: (question, _arrange_keys(question)) for qid, question in by_id.items()}, by_id)
-    return known
-
-
-_FACTS: dict[int, tuple[Question, frozenset[str], dict[str, Any], dict[str, Any] | None]] = {}
-
-
-def _facts(question: Question) -> tuple[frozenset[str], dict[str, Any], dict[str, Any] | None]:
-    """Correct option ids, options by id (both empty unless a choice question) and the ``teaches`` link as shown.
-
-    Per question object: grading and the review ask for them once per question of every submission.
-    """
-    known = _FACTS.get(id(question))
-    if known is None or known[0] is not question:
-        if len(_FACTS) >= 4096:
-            _FACTS.clear()
-        choice = question.type in CHOICE
-        link = question.teaches
-        known = _FACTS[id(question)] = (
-            question, frozenset(question.correct_ids()) if choice else frozenset(),
+def _make_facts(question: Question) -> tuple[frozenset[str], dict[str, Any], dict[str, Any] | None]:
+    choice = question.type in CHOICE
+    link = question.teaches
+    return (frozenset(question.correct_ids()) if choice else frozenset(),
             {o.id: o for o in question.options} if choice else {},
             {"kind": link.kind, "id": link.ref, "section": link.section} if link else None)
-    return known[1], known[2], known[3]
+
+
+# Correct option ids, options by id (both empty unless a choice question) and the ``teaches`` link as shown,
+# per question object: grading and the review ask for them once per question of every submission.
+_facts = _PerObject(_make_facts, 4096)
 
 
 def _arrange_keys(question: Question) -> tuple[list[str], list[int]]:
@@ -221,7 +217,7 @@ def validate_answers(quiz: Quiz, paper: Paper, answers: Any) -> list[Problem]:
     """Per-field problems with a submission (for a 422): unknown questions or options, wrong shapes."""
     if not isinstance(answers, Mapping):
         return [((), "answers must be an object that maps question ids to answers")]
-    in_paper = _paired(quiz, paper)[3]
+    in_paper = _paired(quiz, paper)[1]
     problems: list[Problem] = []
     for qid, value in answers.items():
         if qid not in in_paper:
