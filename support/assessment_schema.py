@@ -68,7 +68,7 @@ def _attempts_by_quiz(db: sqlite_utils.Database) -> None:
     # pages (7.5 -> 5.6 WAL pages per submission without them). The quiz reports read the rows anyway and skip
     # the few open ones. Not (quiz_id) alone: for "a learner's attempts at a quiz ORDER BY id" SQLite then
     # preferred it (rowid order, no sort) and read every attempt at the quiz.
-    run_script(db, "DROP INDEX attempts_quiz; CREATE INDEX attempts_quiz ON attempts(quiz_id, user_id)")
+    run_script(db, "DROP INDEX IF EXISTS attempts_quiz; CREATE INDEX attempts_quiz ON attempts(quiz_id, user_id)")
 
 
 def loads(text: str | None, default: Any = None) -> Any:

@@ -121,8 +121,13 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-def _is_form(request: Request) -> bool:
-    return request.headers.get("content-type", "").startswith(("multipart/form-data", "application/x-www-form-urlencoded"))
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+# The CSRF check counts any multipart body as a form (a token is then required), not only the form types parsed.
+CSRF_FORM_TYPES = ("multipart/", "application/x-www-form-urlencoded")
+
+
+def _is_form(request: Request, types: tuple[str, ...] = FORM_TYPES) -> bool:
+    return request.headers.get("content-type", "").startswith(types)
 
 
 async def read_form(request: Request) -> FormData:
@@ -156,7 +161,7 @@ async def verify_csrf(request: Request) -> None:
     """
     check_origin(request, request.app.state.settings)
     expected = request.session.get("csrf")
-    is_form = request.headers.get("content-type", "").startswith(("multipart/", "application/x-www-form-urlencoded"))
+    is_form = _is_form(request, CSRF_FORM_TYPES)
     if not is_form and request.session.get("uid") is None:
         return
     sent = (await request.form()).get(CSRF_FIELD) if is_form else request.headers.get(CSRF_HEADER)
