@@ -12,6 +12,7 @@ after its response, also when no other request follows.
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 from http import HTTPStatus
 from typing import TextIO
@@ -21,6 +22,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 FLUSH_SECONDS = 1.0
 MAX_LINES = 512
 _PHRASES = {status.value: status.phrase for status in HTTPStatus}
+# A private link's token is as good as a password to its ticket; the database keeps only its hash, so the log must not keep it either.
+_PRIVATE_LINK = re.compile(rb"^(/support/t/|/api/t/)[^/?]+")
 
 
 class AccessLog:
@@ -58,7 +61,7 @@ class AccessLog:
         """Queue the line of one response (written by the next ``flush``)."""
         client = scope.get("client")
         where = f"{client[0]}:{client[1]}" if client else "-"
-        target = scope.get("raw_path") or scope["path"].encode()
+        target = _PRIVATE_LINK.sub(rb"\1[token]", scope.get("raw_path") or scope["path"].encode())
         if scope.get("query_string"):
             target += b"?" + scope["query_string"]
         if not self.lines:

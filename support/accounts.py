@@ -10,6 +10,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from support import sessions
 from support.clock import iso
 from support.database import Store
 from support.errors import Conflict, NotFound
@@ -105,13 +106,16 @@ def update_user(db: Store, user_id: int, role: str | None = None, disabled: bool
             db.execute("UPDATE users SET role = ? WHERE id = ?", [role, user_id])
         if disabled is not None:
             db.execute("UPDATE users SET disabled = ? WHERE id = ?", [int(disabled), user_id])
+        if disabled:
+            sessions.end_all(db, user_id)
     return get_user(db, user_id)
 
 
-def set_password(db: Store, user_id: int, password: str) -> None:
-    """Replace an account's password."""
+def set_password(db: Store, user_id: int, password: str, keep_session: str | None = None) -> int:
+    """Replace an account's password and end its sessions (except ``keep_session``); returns how many ended."""
     with db.tx():
         db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [_hasher.hash(password), user_id])
+        return sessions.end_all(db, user_id, keep=keep_session)
 
 
 def display_name(user: dict[str, Any]) -> str:

@@ -89,7 +89,7 @@ class SecurityHeaders:
     """Pure ASGI middleware adding the security headers (Starlette's ``BaseHTTPMiddleware`` costs a task per request).
 
     Every response: ``nosniff`` and a same-origin referrer policy; backend pages (``/support``) also
-    a content security policy and no framing; the private ticket link sends no referrer at all.
+    a content security policy and no framing.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -100,8 +100,9 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         path = scope["path"]
-        extra = [(b"x-content-type-options", b"nosniff"),
-                 (b"referrer-policy", b"no-referrer" if path.startswith("/support/t/") else b"same-origin")]
+        # same-origin, the private link included: it keeps the link's token out of other sites' Referer headers,
+        # where no-referrer made Chromium send "Origin: null" with the page's own reply form (refused as cross-site).
+        extra = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin")]
         if path.startswith("/support"):
             extra += [(b"content-security-policy", CSP.encode()), (b"x-frame-options", b"DENY")]
 

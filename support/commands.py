@@ -82,6 +82,29 @@ def user_add(email: str, role: str, name: str, password_stdin: bool, data_dir: P
     click.echo(f"Added {role} {email}")
 
 
+@user.command("passwd")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from the first line of standard input.")
+@data_dir_option
+def user_passwd(email: str, password_stdin: bool, data_dir: Path) -> None:
+    """Set a new password for EMAIL; every session of the account ends (it signs in again)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    if len(password) < accounts.MIN_PASSWORD:
+        raise click.ClickException(f"password: Use at least {accounts.MIN_PASSWORD} characters.")
+    store = open_store(_database(data_dir))
+    try:
+        account = accounts.get_user_by_email(store, email)
+        if account is None:
+            raise click.ClickException(f"no account with email {email} (see `portal user list`)")
+        ended = accounts.set_password(store, account["id"], password)
+    finally:
+        store.close()
+    click.echo(f"Changed the password of {account['email']}; ended {ended} session(s)")
+
+
 @user.command("list")
 @data_dir_option
 def user_list(data_dir: Path) -> None:

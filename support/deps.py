@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
-from support import accounts
+from support import accounts, sessions
 from support.clock import Clock
 from support.database import Store
 from support.errors import Forbidden, Unauthorized
@@ -59,17 +59,25 @@ Ctx = Annotated[Context, Depends(get_context)]
 
 
 def _user(request: Request) -> dict[str, Any] | None:
-    """The signed-in, enabled account (looked up once per request) or None; a disabled account's session is ended."""
+    """The account of the request's live server session (looked up once per request), or None.
+
+    A cookie whose session was ended on the server (signed out, password changed, account disabled) is cleared.
+    """
     known = getattr(request.state, "user", _UNKNOWN)
     if known is not _UNKNOWN:
         return known
-    user_id = request.session.get("uid")
-    user = request.app.state.store.one("SELECT * FROM users WHERE id = ?", [user_id]) if user_id is not None else None
-    if user is not None and user["disabled"]:
+    session_id = request.session.get("sid") if "session" in request.scope else None
+    user = sessions.user_for(request.app.state.store, session_id, request.app.state.clock()) if session_id else None
+    if session_id and (user is None or user["disabled"]):  # ended on the server, expired, or the account disabled
         request.session.clear()
         user = None
     request.state.user = user
     return user
+
+
+def session_user(request: Request) -> dict[str, Any] | None:
+    """The signed-in, enabled account or None, for code outside the dependencies (the page header)."""
+    return _user(request)
 
 
 def _signed_in(request: Request) -> dict[str, Any]:
@@ -111,6 +119,11 @@ async def admin(request: Request) -> dict[str, Any]:
 SignedIn = Annotated[dict[str, Any], Depends(signed_in)]
 RequireAgent = Annotated[dict[str, Any], Depends(agent)]
 RequireAdmin = Annotated[dict[str, Any], Depends(admin)]
+
+
+def client_address(request: Request) -> str:
+    """The address the request came from, as the server saw it (the throttles' and rate limits' key)."""
+    return request.client.host if request.client else "unknown"
 
 
 def csrf_token(request: Request) -> str:
@@ -162,7 +175,7 @@ async def verify_csrf(request: Request) -> None:
     check_origin(request, request.app.state.settings)
     expected = request.session.get("csrf")
     is_form = _is_form(request, CSRF_FORM_TYPES)
-    if not is_form and request.session.get("uid") is None:
+    if not is_form and request.session.get("sid") is None:
         return
     sent = (await request.form()).get(CSRF_FIELD) if is_form else request.headers.get(CSRF_HEADER)
     if not expected or not isinstance(sent, str) or not secrets.compare_digest(sent, expected):

@@ -169,3 +169,23 @@ def _ticket_search_in_background(db: sqlite_utils.Database) -> None:
         END
         """,
     )
+
+
+@register(5, "server-side sessions, sign-in throttling, rate limits, and how a ticket's requester was identified")
+def _sessions_throttles_identity(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE sessions (
+            id_hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL, expires_at TEXT NOT NULL);
+        CREATE INDEX sessions_user ON sessions(user_id);
+        CREATE TABLE login_failures (
+            key TEXT PRIMARY KEY, failures INTEGER NOT NULL, locked_until TEXT NOT NULL DEFAULT '', last_at TEXT NOT NULL);
+        CREATE TABLE rate_limits (
+            key TEXT PRIMARY KEY, window_start TEXT NOT NULL, count INTEGER NOT NULL);
+        ALTER TABLE tickets ADD COLUMN identified_by TEXT NOT NULL DEFAULT 'unproven'
+            CHECK (identified_by IN ('account', 'unproven'));
+        UPDATE tickets SET identified_by = 'account' WHERE requester_id IS NOT NULL;
+        """,
+    )

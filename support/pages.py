@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from support import accounts
 from support.charts import bar_chart
 from support.clock import parse
-from support.deps import csrf_token
+from support.deps import csrf_token, session_user
 from support.sla import LEVEL_NAMES, describe
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -33,11 +33,7 @@ def _when(stamp: str | None) -> str:
 
 def page_user(request: Request) -> dict[str, Any] | None:
     """The signed-in user for the page header (from the dependency if it ran, else looked up)."""
-    if hasattr(request.state, "user"):
-        return request.state.user
-    uid = request.session.get("uid") if "session" in request.scope else None
-    user = request.app.state.store.one("SELECT * FROM users WHERE id = ?", [uid]) if uid else None
-    return user if user and not user["disabled"] else None
+    return session_user(request)
 
 
 def render(request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:

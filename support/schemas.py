@@ -83,6 +83,14 @@ class DeflectionCreate(Model):
     form_id: str | None = Field(None, max_length=64)
 
 
+class SuggestionsAsk(Model):
+    """What a ticket form has typed so far, to suggest articles for and record them as shown in the form."""
+
+    q: str = Field("", max_length=2000)
+    form_id: str | None = Field(None, max_length=64, description="The form's id, as the ticket form was given it.")
+    exclude: str | None = Field(None, max_length=200, description="An article not to suggest (the page the reader came from).")
+
+
 class ArticleLinkCreate(Model):
     """Link a KB article to a ticket."""
 
@@ -167,6 +175,9 @@ class TicketAgentView(TicketPublic):
     """A ticket as agents see it: everything, internal notes and history included."""
 
     requester_email: str
+    identified_by: Literal["account", "unproven"] = Field(
+        description="How the requester was identified: 'account' (filed signed in, or claimed by signing in), "
+                    "'unproven' (an address typed without signing in).")
     tier: int
     assignee_id: int | None
     assignee_name: str | None

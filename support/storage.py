@@ -221,18 +221,23 @@ def unlink_article(db: Store, ticket_id: int, article_id: str, actor: str, now: 
 
 
 def requester_tickets(db: Store, user: dict[str, Any]) -> list[dict[str, Any]]:
-    """Tickets filed by a signed-in requester or under their account's email, newest first."""
-    return db.all(
-        "SELECT * FROM tickets WHERE requester_id = ? OR requester_email = ? COLLATE NOCASE ORDER BY id DESC",
-        [user["id"], user["email"]],
-    )
+    """The tickets of a requester's account (filed signed in, or claimed), newest first; a typed address alone joins none."""
+    return db.all("SELECT * FROM tickets WHERE requester_id = ? ORDER BY id DESC", [user["id"]])
 
 
 def owns(ticket: dict[str, Any], user: dict[str, Any] | None) -> bool:
-    """True if a signed-in user is the ticket's requester."""
-    if not user:
-        return False
-    return ticket["requester_id"] == user["id"] or ticket["requester_email"].lower() == user["email"].lower()
+    """True if a signed-in user is the ticket's requester (by account, never by a typed address)."""
+    return bool(user) and ticket["requester_id"] == user["id"]
+
+
+def claim_ticket(db: Store, ticket_id: int, user_id: int, actor: str, now: dt.datetime) -> None:
+    """Join an unproven ticket to an account and give it a new private-link token (the old link stops working)."""
+    _, token_hash = new_token()
+    with db.tx():
+        db.execute("UPDATE tickets SET requester_id = ?, identified_by = 'account', token_hash = ?, updated_at = ? "
+                   "WHERE id = ? AND requester_id IS NULL", [user_id, token_hash, iso(now), ticket_id])
+        add_history(db, ticket_id, actor, "requester", "unproven address", "account",
+                    "the requester signed in as the address's account and claimed the ticket", now)
 
 
 def record_impressions(db: Store, form_id: str, query: str, article_ids: list[str], now: dt.datetime) -> None:
@@ -245,19 +250,25 @@ def record_impressions(db: Store, form_id: str, query: str, article_ids: list[st
             )
 
 
-def record_deflection(db: Store, article_id: str, form_id: str | None, user_id: int | None, now: dt.datetime) -> int:
-    """Record "this answered my question" for an article; marks its impression deflected. Returns the deflection id."""
+def impressions_of_form(db: Store, form_id: str) -> int:
+    """How many articles a ticket form has recorded as shown."""
+    return db.one("SELECT count(*) AS n FROM impressions WHERE form_id = ?", [form_id])["n"]
+
+
+def record_deflection(db: Store, article_id: str, form_id: str, user_id: int | None, now: dt.datetime) -> bool:
+    """Record "this answered my question" for an article the form showed, marking its impression deflected.
+
+    False (nothing recorded) when the form did not show the article, or it was already counted, or the form was filed.
+    """
     with db.tx():
-        deflection_id = db.insert(
-            "deflections",
-            {"article_id": article_id, "form_id": form_id, "user_id": user_id, "at": iso(now)}
+        cursor = db.execute(
+            "UPDATE impressions SET outcome = 'deflected', outcome_at = ? WHERE form_id = ? AND article_id = ? AND outcome = 'none'",
+            [iso(now), form_id, article_id],
         )
-        if form_id:
-            db.execute(
-                "UPDATE impressions SET outcome = 'deflected', outcome_at = ? WHERE form_id = ? AND article_id = ? AND outcome = 'none'",
-                [iso(now), form_id, article_id],
-            )
-    return deflection_id
+        if not cursor.rowcount:
+            return False
+        db.insert("deflections", {"article_id": article_id, "form_id": form_id, "user_id": user_id, "at": iso(now)})
+    return True
 
 
 def article_tickets(db: Store, article_id: str) -> list[dict[str, Any]]:

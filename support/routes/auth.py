@@ -1,4 +1,4 @@
-"""Sign in and out (session cookie), and the backend's home page."""
+"""Sign in (throttled) and out, the account page (change password), and the backend's home page."""
 
 from __future__ import annotations
 
@@ -6,17 +6,36 @@ import secrets
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from support import accounts
-from support.deps import Csrf, Ctx, CurrentUser, FormDep
+from support import accounts, sessions, throttle
+from support.deps import Csrf, Ctx, CurrentUser, FormDep, SignedIn, client_address
 from support.pages import redirect, render, safe_next
 
 router = APIRouter(prefix="/support", include_in_schema=False)
+DEVICE_COOKIE = "portal_device"
+DEVICE_MAX_AGE = 365 * 24 * 3600
 
 
 def home_for(user: dict | None) -> str:
     """Where a user lands after signing in."""
     return "/support/queue" if accounts.has_role(user, "agent") else "/support/my"
+
+
+def _devices(ctx: Ctx) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(ctx.settings.secret_key.get_secret_value(), salt="known-device")
+
+
+def _known_device(request: Request, ctx: Ctx, email: str) -> bool:
+    """True if this browser signed in to the account of ``email`` before (its device cookie names that account)."""
+    cookie = request.cookies.get(DEVICE_COOKIE)
+    if not cookie:
+        return False
+    try:
+        known = _devices(ctx).loads(cookie, max_age=DEVICE_MAX_AGE)
+    except BadSignature:
+        return False
+    return isinstance(known, str) and known == email.strip().lower()
 
 
 @router.get("/")
@@ -33,21 +52,63 @@ def login_form(request: Request, user: CurrentUser, next: str = "") -> Response:
 
 @router.post("/login", dependencies=[Csrf])
 def login(request: Request, ctx: Ctx, form: FormDep) -> Response:
-    """Check email and password; on success start a fresh session (new CSRF token) and continue."""
-    email, password = str(form.get("email", "")), str(form.get("password", ""))
+    """Check email and password, unless sign-in is throttled for them (429); on success start a fresh server session."""
+    email, password = str(form.get("email", ""))[:254], str(form.get("password", ""))[:1000]
+    client, now = client_address(request), ctx.now()
+    context = {"next": safe_next(str(form.get("next", "")), ""), "email": email}
+    wait = throttle.locked_for(ctx.db, email, client, _known_device(request, ctx, email), now)
+    if wait:
+        context["errors"] = {"form": f"Too many failed sign-ins. Wait {wait} seconds, then try again."}
+        response = render(request, "login.html", context, status=429)
+        response.headers["Retry-After"] = str(wait)
+        return response
     user = accounts.authenticate(ctx.db, email, password)
     if user is None:
-        context = {"next": safe_next(str(form.get("next", "")), ""), "email": email,
-                   "errors": {"form": "Email or password is wrong, or the account is disabled."}}
+        throttle.record_failure(ctx.db, email, client, now)
+        context["errors"] = {"form": "Email or password is wrong, or the account is disabled."}
         return render(request, "login.html", context, status=401)
+    throttle.record_success(ctx.db, email, client)
+    sessions.end(ctx.db, request.session.get("sid"))
     request.session.clear()
-    request.session.update(uid=user["id"], csrf=secrets.token_urlsafe(32))
+    request.session.update(sid=sessions.start(ctx.db, user["id"], now, ctx.settings.session_max_age),
+                           csrf=secrets.token_urlsafe(32))
     request.state.user = user
-    return redirect(safe_next(str(form.get("next", "")), home_for(user)))
+    response = redirect(safe_next(str(form.get("next", "")), home_for(user)))
+    response.set_cookie(DEVICE_COOKIE, _devices(ctx).dumps(user["email"].lower()), max_age=DEVICE_MAX_AGE, path="/support",
+                        httponly=True, samesite="lax", secure=ctx.settings.base_url.startswith("https://"))
+    return response
 
 
 @router.post("/logout", dependencies=[Csrf])
-def logout(request: Request) -> Response:
-    """End the session."""
+def logout(request: Request, ctx: Ctx) -> Response:
+    """End the session on the server and in the browser."""
+    sessions.end(ctx.db, request.session.get("sid"))
     request.session.clear()
     return redirect("/support/")
+
+
+@router.get("/account")
+def account(request: Request, user: SignedIn) -> Response:
+    """The signed-in user's account: who they are, and the change-password form."""
+    return render(request, "account.html", {"errors": {}, "changed": request.query_params.get("changed") == "1"})
+
+
+@router.post("/account/password", dependencies=[Csrf])
+def change_password(request: Request, ctx: Ctx, user: SignedIn, form: FormDep) -> Response:
+    """Change one's password: the current one first; every other session of the account ends."""
+    current, new, again = (str(form.get(k, ""))[:1000] for k in ("current", "new", "again"))
+    errors, client = {}, client_address(request)
+    wait = throttle.locked_for(ctx.db, user["email"], client, True, ctx.now())
+    if wait:
+        errors["current"] = f"Too many wrong passwords. Wait {wait} seconds, then try again."
+    elif accounts.authenticate(ctx.db, user["email"], current) is None:
+        throttle.record_failure(ctx.db, user["email"], client, ctx.now())
+        errors["current"] = "This is not your current password."
+    if len(new) < accounts.MIN_PASSWORD:
+        errors["new"] = f"Use at least {accounts.MIN_PASSWORD} characters."
+    elif new != again:
+        errors["again"] = "The two new passwords differ."
+    if errors:
+        return render(request, "account.html", {"errors": errors, "changed": False}, status=422)
+    accounts.set_password(ctx.db, user["id"], new, keep_session=request.session.get("sid"))
+    return redirect("/support/account?changed=1")

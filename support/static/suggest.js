@@ -47,9 +47,9 @@
     if (query === lastQuery) { return; }
     lastQuery = query;
     if (query.length < 3) { return; }
-    var params = new URLSearchParams({ q: query, form_id: field("form_id") });
-    if (field("page_id")) { params.set("exclude", field("page_id")); }
-    fetch("/api/suggestions?" + params.toString(), { headers: { Accept: "application/json" } })
+    var body = JSON.stringify({ q: query, form_id: field("form_id"), exclude: field("page_id") || null });
+    fetch("/api/suggestions", { method: "POST", body: body,
+      headers: { Accept: "application/json", "Content-Type": "application/json", "X-CSRF-Token": token } })
       .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
       .then(function (data) { if (query === lastQuery) { render(data.suggestions); } })
       .catch(function () { /* keep the previous suggestions; the button still works */ });

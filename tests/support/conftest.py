@@ -28,17 +28,17 @@ def agent(live: Live) -> Browser:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    """One server shared by a module's read-mostly checks: a ticket of Olga's and a browser per role."""
+    """One server shared by a module's read-mostly checks: a ticket Olga filed signed in, and a browser per role."""
     server, thread, running = start_server(tmp_path_factory.mktemp("world"))
     running.add_user("olga@example.com", "requester", "Olga Operator")
     other = running.add_user("peter@example.com", "requester", "Peter Packer")
     running.add_user("alex@example.com", "agent", "Alex Agent")
     running.add_user("ada@example.com", "admin", "Ada Admin")
-    filed = running.file()
     browsers = {"anon": running.client()}
     for role, email in (("owner", "olga@example.com"), ("other", "peter@example.com"),
                         ("agent", "alex@example.com"), ("admin", "ada@example.com")):
         browsers[role] = running.client()
         browsers[role].login(email)
+    filed = running.file(by=browsers["owner"])
     yield {"live": running, "browsers": browsers, "ticket_id": filed["ticket"]["id"], "token": filed["token"], "other_id": other["id"]}
     stop_server(server, thread, running)

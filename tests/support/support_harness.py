@@ -92,11 +92,11 @@ class Live:
         user_id = accounts.add_user(store, email, role, PASSWORD, name or email.split("@")[0].title(), self.clock())
         return accounts.get_user(store, user_id)
 
-    def file(self, **fields: Any) -> dict[str, Any]:
-        """File a ticket through the API as an anonymous requester; returns the 201 body."""
+    def file(self, by: Browser | None = None, **fields: Any) -> dict[str, Any]:
+        """File a ticket through the API, anonymously or (``by``) as a signed-in browser; returns the 201 body."""
         body = {"subject": "Conveyor jammed at station 3", "description": "The conveyor stopped with alarm E-204 and will not restart.",
                 "requester_email": "olga@example.com", "requester_name": "Olga Operator", **fields}
-        response = self.client().post("/api/tickets", json=body)
+        response = by.api("POST", "/api/tickets", body) if by else self.client().post("/api/tickets", json=body)
         assert response.status_code == 201, response.text
         return response.json()
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
-from support_harness import Live, form_id_from
+from support_harness import Browser, Live, form_id_from
+
+from support import service
 
 
 def outcomes(live: Live, form_id: str) -> dict[str, str]:
@@ -34,13 +36,26 @@ def test_the_originating_page_is_not_suggested(live: Live) -> None:
     assert "clear-conveyor-jam" not in [s["id"] for s in body["suggestions"]]
 
 
+def open_form(client: Browser) -> str:
+    """Open the ticket form as a reader would; returns the form id the server gave it."""
+    return form_id_from(client.get("/support/tickets/new").text)
+
+
+def typed(client: Browser, form_id: str, q: str) -> list[dict]:
+    """What the form's script does while the reader types: ask for suggestions, recorded as shown in the form."""
+    response = client.api("POST", "/api/suggestions", {"q": q, "form_id": form_id})
+    assert response.status_code == 200, response.text
+    return response.json()["suggestions"]
+
+
 def test_deflection_records_and_files_nothing(live: Live) -> None:
     """'This answered my question' marks that impression deflected, counts a deflection, and creates no ticket."""
     client = live.client()
-    client.get("/api/suggestions", params={"q": "conveyor jam alarm", "form_id": "form-a"})
-    response = client.api("POST", "/api/deflections", {"article_id": "clear-conveyor-jam", "form_id": "form-a"})
-    assert response.status_code == 201
-    assert outcomes(live, "form-a")["clear-conveyor-jam"] == "deflected"
+    form_a = open_form(client)
+    typed(client, form_a, "conveyor jam alarm")
+    response = client.api("POST", "/api/deflections", {"article_id": "clear-conveyor-jam", "form_id": form_a})
+    assert response.status_code == 201 and response.json()["recorded"] is True
+    assert outcomes(live, form_a)["clear-conveyor-jam"] == "deflected"
     assert live.app.state.store.one("SELECT count(*) AS n FROM tickets")["n"] == 0
     assert live.app.state.store.one("SELECT count(*) AS n FROM deflections WHERE article_id = 'clear-conveyor-jam'")["n"] == 1
 
@@ -48,18 +63,67 @@ def test_deflection_records_and_files_nothing(live: Live) -> None:
 def test_filing_after_suggestions_marks_them_filed_anyway(live: Live) -> None:
     """Suggestions shown in a form that then filed a ticket are recorded as 'filed', a deflected one stays 'deflected'."""
     client = live.client()
-    shown = client.get("/api/suggestions", params={"q": "conveyor jam alarm HMI", "form_id": "form-b"}).json()["suggestions"]
-    client.api("POST", "/api/deflections", {"article_id": shown[1]["id"], "form_id": "form-b"})
-    live.file(form_id="form-b")
-    recorded = outcomes(live, "form-b")
+    form_b = open_form(client)
+    shown = typed(client, form_b, "conveyor jam alarm HMI")
+    client.api("POST", "/api/deflections", {"article_id": shown[1]["id"], "form_id": form_b})
+    live.file(form_id=form_b)
+    recorded = outcomes(live, form_b)
     assert recorded[shown[1]["id"]] == "deflected"
     assert {recorded[s["id"]] for s in shown if s["id"] != shown[1]["id"]} == {"filed"}
 
 
 def test_suggestions_without_action_stay_nothing(live: Live) -> None:
     """A form that showed suggestions and was abandoned keeps outcome 'none' and counts as 'nothing' in the report."""
-    live.client().get("/api/suggestions", params={"q": "recipe changeover", "form_id": "form-c"})
-    assert set(outcomes(live, "form-c").values()) == {"none"}
+    client = live.client()
+    form_c = open_form(client)
+    typed(client, form_c, "recipe changeover")
+    assert set(outcomes(live, form_c).values()) == {"none"}
+
+
+def test_reading_suggestions_writes_nothing(live: Live) -> None:
+    """GET /api/suggestions only reads: 50 of them, with or without a form id, leave the reports as they were."""
+    client = live.client()
+    form_id = open_form(client)
+    for n in range(50):
+        assert client.get("/api/suggestions", params={"q": f"conveyor jam {n}", "form_id": form_id}).status_code == 200
+    assert live.app.state.store.one("SELECT count(*) AS n FROM impressions")["n"] == 0
+
+
+def test_only_forms_the_server_gave_out_record_suggestions(live: Live) -> None:
+    """A made-up form id records nothing (the suggestions still come back), so ids cannot be invented to fill the reports."""
+    client = live.client()
+    for n in range(20):
+        assert typed(client, f"made-up-{n}", "conveyor jam alarm")
+    assert live.app.state.store.one("SELECT count(*) AS n FROM impressions")["n"] == 0
+
+
+def test_a_deflection_counts_only_for_a_form_that_showed_the_article(live: Live) -> None:
+    """50 deflections with no form, a made-up form, or a form that never showed the article count nothing; a real one counts once."""
+    client = live.client()
+    form_id = open_form(client)
+    shown = [s["id"] for s in typed(client, form_id, "conveyor jam alarm")]
+    never_shown = next(a for a in ("recipe-change", "hmi-login-problems", "alarm-flood") if a not in shown)
+    for body in ([{"article_id": shown[0]}] * 20 + [{"article_id": shown[0], "form_id": "invented"}] * 20
+                 + [{"article_id": never_shown, "form_id": form_id}] * 10):
+        response = client.api("POST", "/api/deflections", body)
+        assert response.status_code == 200 and response.json()["recorded"] is False
+    assert client.api("POST", "/api/deflections", {"article_id": shown[0], "form_id": form_id}).status_code == 201
+    again = client.api("POST", "/api/deflections", {"article_id": shown[0], "form_id": form_id})
+    assert again.status_code == 200 and again.json()["recorded"] is False
+    assert live.app.state.store.one("SELECT count(*) AS n FROM deflections")["n"] == 1
+
+
+def test_one_client_can_record_only_so_many_forms(live: Live) -> None:
+    """Opening form after form from one address records suggestions for the first FORMS_PER_CLIENT_HOUR of them only."""
+    client = live.client()
+    forms = [open_form(client) for _ in range(service.FORMS_PER_CLIENT_HOUR + 5)]
+    for form_id in forms:
+        typed(client, form_id, "conveyor jam alarm")
+    recorded = live.app.state.store.one("SELECT count(DISTINCT form_id) AS n FROM impressions")["n"]
+    assert recorded == service.FORMS_PER_CLIENT_HOUR
+    live.clock.advance(hours=1)
+    typed(client, forms[-1], "conveyor jam alarm")
+    assert live.app.state.store.one("SELECT count(DISTINCT form_id) AS n FROM impressions")["n"] == recorded + 1
 
 
 def test_form_without_javascript_shows_suggestions_and_deflects(live: Live) -> None:

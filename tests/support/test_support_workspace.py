@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from support_harness import Browser, Live
+from support_harness import Browser, Live, form_id_from
 
 from support.routes import reports as reports_routes
 
@@ -55,7 +55,10 @@ def test_bulk_assign_assigns_the_ticked_tickets(live: Live, agent: Browser) -> N
 def test_article_page_lists_linked_tickets_and_deflections(live: Live, agent: Browser) -> None:
     """The backend article page shows the tickets linked to it and how many readers it deflected."""
     live.file(subject="Jam again at station 3", page_id="clear-conveyor-jam", page_title="Clear a conveyor jam")
-    live.client().api("POST", "/api/deflections", {"article_id": "clear-conveyor-jam"})
+    reader = live.client()
+    form_id = form_id_from(reader.get("/support/tickets/new").text)
+    reader.api("POST", "/api/suggestions", {"q": "conveyor jam", "form_id": form_id})
+    reader.api("POST", "/api/deflections", {"article_id": "clear-conveyor-jam", "form_id": form_id})
     page = agent.get("/support/articles/clear-conveyor-jam")
     assert "Jam again at station 3" in page.text
     assert "<dt>Readers it answered (deflections)</dt><dd>1</dd>" in page.text
