@@ -12,6 +12,7 @@ ARTICLE_URL = "/articles/maintenance/replacing-a-torque-sensor/"
 ARTICLE = "Replacing a torque sensor"
 SUBJECT = "Torque readings drift after the sensor swap"
 DESCRIPTION = "After replacing the torque sensor at S04 the daily check fails with alarm TQ-210 and the calibration drifts."
+ANSWER = "Done: after the zero calibration the daily check passes and TQ-210 is gone."
 REPLY = "Please run the torque daily check again after the zero calibration; the steps are in the linked article."
 
 
@@ -31,6 +32,8 @@ def test_requester_files_ticket_from_help_link_and_sees_the_agents_reply(browsin
     check_deflection_was_recorded_once(agent)
 
     see_reply_through_private_link(requester, private_link, suggested)
+    reply_through_private_link(requester)
+    see_requester_reply_in_agent_view(agent)
     browsing.assert_clean()
 
 
@@ -96,8 +99,8 @@ def file_the_ticket(page: Page) -> str:
     page.get_by_role("button", name="File ticket").click()
     expect(page.get_by_text("Your ticket was filed.")).to_be_visible()
     expect_page_heading(page, re.compile(rf"Ticket #\d+: {SUBJECT}"))
-    assert re.search(r"/support/t/[\w-]{40,}", page.url), page.url
-    return page.url.split("?")[0]
+    assert re.fullmatch(r".*/support/t/[\w-]{40,}", page.url), page.url  # the address to bookmark, nothing appended
+    return page.url
 
 
 def open_ticket_from_queue(page: Page) -> None:
@@ -138,3 +141,18 @@ def see_reply_through_private_link(page: Page, private_link: str, title: str) ->
     expect(page.locator(".status")).to_have_text("pending")
     expect(page.get_by_role("heading", name="Related articles")).to_be_visible()
     expect(page.get_by_role("main").get_by_role("link", name=title, exact=True)).to_be_visible()
+
+
+def reply_through_private_link(page: Page) -> None:
+    """The requester answers from the private link's own form (Chromium sends the page's real Origin with it)."""
+    expect(page.get_by_text("Your ticket was filed.")).to_have_count(0)  # said once, when it was filed
+    page.get_by_label("Your reply").fill(ANSWER)
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.locator("#latest")).to_contain_text(ANSWER)
+    expect(page.locator(".status")).to_have_text("open")  # the reply reopened the pending ticket
+
+
+def see_requester_reply_in_agent_view(page: Page) -> None:
+    open_ticket_from_queue(page)
+    expect(page.locator("#latest")).to_contain_text(ANSWER)
+    expect(page.get_by_text("address not proven")).to_be_visible()  # Tom filed without signing in

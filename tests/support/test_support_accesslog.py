@@ -75,3 +75,18 @@ def test_the_last_lines_are_written_when_the_server_stops(tmp_path: Path, monkey
     assert out.getvalue() == ""
     stop_server(server, thread, live)
     assert out.getvalue().endswith(' - "GET /api/session?last=1 HTTP/1.1" 200 OK\n')
+
+
+def test_private_link_tokens_are_redacted(logged: tuple[Live, AccessLog, io.StringIO]) -> None:
+    """The database keeps only a private link's hash, and the log keeps none of it: the token is written as [token]."""
+    live, _, out = logged
+    token = live.file()["token"]
+    browser = live.client()
+    browser.get(f"/support/t/{token}")
+    browser.get(f"/api/t/{token}")
+    browser.post(f"/support/t/{token}/reply", data={"body": "hello"})
+    log = "\n".join(lines_within(out, 4))
+    assert token not in log
+    assert '"GET /support/t/[token] HTTP/1.1" 200 OK' in log
+    assert '"GET /api/t/[token] HTTP/1.1" 200 OK' in log
+    assert '"POST /support/t/[token]/reply HTTP/1.1" 403 Forbidden' in log
