@@ -2,7 +2,7 @@
 
 Attempts are started beforehand through ``support.attempts.start`` for learners inserted
 directly (one attempt each: the quizzes allow one attempt a day), and each learner's session
-cookie is signed with the server's secret as Starlette's ``SessionMiddleware`` does, so the
+(a row of ``sessions``) is opened and its cookie signed with the server's secret as Starlette's ``SessionMiddleware`` does, so the
 measured requests are only the submissions: each checks and grades the answers (about two in
 three right), stores the result and, on a pass, issues the certificate.
 """
@@ -49,15 +49,15 @@ def answers_for(quiz: Any, paper: Any, rng: random.Random) -> dict[str, Any]:
     return {pq.id: _answer(by_id[pq.id], pq, rng) for pq in paper.questions}
 
 
-def cookie(user_id: int, csrf: str) -> str:
-    """The ``portal_session`` cookie the app would set for a signed-in learner."""
-    data = b64encode(json.dumps({"uid": user_id, "csrf": csrf}).encode())
+def cookie(session_id: str, csrf: str) -> str:
+    """The ``portal_session`` cookie the app would set for a signed-in learner (``session_id``: a row of ``sessions``)."""
+    data = b64encode(json.dumps({"sid": session_id, "csrf": csrf}).encode())
     return "portal_session=" + itsdangerous.TimestampSigner(SECRET).sign(data).decode()
 
 
 def prepare(data_dir: Path, portal_dir: Path, count: int, first: int = 0) -> list[dict[str, Any]]:
     """``count`` learners with one open attempt each; the submit request of each."""
-    from support import attempts, grading
+    from support import attempts, grading, sessions
     from support.catalog import Catalog
     from support.clock import iso, system_clock
     from support.database import open_store
@@ -74,10 +74,10 @@ def prepare(data_dir: Path, portal_dir: Path, count: int, first: int = 0) -> lis
                                     [f"learner{i}@example.com", f"Learner {i}", iso(now)]).lastrowid
             quiz = quizzes[i % len(quizzes)]
             attempt = attempts.start(store, quiz, user_id, now, {})
-            csrf = secrets.token_urlsafe(16)
+            csrf, session_id = secrets.token_urlsafe(16), sessions.start(store, user_id, now, 14 * 24 * 3600)
             body = {"answers": answers_for(quiz, grading.Paper.model_validate_json(attempt["paper"]), rng)}
             out.append({"method": "POST", "path": f"/api/attempts/{attempt['id']}/submit", "body": json.dumps(body),
-                        "headers": {"Cookie": cookie(user_id, csrf), "X-CSRF-Token": csrf}})
+                        "headers": {"Cookie": cookie(session_id, csrf), "X-CSRF-Token": csrf}})
     store.close()
     return out
 
