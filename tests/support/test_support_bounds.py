@@ -156,5 +156,5 @@ def test_answers_with_a_lone_surrogate_are_a_422(quiz_live: Live) -> None:
     response = browser.request("PUT", f"/api/attempts/{attempt['id']}/answers", content=b'{"answers": {"oee-factor": "\\ud800"}}',
                                headers={"Content-Type": "application/json", "X-CSRF-Token": browser.csrf()})
     assert response.status_code == 422
-    assert response.json()["detail"] == [{"loc": ["body", "answers"], "type": "value_error",
-                                          "msg": "Value error, the answers hold text that is not valid Unicode (a lone surrogate such as \\ud800)"}]
+    message = "Value error, the answers hold text that is not valid Unicode (a lone surrogate such as \\ud800)"
+    assert response.json()["detail"] == [{"loc": ["body", "answers"], "msg": message, "type": "value_error"}]
