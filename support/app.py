@@ -10,10 +10,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+import fastapi_offline
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -36,6 +37,7 @@ from support.settings import Settings
 
 log = logging.getLogger("support")
 STATIC = Path(__file__).parent / "static"
+SWAGGER_UI = Path(fastapi_offline.__file__).parent / "static"  # Swagger UI's own files, so /api/docs needs no CDN
 # The JSON API first: a request is matched against the routers in this order, and the API is the busiest.
 ROUTERS = [api, assessments_api, auth, tickets, workspace, articles, reports, admin, assessments, certificates, tracking]
 CHECKPOINT_SECONDS = 1.0
@@ -47,6 +49,12 @@ INDEX_SECONDS = 1.0  # how often newly filed tickets move into the queue's searc
 # cyclic garbage is still collected, after 50,000 net allocations.
 GC_THRESHOLDS = (50_000, 20, 100)
 CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"
+# The built site's policy. 'unsafe-inline' for scripts only: Material puts two small scripts in every page, and one of them
+# differs with the page's depth (__md_scope=new URL("../..",location)), so no fixed hash could allow it; no outside host
+# is allowed for anything, and no inline style is needed.
+SITE_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+            "connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+SHARED = ("/support/static/", "/api/openapi.json", "/api/docs")  # the same for everyone: may be cached
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
@@ -56,8 +64,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     ``support.clock.FrozenClock`` and move it.
     """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    app = FastAPI(title="Portal support API", version="1", openapi_url="/api/openapi.json", docs_url="/api/docs",
-                  redoc_url=None, swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect", lifespan=_lifespan)
+    app = FastAPI(title="Portal support API", version="1", openapi_url="/api/openapi.json", docs_url=None, redoc_url=None,
+                  lifespan=_lifespan)
     app.state.settings, app.state.clock, app.state.env = settings, clock or system_clock, make_environment()
     app.state.env.filters.update(inline_md=inline_markdown, plain_md=plain_markdown)  # quiz prompts and options
     app.state.store = open_store(settings.database_path, background_checkpoint=True)
@@ -72,6 +80,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         app.include_router(module.router)
     _add_error_handlers(app)
     app.mount("/support/static", StaticFiles(directory=STATIC), name="support-static")
+    app.mount("/api/docs/static", StaticFiles(directory=SWAGGER_UI), name="swagger-ui")
+    app.add_api_route("/api/docs", lambda: FileResponse(STATIC / "api-docs.html"), include_in_schema=False)
     app.add_api_route("/api/{path:path}", _not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
     app.add_api_route("/support/{path:path}", _not_found, methods=["GET", "POST"], include_in_schema=False)
     if settings.site_dir and settings.site_dir.is_dir():
@@ -105,6 +115,7 @@ class SecurityHeaders:
         extra = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin")]
         if path.startswith("/support"):
             extra += [(b"content-security-policy", CSP.encode()), (b"x-frame-options", b"DENY")]
+        extra += _more_headers(path)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -115,6 +126,18 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _more_headers(path: str) -> list[tuple[bytes, bytes]]:
+    """Outside ``/support`` a CSP and no framing too: the API's (JSON, docs) is the backend's policy, the site's
+    ``SITE_CSP``; ``Cache-Control: no-store`` for every backend answer but the ``SHARED`` ones (pages and JSON per user)."""
+    headers = []
+    if not path.startswith("/support"):
+        policy = CSP if path.startswith("/api") else SITE_CSP
+        headers += [(b"content-security-policy", policy.encode()), (b"x-frame-options", b"DENY")]
+    if path.startswith(("/support", "/api")) and not path.startswith(SHARED):
+        headers.append((b"cache-control", b"no-store"))
+    return headers
 
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:

@@ -25,6 +25,7 @@ _INLINE = [
     (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"), r"<em>\1</em>"),
 ]
 _CODE = re.compile(r"(<code>.*?</code>)")
+_INDEX = re.compile(r"[0-9]{1,6}")  # a presented position; str.isdigit() also takes '²', which int() refuses
 
 
 def inline_markdown(text: str) -> Markup:
@@ -91,7 +92,7 @@ def _read(q: dict[str, Any], form: FormData, names: list[str]) -> tuple[Any, str
 def _selects(kind: str, values: list[str]) -> tuple[Any, str | None]:
     if not any(values):
         return None, None
-    if not all(v == "" or v.isdigit() for v in values):
+    if not all(v == "" or _INDEX.fullmatch(v) for v in values):
         return None, "Choose from the lists"
     picked = [int(v) if v else None for v in values]
     if kind == "matching":

@@ -18,6 +18,20 @@ from support.settings import PRIORITIES, Settings
 from support.sla import describe, used_seconds
 from support.storage import STATUSES
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """``value`` made safe for a spreadsheet: text starting like a formula gets a leading ``'``.
+
+    OWASP's advice against CSV injection: a cell such as ``=HYPERLINK(...)`` or ``+cmd|' /C calc'!A0``,
+    typed into a ticket or a title, would otherwise run when the file is opened. Numbers stay as they
+    are (a negative number is a value, not a formula).
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
 
 @dataclass
 class Table:
@@ -33,11 +47,11 @@ class Table:
     """How many rows the whole table has, when ``rows`` holds only the first of them."""
 
     def to_csv(self) -> str:
-        """The table as CSV text with a header row."""
+        """The table as CSV text with a header row, every cell through :func:`csv_cell`."""
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(self.columns)
-        writer.writerows(self.rows)
+        writer.writerow([csv_cell(c) for c in self.columns])
+        writer.writerows([csv_cell(v) for v in row] for row in self.rows)
         return out.getvalue()
 
 

@@ -6,6 +6,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+MAX_ID = 2**63 - 1
+"""The largest id SQLite stores (a signed 64-bit INTEGER); a larger Python int makes its driver raise OverflowError."""
+MAX_PAGE = 10**6
+Id = Annotated[int, Field(ge=1, le=MAX_ID, description="A record id: 1 to 2**63 - 1.")]
+"""Every id a client sends, in a path, a query string, a JSON body or a form."""
+Page = Annotated[int, Field(ge=1, le=MAX_PAGE, description="A page number: 1 to 1,000,000.")]
 Priority = Literal["P1", "P2", "P3", "P4"]
 Status = Literal["new", "open", "pending", "resolved", "closed"]
 Role = Literal["requester", "agent", "admin"]
@@ -59,7 +65,7 @@ class TicketUpdate(Model):
     status: Status | None = None
     priority: Priority | None = None
     tier: int | None = Field(None, ge=1, le=3)
-    assignee_id: int | None = None
+    assignee_id: Id | None = None
     category: str | None = Field(None, max_length=80)
 
 

@@ -3,23 +3,45 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (Field, SecretStr, ValidationError, ValidatorFunctionWrapHandler, WrapValidator, field_validator,
+                      model_validator)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from support.errors import SettingsError
 
 PLACEHOLDER_SECRET = "insecure-development-key-change-me"
 PRIORITIES = ("P1", "P2", "P3", "P4")
-Duration = Annotated[dt.timedelta, Field(gt=dt.timedelta(0))]
+SECONDS = re.compile(r"\s*[+-]?[0-9]+(\.[0-9]+)?\s*")
+LONGEST = dt.timedelta(days=3650)  # much longer would overflow the date arithmetic of SLA clocks (year 9999)
+OUT_OF_RANGE = "must be more than 0 seconds and at most 3650 days"
+
+
+def _duration(value: Any, handler: ValidatorFunctionWrapHandler) -> dt.timedelta:
+    """Seconds (``3600``, also as text from the environment) or ISO 8601 (``PT1H``, ``P3D``); above zero, at most 10 years."""
+    if isinstance(value, str) and SECONDS.fullmatch(value):
+        value = float(value)  # pydantic reads a bare number only as a number, not as text
+    if isinstance(value, (int, float)) and not 0 < value <= LONGEST.total_seconds():
+        raise ValueError(OUT_OF_RANGE)
+    try:
+        duration = handler(value)
+    except ValidationError:
+        raise ValueError("expected a number of seconds (3600) or an ISO 8601 duration (PT1H, P3D)") from None
+    if not dt.timedelta(0) < duration <= LONGEST:
+        raise ValueError(OUT_OF_RANGE)
+    return duration
+
+
+Duration = Annotated[dt.timedelta, WrapValidator(_duration)]
 
 
 class Settings(BaseSettings):
     """Every setting, with its default; each can be set as ``PORTAL_<NAME>`` in the environment.
 
-    Durations accept seconds (``3600``) or ISO 8601 (``PT1H``, ``P3D``).
+    Durations accept seconds (``3600``) or ISO 8601 (``PT1H``, ``P3D``), more than 0 and at most 3650 days.
     """
 
     model_config = SettingsConfigDict(env_prefix="PORTAL_", extra="forbid")

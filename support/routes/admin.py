@@ -12,7 +12,7 @@ from support import accounts
 from support.deps import Csrf, Ctx, FormDep, RequireAdmin
 from support.errors import Conflict, Forbidden
 from support.pages import redirect, render
-from support.schemas import UserCreate, UserPublic, UserUpdate, field_errors
+from support.schemas import Id, UserCreate, UserPublic, UserUpdate, field_errors
 
 router = APIRouter()
 
@@ -43,7 +43,7 @@ def add_user_form(request: Request, ctx: Ctx, user: RequireAdmin, form: FormDep)
 
 
 @router.post("/support/admin/users/{user_id}", include_in_schema=False, dependencies=[Csrf])
-def change_user_form(ctx: Ctx, user: RequireAdmin, user_id: int, form: FormDep) -> Response:
+def change_user_form(ctx: Ctx, user: RequireAdmin, user_id: Id, form: FormDep) -> Response:
     """Change an account's role or enable/disable it."""
     role = form.get("role") if form.get("role") in accounts.ROLES else None
     disabled = {"disable": True, "enable": False}.get(str(form.get("action", "")))
@@ -72,7 +72,7 @@ def add_user(ctx: Ctx, user: RequireAdmin, body: UserCreate) -> dict[str, Any]:
 
 
 @router.patch("/api/admin/users/{user_id}", tags=["admin"], response_model=UserPublic, dependencies=[Csrf])
-def change_user(ctx: Ctx, user: RequireAdmin, user_id: int, body: UserUpdate) -> dict[str, Any]:
+def change_user(ctx: Ctx, user: RequireAdmin, user_id: Id, body: UserUpdate) -> dict[str, Any]:
     """Change an account's role and/or disabled flag."""
     _guard_self(user, user_id, body.role, body.disabled)
     return accounts.update_user(ctx.db, user_id, role=body.role, disabled=body.disabled)

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from support import accounts, service, sla, storage
 from support.deps import Csrf, Ctx, CurrentUser, RequireAgent, SignedIn, client_address, csrf_token
-from support.schemas import (ArticleLinkCreate, DeflectionCreate, MessageCreate, MessagePublic, ReplyCreate, Suggestions, SuggestionsAsk,
+from support.schemas import (ArticleLinkCreate, DeflectionCreate, Id, MessageCreate, MessagePublic, ReplyCreate, Suggestions, SuggestionsAsk,
                              TicketAgentView, TicketCreate, TicketFiled, TicketPage, TicketPublic, TicketUpdate)
 from support.routes.workspace import QueueParams
 from support.queue import page_of_tickets
@@ -110,14 +110,14 @@ def list_tickets(ctx: Ctx, user: SignedIn, params: Annotated[QueueParams, Query(
 
 
 @router.get("/tickets/{ticket_id}", response_model=TicketAgentView | TicketPublic)
-def get_ticket(ctx: Ctx, user: SignedIn, ticket_id: int) -> TicketAgentView | TicketPublic:
+def get_ticket(ctx: Ctx, user: SignedIn, ticket_id: Id) -> TicketAgentView | TicketPublic:
     """A ticket: everything for agents, the public view for its requester, 404 for anyone else."""
     ticket, is_agent = service.viewable_ticket(ctx, ticket_id, user)
     return full(ctx, ticket) if is_agent else public(ctx, ticket)
 
 
 @router.patch("/tickets/{ticket_id}", response_model=TicketAgentView, dependencies=[Csrf])
-def update_ticket(ctx: Ctx, user: RequireAgent, ticket_id: int, body: TicketUpdate) -> TicketAgentView:
+def update_ticket(ctx: Ctx, user: RequireAgent, ticket_id: Id, body: TicketUpdate) -> TicketAgentView:
     """Change status, priority, tier, assignee or category; each change is recorded in the history."""
     changes = body.model_dump(exclude_unset=True)
     if "assignee_id" in changes:
@@ -129,7 +129,7 @@ def update_ticket(ctx: Ctx, user: RequireAgent, ticket_id: int, body: TicketUpda
 
 
 @router.post("/tickets/{ticket_id}/messages", status_code=201, response_model=MessagePublic, dependencies=[Csrf])
-def add_message(ctx: Ctx, user: SignedIn, ticket_id: int, body: MessageCreate) -> dict[str, Any]:
+def add_message(ctx: Ctx, user: SignedIn, ticket_id: Id, body: MessageCreate) -> dict[str, Any]:
     """A reply, or for agents an internal note (``internal: true``)."""
     ticket, is_agent = service.viewable_ticket(ctx, ticket_id, user)
     author = service.agent_actor(user) if is_agent else service.requester_actor(ticket)
@@ -138,14 +138,14 @@ def add_message(ctx: Ctx, user: SignedIn, ticket_id: int, body: MessageCreate) -
 
 
 @router.post("/tickets/{ticket_id}/articles", status_code=201, response_model=TicketAgentView, dependencies=[Csrf])
-def link_article(ctx: Ctx, user: RequireAgent, ticket_id: int, body: ArticleLinkCreate) -> TicketAgentView:
+def link_article(ctx: Ctx, user: RequireAgent, ticket_id: Id, body: ArticleLinkCreate) -> TicketAgentView:
     """Link a KB article to the ticket."""
     service.link_article(ctx, ticket_id, body.article_id, user)
     return full(ctx, storage.get_ticket(ctx.db, ticket_id))
 
 
 @router.delete("/tickets/{ticket_id}/articles/{article_id}", response_model=TicketAgentView, dependencies=[Csrf])
-def unlink_article(ctx: Ctx, user: RequireAgent, ticket_id: int, article_id: str) -> TicketAgentView:
+def unlink_article(ctx: Ctx, user: RequireAgent, ticket_id: Id, article_id: str) -> TicketAgentView:
     """Remove a linked article from the ticket."""
     storage.unlink_article(ctx.db, ticket_id, article_id, accounts.display_name(user), ctx.now())
     return full(ctx, storage.get_ticket(ctx.db, ticket_id))

@@ -13,6 +13,7 @@ from support.deps import Csrf, Ctx, CurrentUser, FormDep, SignedIn
 from support.errors import Conflict
 from support.pages import redirect, render
 from support.quiz_forms import for_grading, problem_messages, read_form
+from support.schemas import Id
 
 router = APIRouter(prefix="/support", include_in_schema=False)
 HEAD = {"Cache-Control": "no-store"}
@@ -47,7 +48,7 @@ def start(request: Request, ctx: Ctx, catalog: CatalogDep, user: SignedIn, quiz_
 
 
 @router.get("/attempts/{attempt_id}")
-def attempt_page(request: Request, ctx: Ctx, user: SignedIn, attempt_id: int, saved: bool = False) -> Response:
+def attempt_page(request: Request, ctx: Ctx, user: SignedIn, attempt_id: Id, saved: bool = False) -> Response:
     """The questions of an attempt as a form, with the answers saved so far; a submitted one shows its result."""
     attempt = assessments.owned(ctx, attempt_id, user)
     if attempt["status"] == "submitted":
@@ -56,7 +57,7 @@ def attempt_page(request: Request, ctx: Ctx, user: SignedIn, attempt_id: int, sa
 
 
 @router.post("/attempts/{attempt_id}", dependencies=[Csrf])
-def post_attempt(request: Request, ctx: Ctx, user: SignedIn, attempt_id: int, form: FormDep) -> Response:
+def post_attempt(request: Request, ctx: Ctx, user: SignedIn, attempt_id: Id, form: FormDep) -> Response:
     """Save the answers (``action=save``) or submit them for grading (``action=submit``); after the time limit, submit."""
     attempt = assessments.owned(ctx, attempt_id, user, close=False)
     attempts.check_open(attempt)
@@ -84,7 +85,7 @@ def _form(request: Request, ctx: Ctx, attempt: dict[str, Any], draft: dict | Non
 
 
 @router.get("/attempts/{attempt_id}/result")
-def result_page(request: Request, ctx: Ctx, catalog: CatalogDep, user: SignedIn, attempt_id: int) -> Response:
+def result_page(request: Request, ctx: Ctx, catalog: CatalogDep, user: SignedIn, attempt_id: Id) -> Response:
     """Score, pass or fail, the review the quiz allows, what to study and the certificate if one was issued."""
     attempt = assessments.owned(ctx, attempt_id, user)
     if attempt["status"] != "submitted":

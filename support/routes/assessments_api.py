@@ -7,34 +7,47 @@ is a 404, exactly like an attempt that does not exist.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import to_json
 
 from support import assessments, attempts
 from support.catalog import CatalogDep
 from support.deps import Csrf, Ctx, CurrentUser, SignedIn
 from support.grading import InvalidAnswers
+from support.schemas import Id
 
 router = APIRouter(prefix="/api", tags=["assessments"])
+
+
+def _storable(answers: dict[str, Any]) -> dict[str, Any]:
+    """Refuse a lone surrogate such as ``"\\ud800"``: valid JSON, but no text that can be stored or sent back."""
+    try:
+        to_json(answers)
+    except ValueError:
+        raise ValueError("the answers hold text that is not valid Unicode (a lone surrogate such as \\ud800)") from None
+    return answers
+
+
+Answers = Annotated[dict[str, Any], AfterValidator(_storable)]
 
 
 class AnswersIn(BaseModel):
     """Answers keyed by question id (shapes per question type in ``support.grading``); null means unanswered."""
 
     model_config = ConfigDict(extra="forbid")
-    answers: dict[str, Any] = Field(description="Replaces the saved answers as a whole.")
+    answers: Answers = Field(description="Replaces the saved answers as a whole.")
 
 
 class SubmitIn(BaseModel):
     """Optional final answers; without them the saved answers are graded."""
 
     model_config = ConfigDict(extra="forbid")
-    answers: dict[str, Any] | None = None
+    answers: Answers | None = None
 
 
 def unprocessable(exc: InvalidAnswers) -> RequestValidationError:
@@ -62,13 +75,13 @@ def start_attempt(ctx: Ctx, catalog: CatalogDep, user: SignedIn, quiz_id: str) -
 
 
 @router.get("/attempts/{attempt_id}")
-def get_attempt(ctx: Ctx, user: SignedIn, attempt_id: int) -> dict[str, Any]:
+def get_attempt(ctx: Ctx, user: SignedIn, attempt_id: Id) -> dict[str, Any]:
     """Your attempt: its questions as presented, the answers saved and the seconds left."""
     return assessments.attempt_view(ctx, assessments.owned(ctx, attempt_id, user))
 
 
 @router.put("/attempts/{attempt_id}/answers", dependencies=[Csrf])
-def save_answers(ctx: Ctx, user: SignedIn, attempt_id: int, body: AnswersIn) -> dict[str, Any]:
+def save_answers(ctx: Ctx, user: SignedIn, attempt_id: Id, body: AnswersIn) -> dict[str, Any]:
     """Save answers in progress (422 per field for unknown questions or options; 409 after the time limit)."""
     attempt = assessments.owned(ctx, attempt_id, user, close=False)
     try:
@@ -81,7 +94,7 @@ def save_answers(ctx: Ctx, user: SignedIn, attempt_id: int, body: AnswersIn) -> 
 
 @router.post("/attempts/{attempt_id}/submit", dependencies=[Csrf], response_class=JSONResponse,
              responses={200: {"description": "The result: the same fields as ``GET /api/attempts/{attempt_id}/result``."}})
-async def submit_attempt(request: Request, ctx: Ctx, catalog: CatalogDep, user: SignedIn, attempt_id: int,
+async def submit_attempt(request: Request, ctx: Ctx, catalog: CatalogDep, user: SignedIn, attempt_id: Id,
                    body: SubmitIn | None = None) -> Response:
     """Submit for grading once (409 the second time); returns the result the quiz's review policy allows."""
     # async: grading is under a millisecond of CPU and the writes are short; a thread-pool round trip cost more
@@ -97,7 +110,7 @@ async def submit_attempt(request: Request, ctx: Ctx, catalog: CatalogDep, user: 
 
 
 @router.get("/attempts/{attempt_id}/result")
-def get_result(request: Request, ctx: Ctx, catalog: CatalogDep, user: SignedIn, attempt_id: int) -> dict[str, Any]:
+def get_result(request: Request, ctx: Ctx, catalog: CatalogDep, user: SignedIn, attempt_id: Id) -> dict[str, Any]:
     """The result of your submitted attempt (409 before submission)."""
     attempt = assessments.owned(ctx, attempt_id, user)
     return assessments.result_view(ctx, catalog, attempts.graded(ctx.db, attempt), assessments.public_base(request, ctx))

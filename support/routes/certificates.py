@@ -12,6 +12,7 @@ from support.catalog import CatalogDep
 from support.deps import Context, Csrf, Ctx, FormDep, RequireAdmin, SignedIn
 from support.errors import NotFound
 from support.pages import redirect, render
+from support.schemas import Id
 
 router = APIRouter()
 PUBLIC_HEADERS = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex", "X-Frame-Options": "DENY"}
@@ -43,14 +44,14 @@ def detail(ctx: Context, catalog: CatalogDep, cert: dict[str, Any], base: str) -
 
 
 @router.get("/support/certificates/{cert_id}", include_in_schema=False)
-def certificate_page(request: Request, ctx: Ctx, catalog: CatalogDep, user: SignedIn, cert_id: int) -> Response:
+def certificate_page(request: Request, ctx: Ctx, catalog: CatalogDep, user: SignedIn, cert_id: Id) -> Response:
     """The holder's certificate: status, dates, verification code and link, and the docs it covered."""
     cert = viewable(ctx, cert_id, user)
     return render(request, "assessments/certificate.html", {"cert": detail(ctx, catalog, cert, assessments.public_base(request, ctx))})
 
 
 @router.post("/support/certificates/{cert_id}/revoke", include_in_schema=False, dependencies=[Csrf])
-def revoke(ctx: Ctx, user: RequireAdmin, cert_id: int, form: FormDep) -> Response:
+def revoke(ctx: Ctx, user: RequireAdmin, cert_id: Id, form: FormDep) -> Response:
     """Revoke a certificate (admins); verification shows it as revoked from then on."""
     certificates.by_id(ctx.db, cert_id)
     reason = str(form.get("reason", ""))[:500] or f"revoked by {accounts.display_name(user)}"
@@ -59,7 +60,7 @@ def revoke(ctx: Ctx, user: RequireAdmin, cert_id: int, form: FormDep) -> Respons
 
 
 @router.get("/api/certificates/{cert_id}", tags=["certificates"])
-def certificate_api(request: Request, ctx: Ctx, catalog: CatalogDep, user: SignedIn, cert_id: int) -> dict[str, Any]:
+def certificate_api(request: Request, ctx: Ctx, catalog: CatalogDep, user: SignedIn, cert_id: Id) -> dict[str, Any]:
     """A certificate, for its holder or a manager."""
     return detail(ctx, catalog, viewable(ctx, cert_id, user), assessments.public_base(request, ctx))
 

@@ -7,15 +7,22 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from support import accounts, service, sla, storage
 from support.deps import Csrf, Ctx, FormDep, RequireAgent, SignedIn
 from support.pages import redirect, render
 from support.queue import SORTS, QueueFilter, page_of_tickets
-from support.schemas import MessageCreate, TicketUpdate, field_errors
+from support.schemas import Id, MessageCreate, Page, TicketUpdate, field_errors
 
 router = APIRouter(prefix="/support", include_in_schema=False)
+
+
+class BulkAssign(BaseModel):
+    """The queue's bulk-assign form: the ticked tickets and the agent to give them to (none: unassign)."""
+
+    ids: list[Id] = []
+    assignee_id: Id | None = None
 
 
 class QueueParams(BaseModel):
@@ -24,12 +31,12 @@ class QueueParams(BaseModel):
     status: Literal["active", "all", "new", "open", "pending", "resolved", "closed"] = "active"
     priority: Literal["", "P1", "P2", "P3", "P4"] = ""
     tier: Literal["", "1", "2", "3"] = ""
-    assignee: str = ""
+    assignee: str = Field("", pattern=r"^(me|none|[0-9]{1,18})?$", description="'me', 'none' or an agent's id.")
     sla: Literal["", "breached", "due_soon"] = ""
     article: str = ""
     q: str = ""
     sort: Literal[tuple(SORTS)] = "due"  # type: ignore[valid-type]
-    page: int = Query(1, ge=1)
+    page: Page = 1
 
     def to_filter(self) -> QueueFilter:
         """The storage filter for these parameters."""
@@ -53,10 +60,9 @@ def queue(request: Request, ctx: Ctx, user: RequireAgent, params: Annotated[Queu
 @router.post("/queue/assign", dependencies=[Csrf])
 def bulk_assign(ctx: Ctx, user: RequireAgent, form: FormDep) -> Response:
     """Assign the ticked tickets to one agent (or to nobody)."""
-    ids = [int(i) for i in form.getlist("ids") if str(i).isdigit()]
-    assignee = int(form["assignee_id"]) if str(form.get("assignee_id", "")).isdigit() else None
-    service.check_assignee(ctx, assignee)
-    storage.bulk_assign(ctx.db, ids, assignee, accounts.display_name(user), ctx.now())
+    chosen = BulkAssign.model_validate({"ids": form.getlist("ids"), "assignee_id": form.get("assignee_id") or None})
+    service.check_assignee(ctx, chosen.assignee_id)
+    storage.bulk_assign(ctx.db, chosen.ids, chosen.assignee_id, accounts.display_name(user), ctx.now())
     back = str(form.get("back", ""))
     return redirect(f"/support/queue?{back}" if back and "//" not in back else "/support/queue")
 
@@ -75,13 +81,13 @@ def _ticket_page(request: Request, ctx: Ctx, ticket_id: int, user: dict, status:
 
 
 @router.get("/tickets/{ticket_id}")
-def ticket_page(request: Request, ctx: Ctx, user: SignedIn, ticket_id: int) -> Response:
+def ticket_page(request: Request, ctx: Ctx, user: SignedIn, ticket_id: Id) -> Response:
     """A ticket: the full agent view, or the requester's own view of their ticket."""
     return _ticket_page(request, ctx, ticket_id, user)
 
 
 @router.post("/tickets/{ticket_id}/reply", dependencies=[Csrf])
-def reply(request: Request, ctx: Ctx, user: SignedIn, ticket_id: int, form: FormDep) -> Response:
+def reply(request: Request, ctx: Ctx, user: SignedIn, ticket_id: Id, form: FormDep) -> Response:
     """A public reply or (agents) an internal note; agents may set the status in the same step."""
     ticket, is_agent = service.viewable_ticket(ctx, ticket_id, user)
     try:
@@ -96,32 +102,29 @@ def reply(request: Request, ctx: Ctx, user: SignedIn, ticket_id: int, form: Form
 
 
 @router.post("/tickets/{ticket_id}/update", dependencies=[Csrf])
-def update(request: Request, ctx: Ctx, user: RequireAgent, ticket_id: int, form: FormDep) -> Response:
+def update(request: Request, ctx: Ctx, user: RequireAgent, ticket_id: Id, form: FormDep) -> Response:
     """Change status, priority, tier, assignee or category (each change goes into the history)."""
-    raw = {k: form.get(k) for k in ("status", "priority", "tier", "category") if form.get(k)}
+    raw = {k: form.get(k) for k in ("status", "priority", "tier", "category", "assignee_id") if form.get(k)}
     try:
-        changes = TicketUpdate.model_validate(raw)
+        changes = TicketUpdate.model_validate(raw).model_dump(exclude_none=True)
     except ValidationError as exc:
         return _ticket_page(request, ctx, ticket_id, user, status=422, errors=field_errors(exc))
-    assignee = str(form.get("assignee_id", "keep"))
-    storage.update_ticket(ctx.db, ticket_id, changes.model_dump(exclude_none=True), accounts.display_name(user), ctx.now())
-    if assignee.isdigit():
-        service.check_assignee(ctx, int(assignee))
-        storage.update_ticket(ctx.db, ticket_id, {"assignee_id": int(assignee)}, accounts.display_name(user), ctx.now())
-    elif assignee == "":
+    service.check_assignee(ctx, changes.get("assignee_id"))
+    storage.update_ticket(ctx.db, ticket_id, changes, accounts.display_name(user), ctx.now())
+    if form.get("assignee_id") == "":  # "Unassigned" chosen; a form without the field keeps the assignee
         storage.clear_assignee(ctx.db, ticket_id, accounts.display_name(user), ctx.now())
     return redirect(f"/support/tickets/{ticket_id}")
 
 
 @router.post("/tickets/{ticket_id}/articles", dependencies=[Csrf])
-def link(ctx: Ctx, user: RequireAgent, ticket_id: int, form: FormDep) -> Response:
+def link(ctx: Ctx, user: RequireAgent, ticket_id: Id, form: FormDep) -> Response:
     """Link a KB article (found with the KB search on the ticket page) to the ticket."""
     service.link_article(ctx, ticket_id, str(form.get("article_id", "")), user)
     return redirect(f"/support/tickets/{ticket_id}#articles")
 
 
 @router.post("/tickets/{ticket_id}/articles/{article_id}/unlink", dependencies=[Csrf])
-def unlink(ctx: Ctx, user: RequireAgent, ticket_id: int, article_id: str) -> Response:
+def unlink(ctx: Ctx, user: RequireAgent, ticket_id: Id, article_id: str) -> Response:
     """Remove a linked article from the ticket."""
     storage.unlink_article(ctx.db, ticket_id, article_id, accounts.display_name(user), ctx.now())
     return redirect(f"/support/tickets/{ticket_id}#articles")

@@ -73,3 +73,17 @@ def follow_link_into_api_reference(page: Page) -> None:
     page.get_by_role("article").get_by_role("link", name="/alarms", exact=True).first.click()
     expect_page_heading(page, "Alarms")
     expect(page.get_by_role("heading", level=2, name=re.compile(r"^GET \/alarms\s*¶?$"))).to_have_count(1)
+
+
+def test_developer_tries_the_backend_api_in_its_docs_page(browsing: Browsing) -> None:
+    """``/api/docs`` shows every operation and runs one, from files this server serves, within its strict CSP."""
+    page = browsing.new_page()
+    page.goto("/api/docs")
+    expect(page.get_by_role("heading", name=re.compile("Portal support API"))).to_be_visible()
+    session = page.locator(".opblock").filter(has_text="/api/session").first
+    session.locator(".opblock-summary").click()
+    session.get_by_role("button", name="Try it out").click()
+    session.get_by_role("button", name="Execute").click()
+    expect(session.locator(".live-responses-table tbody .response-col_status")).to_have_text("200")
+    expect(session.locator(".live-responses-table tbody")).to_contain_text("csrf_token")
+    browsing.assert_clean()

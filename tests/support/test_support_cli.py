@@ -111,5 +111,5 @@ def test_production_refuses_the_placeholder_secret(tmp_path: Path) -> None:
     """Starting in production without a real secret key stops with a message naming the setting."""
     with pytest.raises(SettingsError, match="PORTAL_SECRET_KEY: the default placeholder secret cannot be used in production"):
         load_settings(environment="production", data_dir=tmp_path)
-    with pytest.raises(SettingsError, match=r"PORTAL_SLA_P1_RESOLUTION: Input should be a valid timedelta"):
+    with pytest.raises(SettingsError, match=r"PORTAL_SLA_P1_RESOLUTION: expected a number of seconds \(3600\) or an ISO 8601 duration"):
         load_settings(sla_p1_resolution="soon", data_dir=tmp_path)
