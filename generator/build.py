@@ -23,6 +23,7 @@ from mkdocs.exceptions import MkDocsException
 from . import plugin
 from .errors import Problems
 from .pipeline import Result, generate
+from .sources import parse_yaml
 
 CONFIG_FILE = "mkdocs.yml"
 
@@ -71,6 +72,13 @@ def _config_line(file: Path, record: logging.LogRecord) -> str:
     return f"{CONFIG_FILE}: error: {message}"
 
 
+def _unreadable_config(file: Path, error: Exception) -> str:
+    """The located line for a config MkDocs could not read, found by reading it as the sources are read."""
+    problems = Problems()
+    parse_yaml(file.read_text(encoding="utf-8"), CONFIG_FILE, problems)
+    return "\n".join(p.format() for p in problems.items) or f"{CONFIG_FILE}: error: {type(error).__name__}: {error}"
+
+
 def quiet_mkdocs_logging(verbose: bool = False) -> None:
     """Print MkDocs' warnings (and with ``verbose`` its progress) as MkDocs' own CLI does."""
     logger = logging.getLogger("mkdocs")
@@ -99,6 +107,8 @@ def load_mkdocs_config(root: Path, **overrides: object) -> MkDocsConfig:
     except MkDocsException as exc:
         lines = [_config_line(file, record) for record in capture.records if record.levelno >= logging.ERROR]
         raise PortalError("\n".join(lines) or f"{CONFIG_FILE}: error: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # PyYAML's unmarked errors: an impossible date, deep nesting
+        raise PortalError(_unreadable_config(file, exc)) from None
     finally:
         config_log.removeHandler(capture)
         config_log.propagate = True

@@ -27,6 +27,9 @@ BAD_CASES: dict[str, list[str]] = {
     "front-matter-syntax-error": [
         "content/articles/shift-handover.md:5:6: error: YAML syntax: expected ',' or ']', but got ':'",
     ],
+    "impossible-date": [
+        "content/articles/shift-notes.md:5:11: error: reviewed: '2026-13-45' is not a valid date: month must be in 1..12",
+    ],
     "duplicate-yaml-key": [
         'content/roles/trainee.yml:6:1: error: YAML syntax: found duplicate key "title" with value "Apprentice" (original value: "Trainee")',
     ],
@@ -173,6 +176,18 @@ def test_all_problems_are_reported_at_once(tmp_path: Path, make_portal: MakePort
     assert result.exit_code == 1
 
 
+def test_yaml_nested_20000_levels_deep_is_one_located_error(tmp_portal: Path, run_portal: RunPortal) -> None:
+    """YAML nested far deeper than any source needs is one error where the nesting gets too deep, not a RecursionError."""
+    (tmp_portal / "content/roles/deep.yml").write_text("id: deep\ntitle: " + "[" * 20_000 + "]" * 20_000 + "\n")
+    result = run_portal("check", tmp_portal)
+    assert result.stderr.splitlines() == [
+        "content/roles/deep.yml:2:107: error: YAML syntax: nested too deeply to read (more than 100 levels from here on): "
+        "look for brackets that are never closed",
+        count_line(1, 0),
+    ]
+    assert result.exit_code == 1
+
+
 class TestUserErrorsOutsideSources:
     def test_folder_without_mkdocs_yml_is_a_one_line_error(self, tmp_path: Path, run_portal: RunPortal) -> None:
         """Checking a folder that is not a portal says how to start one, exit 1, no traceback."""
@@ -195,6 +210,16 @@ class TestUserErrorsOutsideSources:
         assert result.exit_code == 1
 
 
+    def test_impossible_date_in_mkdocs_yml_is_a_located_error(self, tmp_portal: Path, run_portal: RunPortal) -> None:
+        """A date that cannot exist in mkdocs.yml is reported at its line, not as a ValueError from the YAML reader."""
+        config = tmp_portal / "mkdocs.yml"
+        config.write_text(config.read_text() + "extra:\n  launched: 2026-02-30\n")
+        line = len(config.read_text().splitlines())
+        result = run_portal("check", tmp_portal)
+        assert result.stderr == f"Error: mkdocs.yml:{line}:13: error: extra.launched: '2026-02-30' is not a valid date: day is out of range for month\n"
+        assert result.exit_code == 1
+
+
 class TestRealCommand:
     """The installed ``portal`` script, as a user runs it: exit codes and no traceback."""
 
@@ -213,6 +238,13 @@ class TestRealCommand:
         proc = self.portal("check", portal)
         assert proc.returncode == 1
         assert proc.stderr.splitlines() == [*BAD_CASES["yaml-syntax-error"], count_line(1, 0)]
+        assert "Traceback" not in proc.stderr + proc.stdout
+
+    def test_impossible_date_is_a_located_line_not_a_traceback(self, tmp_path: Path, make_portal: MakePortal, env: None) -> None:
+        """``reviewed: 2026-13-45`` gives its located error line, exit 1, and no Python traceback."""
+        portal = make_portal(tmp_path / "portal", "bad/impossible-date")
+        proc = self.portal("check", portal)
+        assert (proc.returncode, proc.stderr.splitlines()) == (1, [*BAD_CASES["impossible-date"], count_line(1, 0)])
         assert "Traceback" not in proc.stderr + proc.stdout
 
     def test_unknown_plugin_option_names_the_key(self, tmp_portal: Path) -> None:
