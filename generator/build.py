@@ -23,7 +23,7 @@ from mkdocs.exceptions import MkDocsException
 from . import plugin
 from .errors import Problems
 from .pipeline import Result, generate
-from .sources import parse_yaml
+from .sources import parse_yaml, read_text
 
 CONFIG_FILE = "mkdocs.yml"
 
@@ -96,6 +96,9 @@ def load_mkdocs_config(root: Path, **overrides: object) -> MkDocsConfig:
     file = root / CONFIG_FILE
     if not file.is_file():
         raise PortalError(f"{file}: not found: run 'portal new {root}' to start a portal, or pass the folder that holds mkdocs.yml")
+    unreadable = Problems()
+    if read_text(file, CONFIG_FILE, unreadable) is None:
+        raise PortalError(unreadable.items[0].format())
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
     capture = _Capture()

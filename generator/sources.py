@@ -129,7 +129,7 @@ def _value_message(loc: tuple[Any, ...], node: ScalarNode, error: Exception) -> 
 
 def read_yaml_file(file: Path, rel: str, problems: Problems) -> Document | None:
     """Read one YAML source file; None (with a problem recorded) when it cannot be used."""
-    text = _read_text(file, rel, problems)
+    text = read_text(file, rel, problems)
     if text is None:
         return None
     data = parse_yaml(text, rel, problems)
@@ -144,7 +144,7 @@ def read_yaml_file(file: Path, rel: str, problems: Problems) -> Document | None:
 
 def read_markdown_file(file: Path, rel: str, problems: Problems) -> Document | None:
     """Read an article: YAML front matter between ``---`` lines, then the Markdown body."""
-    text = _read_text(file, rel, problems)
+    text = read_text(file, rel, problems)
     if text is None:
         return None
     match = FRONT_MATTER.match(text)
@@ -163,11 +163,14 @@ def read_markdown_file(file: Path, rel: str, problems: Problems) -> Document | N
     return Document(rel, data, line_offset=1, body=text[match.end():], body_line=body_line, text=text)
 
 
-def _read_text(file: Path, rel: str, problems: Problems) -> str | None:
+def read_text(file: Path, rel: str, problems: Problems) -> str | None:
+    """A source file's text; None (with a problem at the first byte that is not UTF-8) when it cannot be read."""
     try:
         return file.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        problems.add(rel, 0, 0, f"not UTF-8 text ({exc.reason} at byte {exc.start}): save the file as UTF-8")
+        good = exc.object[: exc.start].decode("utf-8")  # everything before the first bad byte decodes
+        line, col = _place(good, len(good))
+        problems.add(rel, line, col, f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x}: {exc.reason}): save the file as UTF-8")
     except OSError as exc:
         problems.add(rel, 0, 0, f"cannot read the file: {exc.strerror}")
     return None

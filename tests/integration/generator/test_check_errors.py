@@ -30,6 +30,9 @@ BAD_CASES: dict[str, list[str]] = {
     "impossible-date": [
         "content/articles/shift-notes.md:5:11: error: reviewed: '2026-13-45' is not a valid date: month must be in 1..12",
     ],
+    "not-utf8": [
+        "content/articles/cafe-notes.md:3:26: error: not UTF-8 text (byte 0xe9: invalid continuation byte): save the file as UTF-8",
+    ],
     "duplicate-yaml-key": [
         'content/roles/trainee.yml:6:1: error: YAML syntax: found duplicate key "title" with value "Apprentice" (original value: "Trainee")',
     ],
@@ -217,6 +220,15 @@ class TestUserErrorsOutsideSources:
         line = len(config.read_text().splitlines())
         result = run_portal("check", tmp_portal)
         assert result.stderr == f"Error: mkdocs.yml:{line}:13: error: extra.launched: '2026-02-30' is not a valid date: day is out of range for month\n"
+        assert result.exit_code == 1
+
+
+    def test_mkdocs_yml_not_in_utf8_is_located_at_the_bad_byte(self, tmp_portal: Path, run_portal: RunPortal) -> None:
+        """A Latin-1 byte in mkdocs.yml is reported at its line and column, not as a character offset."""
+        config = tmp_portal / "mkdocs.yml"
+        config.write_bytes(config.read_bytes().replace(b"site_name: My Portal", b"site_name: My Portal \xa7 2"))
+        result = run_portal("check", tmp_portal)
+        assert result.stderr == "Error: mkdocs.yml:1:22: error: not UTF-8 text (byte 0xa7: invalid start byte): save the file as UTF-8\n"
         assert result.exit_code == 1
 
 
