@@ -33,6 +33,17 @@ BAD_CASES: dict[str, list[str]] = {
     "not-utf8": [
         "content/articles/cafe-notes.md:3:26: error: not UTF-8 text (byte 0xe9: invalid continuation byte): save the file as UTF-8",
     ],
+    "syntax-error-in-referenced-role": [
+        "content/roles/operator.yml:7:59: error: YAML syntax: mapping values are not allowed here",
+    ],
+    "quiz-several-problems": [
+        "quizzes/operator/basics.yml:4:12: error: pass_mark: input should be less than or equal to 100",
+        "quizzes/operator/basics.yml:10:7: error: questions[0].options: no option is marked correct: add 'correct: true' to the right option",
+        "quizzes/operator/basics.yml:12:5: error: questions[1].prompt: field required",
+        "quizzes/operator/basics.yml:14:5: error: questions[1].promt: unknown field 'promt' (did you mean 'prompt'?)",
+        "quizzes/operator/basics.yml:22:98: error: questions[2].questions[1].options: a choice question needs at least 2 options, found 1",
+        "quizzes/operator/basics.yml:22:98: error: questions[2].questions[1].options: no option is marked correct: add 'correct: true' to each right option",
+    ],
     "duplicate-yaml-key": [
         'content/roles/trainee.yml:6:1: error: YAML syntax: found duplicate key "title" with value "Apprentice" (original value: "Trainee")',
     ],
@@ -177,6 +188,35 @@ def test_all_problems_are_reported_at_once(tmp_path: Path, make_portal: MakePort
         "portal check: 3 errors, 0 warnings",
     ]
     assert result.exit_code == 1
+
+
+def test_source_whose_id_cannot_be_read_silences_unknown_ids_of_its_kind_only(tmp_portal: Path, run_portal: RunPortal) -> None:
+    """When the broken line is the id itself, no role reference is called unknown; references of other kinds still are."""
+    role = tmp_portal / "content/roles/operator.yml"
+    role.write_text(role.read_text().replace("id: operator", "id: [operator"))
+    runbook = tmp_portal / "content/runbooks/restart-service.yml"
+    runbook.write_text(runbook.read_text().replace("related_articles: [getting-started]", "related_articles: [getting-startd]"))
+    result = run_portal("check", tmp_portal)
+    assert result.stderr.splitlines() == [
+        "content/roles/operator.yml:3:6: error: YAML syntax: expected ',' or ']', but got ':'",
+        "content/runbooks/restart-service.yml:32:20: error: related_articles[0]: unknown article 'getting-startd' (did you mean 'getting-started'?)",
+        count_line(2, 0),
+    ]
+
+
+def test_links_to_an_article_that_failed_to_parse_are_not_also_reported(tmp_portal: Path, run_portal: RunPortal) -> None:
+    """An article whose front matter is broken gives its syntax error, not 'unknown article' or 'broken link' wherever it is linked."""
+    article = tmp_portal / "content/articles/getting-started.md"
+    article.write_text(article.read_text().replace("roles: [operator]", "roles: [operator"))
+    (tmp_portal / "content/articles/notes.md").write_text(
+        "---\nid: notes\ntitle: Notes\nowner: Ops\nreviewed: 2026-11-01\n---\n\n"
+        "See [getting started](getting-started.md) and [its start](article:getting-started).\n"
+    )
+    result = run_portal("check", tmp_portal)
+    assert result.stderr.splitlines() == [
+        "content/articles/getting-started.md:6:5: error: YAML syntax: expected ',' or ']', but got ':'",
+        count_line(1, 0),
+    ]
 
 
 def test_yaml_nested_20000_levels_deep_is_one_located_error(tmp_portal: Path, run_portal: RunPortal) -> None:
