@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from .errors import Problems
 from .models import ArticleMeta, PortalSettings, Role, Runbook
 from .sources import FRONT_MATTER, Document, locate, read_markdown_file, read_yaml_file, validate
+from .symlinks import refused_links
 
 M = TypeVar("M", bound=BaseModel)
 ID_LINE = re.compile(r"""^id:[ \t]*["']?([a-z0-9][a-z0-9-]*)["']?[ \t]*(?:#.*)?\r?$""", re.M)
@@ -84,28 +85,42 @@ def load_portal(root: Path, settings: PortalSettings, problems: Problems) -> Por
     """
     portal = Portal(root=root, settings=settings)
     content = portal.content_dir
+    refused = _refuse_links(root, [content, portal.quizzes_dir], problems)
+    if content in refused:
+        return portal
     if not content.is_dir():
         problems.add("mkdocs.yml", 0, 0, f"content folder '{settings.content_dir}' does not exist: create it or set plugins.portal.content_dir")
         return portal
-    for file in _files(content / "roles", ("*.yml", "*.yaml")):
+    for file in _files(content / "roles", ("*.yml", "*.yaml"), refused):
         _add(portal.roles, _load_yaml(root, file, Role, problems, portal, "role"), "role", problems)
-    for file in _files(content / "runbooks", ("*.yml", "*.yaml")):
+    for file in _files(content / "runbooks", ("*.yml", "*.yaml"), refused):
         _add(portal.runbooks, _load_yaml(root, file, Runbook, problems, portal, "runbook"), "runbook", problems)
-    for file in sorted(content.rglob("*.md")):
+    for file in sorted(set(content.rglob("*.md")) - refused):
         source = _load_article(root, file, problems, portal)
         if _add(portal.articles, source, "article", problems) and source:
             portal.article_paths[source.model.id] = file.relative_to(content).as_posix()
         else:
             portal.left_out_pages.add(file.relative_to(content).as_posix())
-    for file in _files(portal.quizzes_dir, ("**/*.yml", "**/*.yaml")):
+    for file in _files(portal.quizzes_dir, ("**/*.yml", "**/*.yaml"), refused):
         _add(portal.quizzes, _load_quiz(root, file, problems, portal), "assessment", problems)
     return portal
 
 
-def _files(folder: Path, patterns: tuple[str, ...]) -> list[Path]:
-    if not folder.is_dir():
+def _refuse_links(root: Path, folders: list[Path], problems: Problems) -> set[Path]:
+    """Report the symbolic links under the source folders that leave the portal, dangle or loop; those links."""
+    refused: dict[Path, str] = {}
+    for folder in folders:
+        if folder.is_dir() or folder.is_symlink():
+            refused.update(refused_links(root, folder))
+    for link, message in refused.items():
+        problems.add(rel(root, link), 0, 0, message)
+    return set(refused)
+
+
+def _files(folder: Path, patterns: tuple[str, ...], refused: set[Path]) -> list[Path]:
+    if folder in refused or not folder.is_dir():
         return []
-    return sorted({f for pattern in patterns for f in folder.glob(pattern) if f.is_file()})
+    return sorted({f for pattern in patterns for f in folder.glob(pattern) if f.is_file()} - refused)
 
 
 def _load_yaml(root: Path, file: Path, model: type[M], problems: Problems, portal: Portal, kind: str) -> Source[M] | None:
