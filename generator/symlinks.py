@@ -18,25 +18,28 @@ def refused_links(root: Path, folder: Path) -> dict[Path, str]:
     ``root`` is the portal folder. Accepted links to folders are walked into, as MkDocs does,
     so the links inside them are checked too.
     """
+    root = root.resolve()
+    above = set(Path(os.path.realpath(folder)).parents)
+    message = link_problem(root, folder, above) if folder.is_symlink() else None
+    if message:
+        return {folder: message}
     refused: dict[Path, str] = {}
-    _walk(root.resolve(), folder, set(Path(os.path.realpath(folder)).parents), refused)
+    _walk(root, folder, above, refused)
     return refused
 
 
-def _walk(root: Path, path: Path, above: set[Path], refused: dict[Path, str]) -> None:
-    """Check ``path``, then (a folder) what it holds; ``above`` are the real folders the walk came through."""
-    if path.is_symlink():
-        message = link_problem(root, path, above)
+def _walk(root: Path, folder: Path, above: set[Path], refused: dict[Path, str]) -> None:
+    """Check what ``folder`` holds; ``above`` are the real folders the walk came through."""
+    above = above | {Path(os.path.realpath(folder))}
+    with os.scandir(folder) as scan:
+        entries = sorted(scan, key=lambda entry: entry.name)
+    for entry in entries:
+        path = Path(entry.path)
+        message = link_problem(root, path, above) if entry.is_symlink() else None
         if message:
             refused[path] = message
-            return
-    if not path.is_dir():
-        return
-    real = Path(os.path.realpath(path))
-    with os.scandir(path) as entries:
-        names = sorted(entry.name for entry in entries)
-    for name in names:
-        _walk(root, path / name, above | {real}, refused)
+        elif entry.is_dir():
+            _walk(root, path, above, refused)
 
 
 def link_problem(root: Path, link: Path, above: set[Path]) -> str | None:
