@@ -56,4 +56,3 @@ def link_problem(root: Path, link: Path, above: set[Path]) -> str | None:
     if real in above:
         return f"symbolic link to '{target}' is a loop: it leads back to a folder that holds it; remove the link"
     return None
-
