@@ -23,6 +23,7 @@ from mkdocs.exceptions import MkDocsException
 from . import plugin
 from .errors import Problems
 from .pipeline import Result, generate
+from .sources import parse_yaml, read_text
 
 CONFIG_FILE = "mkdocs.yml"
 
@@ -71,6 +72,13 @@ def _config_line(file: Path, record: logging.LogRecord) -> str:
     return f"{CONFIG_FILE}: error: {message}"
 
 
+def _unreadable_config(file: Path, error: Exception) -> str:
+    """The located line for a config MkDocs could not read, found by reading it as the sources are read."""
+    problems = Problems()
+    parse_yaml(file.read_text(encoding="utf-8"), CONFIG_FILE, problems)
+    return "\n".join(p.format() for p in problems.items) or f"{CONFIG_FILE}: error: {type(error).__name__}: {error}"
+
+
 def quiet_mkdocs_logging(verbose: bool = False) -> None:
     """Print MkDocs' warnings (and with ``verbose`` its progress) as MkDocs' own CLI does."""
     logger = logging.getLogger("mkdocs")
@@ -88,6 +96,9 @@ def load_mkdocs_config(root: Path, **overrides: object) -> MkDocsConfig:
     file = root / CONFIG_FILE
     if not file.is_file():
         raise PortalError(f"{file}: not found: run 'portal new {root}' to start a portal, or pass the folder that holds mkdocs.yml")
+    unreadable = Problems()
+    if read_text(file, CONFIG_FILE, unreadable) is None:
+        raise PortalError(unreadable.items[0].format())
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
     capture = _Capture()
@@ -99,6 +110,8 @@ def load_mkdocs_config(root: Path, **overrides: object) -> MkDocsConfig:
     except MkDocsException as exc:
         lines = [_config_line(file, record) for record in capture.records if record.levelno >= logging.ERROR]
         raise PortalError("\n".join(lines) or f"{CONFIG_FILE}: error: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # PyYAML's unmarked errors: an impossible date, deep nesting
+        raise PortalError(_unreadable_config(file, exc)) from None
     finally:
         config_log.removeHandler(capture)
         config_log.propagate = True
@@ -116,9 +129,12 @@ def check(root: Path) -> Checked:
 
 
 def build(root: Path, strict: bool = False, site_dir: Path | None = None) -> Problems:
-    """Check, then build the site into a new folder and swap it in; raise on any problem."""
+    """Check, then build the site into a new folder and swap it in; raise on any problem.
+
+    Warnings (an overdue review, MkDocs' own) fail the build only with ``strict``, whatever
+    ``strict:`` in mkdocs.yml says: a warning must not stop a fix from being published.
+    """
     root = root.resolve()
-    overrides: dict[str, object] = {"strict": strict} if strict else {}
     checked = check(root)
     problems = checked.result.problems.promoted(strict)
     if problems.errors:
@@ -126,7 +142,7 @@ def build(root: Path, strict: bool = False, site_dir: Path | None = None) -> Pro
     final = Path(site_dir or checked.config.site_dir).resolve()
     staging = final.with_name(f"{final.name}.new-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
-    config = load_mkdocs_config(root, site_dir=str(staging), **overrides)
+    config = load_mkdocs_config(root, site_dir=str(staging), strict=strict)
     plugin.PRECOMPUTED[config.config_file_path] = checked.result
     try:
         mkdocs_build(config)

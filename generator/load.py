@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Callable, Generic, TypeVar
 
 from pydantic import BaseModel
 
 from .errors import Problems
 from .models import ArticleMeta, PortalSettings, Role, Runbook
-from .sources import Document, locate, read_markdown_file, read_yaml_file, validate
+from .sources import FRONT_MATTER, Document, locate, read_markdown_file, read_yaml_file, validate
+from .symlinks import refused_links
 
 M = TypeVar("M", bound=BaseModel)
+ID_LINE = re.compile(r"""^id:[ \t]*["']?([a-z0-9][a-z0-9-]*)["']?[ \t]*(?:#.*)?\r?$""", re.M)
 
 
 @dataclass
@@ -45,7 +48,15 @@ class Portal:
     article_paths: dict[str, str] = field(default_factory=dict)
     """Article id -> page path relative to the content folder (e.g. ``articles/ops/x.md``)."""
     invalid: set[tuple[str, str]] = field(default_factory=set)
-    """(kind, id) of sources that were read but failed validation: not "unknown" where referenced."""
+    """(kind, id) of sources left out for their own errors: not "unknown" where referenced."""
+    unread_kinds: set[str] = field(default_factory=set)
+    """Kinds with a source that could not be read and whose id is not known: no id of these is "unknown"."""
+    left_out_pages: set[str] = field(default_factory=set)
+    """Article files (relative to the content folder) left out for their errors: links to them are not "broken"."""
+
+    def left_out(self, kind: str, ident: str) -> bool:
+        """Whether a source of this kind and id may exist but was left out for its own errors."""
+        return (kind, ident) in self.invalid or kind in self.unread_kinds
 
     @property
     def content_dir(self) -> Path:
@@ -74,40 +85,67 @@ def load_portal(root: Path, settings: PortalSettings, problems: Problems) -> Por
     """
     portal = Portal(root=root, settings=settings)
     content = portal.content_dir
+    refused = _refuse_links(root, [content, portal.quizzes_dir], problems)
+    if content in refused:
+        return portal
     if not content.is_dir():
         problems.add("mkdocs.yml", 0, 0, f"content folder '{settings.content_dir}' does not exist: create it or set plugins.portal.content_dir")
         return portal
-    for file in _files(content / "roles", ("*.yml", "*.yaml")):
+    for file in _files(content / "roles", ("*.yml", "*.yaml"), refused):
         _add(portal.roles, _load_yaml(root, file, Role, problems, portal, "role"), "role", problems)
-    for file in _files(content / "runbooks", ("*.yml", "*.yaml")):
+    for file in _files(content / "runbooks", ("*.yml", "*.yaml"), refused):
         _add(portal.runbooks, _load_yaml(root, file, Runbook, problems, portal, "runbook"), "runbook", problems)
-    for file in sorted(content.rglob("*.md")):
+    for file in sorted(set(content.rglob("*.md")) - refused):
         source = _load_article(root, file, problems, portal)
         if _add(portal.articles, source, "article", problems) and source:
             portal.article_paths[source.model.id] = file.relative_to(content).as_posix()
-    for file in _files(portal.quizzes_dir, ("**/*.yml", "**/*.yaml")):
+        else:
+            portal.left_out_pages.add(file.relative_to(content).as_posix())
+    for file in _files(portal.quizzes_dir, ("**/*.yml", "**/*.yaml"), refused):
         _add(portal.quizzes, _load_quiz(root, file, problems, portal), "assessment", problems)
     return portal
 
 
-def _files(folder: Path, patterns: tuple[str, ...]) -> list[Path]:
-    if not folder.is_dir():
+def _refuse_links(root: Path, folders: list[Path], problems: Problems) -> set[Path]:
+    """Report the symbolic links under the source folders that leave the portal, dangle or loop; those links."""
+    refused: dict[Path, str] = {}
+    for folder in folders:
+        if folder.is_dir() or folder.is_symlink():
+            refused.update(refused_links(root, folder))
+    for link, message in refused.items():
+        problems.add(rel(root, link), 0, 0, message)
+    return set(refused)
+
+
+def _files(folder: Path, patterns: tuple[str, ...], refused: set[Path]) -> list[Path]:
+    if folder in refused or not folder.is_dir():
         return []
-    return sorted({f for pattern in patterns for f in folder.glob(pattern) if f.is_file()})
+    return sorted({f for pattern in patterns for f in folder.glob(pattern) if f.is_file()} - refused)
 
 
 def _load_yaml(root: Path, file: Path, model: type[M], problems: Problems, portal: Portal, kind: str) -> Source[M] | None:
-    return _validated(read_yaml_file(file, rel(root, file), problems), model, problems, portal, kind)
+    doc = read_yaml_file(file, rel(root, file), problems)
+    return _validated(doc, file, lambda d: validate(model, d, problems), portal, kind)
 
 
 def _load_article(root: Path, file: Path, problems: Problems, portal: Portal) -> Source[ArticleMeta] | None:
-    return _validated(read_markdown_file(file, rel(root, file), problems), ArticleMeta, problems, portal, "article")
+    doc = read_markdown_file(file, rel(root, file), problems)
+    return _validated(doc, file, lambda d: validate(ArticleMeta, d, problems), portal, "article")
 
 
-def _validated(doc: Document | None, model: type[M], problems: Problems, portal: Portal, kind: str) -> Source[M] | None:
+def _load_quiz(root: Path, file: Path, problems: Problems, portal: Portal) -> Source[Any] | None:
+    from .quizzes import validate_quiz
+
+    doc = read_yaml_file(file, rel(root, file), problems)
+    return _validated(doc, file, lambda d: validate_quiz(d, problems), portal, "assessment")
+
+
+def _validated(doc: Document | None, file: Path, check: Callable[[Document], M | None], portal: Portal, kind: str) -> Source[M] | None:
+    """The source when ``check`` finds it valid; else remember it as left out (its problems are recorded)."""
     if doc is None:
+        _unread(file, kind, portal)
         return None
-    valid = validate(model, doc, problems)
+    valid = check(doc)
     if valid is None:
         ident = doc.data.get("id")
         if isinstance(ident, str):
@@ -116,17 +154,20 @@ def _validated(doc: Document | None, model: type[M], problems: Problems, portal:
     return Source(valid, doc)
 
 
-def _load_quiz(root: Path, file: Path, problems: Problems, portal: Portal) -> Source[Any] | None:
-    from . import quizzes as quiz_format
-
-    source = _load_yaml(root, file, quiz_format.Quiz, problems, portal, "assessment")
-    if source is None:
-        return None
-    before = len(problems.errors)
-    for issue in quiz_format.check_quiz(source.model):
-        line, col = source.where(*issue.loc)
-        problems.add(source.path, line, col, issue.message)
-    return source if len(problems.errors) == before else None
+def _unread(file: Path, kind: str, portal: Portal) -> None:
+    """A source that could not be read: left out by the id its text names, else (id unknown) its whole kind."""
+    try:
+        text = file.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        text = ""
+    if file.suffix == ".md":  # only the front matter names the id; the body may show YAML
+        front = FRONT_MATTER.match(text)
+        text = (front.group(1) or "") if front else ""
+    found = ID_LINE.search(text)
+    if found:
+        portal.invalid.add((kind, found.group(1)))
+    else:
+        portal.unread_kinds.add(kind)
 
 
 def _add(table: dict[str, Source[Any]], source: Source[Any] | None, kind: str, problems: Problems) -> bool:

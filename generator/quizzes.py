@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any, Iterator, Literal, Union
 
-from pydantic import Discriminator, Field, StringConstraints, Tag, model_validator
+from pydantic import Discriminator, Field, StringConstraints, Tag, TypeAdapter, ValidationError, model_validator
 
+from .errors import Problems
 from .models import Id, Strict, Text
-from .sources import loc_label
+from .sources import Document, loc_label, locate, validate
 
 Loc = tuple[str | int, ...]
 
@@ -211,6 +212,8 @@ ItemField = Annotated[
     Union[tuple(_TAGGED + [Annotated[Pool, Tag(POOL_TAG)]])],  # type: ignore[valid-type]
     Discriminator(_item_kind, custom_error_type="question_type", custom_error_message=_TYPE_HELP),
 ]
+_ITEM: TypeAdapter[Any] = TypeAdapter(ItemField)
+_QUESTION: TypeAdapter[Any] = TypeAdapter(QuestionField)
 
 
 class Certification(Strict):
@@ -281,13 +284,57 @@ def check_quiz(quiz: Quiz) -> list[QuizIssue]:
     duplicate question and pool ids (across pools too), ordering questions with fewer than two
     items, matching questions with repeated lefts or rights.
     """
+    pools = [(("questions", i), item) for i, item in enumerate(quiz.questions) if isinstance(item, Pool)]
+    return _check(pools, list(iter_questions(quiz)))
+
+
+def validate_quiz(doc: Document, problems: Problems) -> Quiz | None:
+    """Validate a quiz and run :func:`check_quiz`, recording every problem at its line; None on any.
+
+    When the schema refuses part of the quiz, the checks still run on each question (and pool)
+    that is valid on its own, so all problems are reported in one pass.
+    """
+    quiz = validate(Quiz, doc, problems)
+    issues = check_quiz(quiz) if quiz is not None else _check(*_valid_parts(doc.data))
+    for issue in issues:
+        line, col = locate(doc.data, issue.loc, doc.line_offset)
+        problems.add(doc.path, line, col, issue.message)
+    return quiz if not issues else None
+
+
+def _valid_parts(data: Any) -> tuple[list[tuple[Loc, Pool]], list[tuple[Loc, Question]]]:
+    """The pools and questions of a quiz's data that validate on their own, with their locs."""
+    pools: list[tuple[Loc, Pool]] = []
+    questions: list[tuple[Loc, Question]] = []
+    items = data.get("questions")
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        valid = _valid(_ITEM, item)
+        if isinstance(valid, Pool):
+            pools.append((("questions", i), valid))
+            questions += [(("questions", i, "questions", j), q) for j, q in enumerate(valid.questions)]
+        elif valid is not None:
+            questions.append((("questions", i), valid))
+        elif isinstance(item, dict) and isinstance(item.get("questions"), list):  # a pool with errors
+            for j, raw in enumerate(item["questions"]):
+                question = _valid(_QUESTION, raw)
+                questions += [(("questions", i, "questions", j), question)] if question is not None else []
+    return pools, questions
+
+
+def _valid(adapter: TypeAdapter[Any], value: Any) -> Any:
+    try:
+        return adapter.validate_python(value)
+    except ValidationError:
+        return None
+
+
+def _check(pools: list[tuple[Loc, Pool]], questions: list[tuple[Loc, Question]]) -> list[QuizIssue]:
     issues: list[QuizIssue] = []
-    pools: dict[str, Loc] = {}
-    for i, item in enumerate(quiz.questions):
-        if isinstance(item, Pool):
-            issues += _check_pool(item, ("questions", i), pools)
+    pool_ids: dict[str, Loc] = {}
+    for loc, pool in pools:
+        issues += _check_pool(pool, loc, pool_ids)
     seen: dict[str, Loc] = {}
-    for loc, question in iter_questions(quiz):
+    for loc, question in questions:
         if question.id in seen:
             first = loc_label(seen[question.id])
             issues.append(_issue((*loc, "id"), f"duplicate question id '{question.id}' (first used at {first}): give each question its own id"))

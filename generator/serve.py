@@ -30,12 +30,15 @@ def snapshot(folders: list[Path], files: list[Path]) -> dict[str, float]:
 
 
 def rebuild(root: Path) -> bool:
-    """Build once, printing problems instead of raising; True when the site was replaced."""
+    """Build once, printing problems and any failure instead of raising; True when the site was replaced."""
     started = time.perf_counter()
     try:
         build(root)
     except PortalError as exc:
         click.echo(f"portal serve: {exc.format_message()}", err=True)
+        return False
+    except Exception as exc:  # noqa: BLE001 - whatever goes wrong, the watcher must outlive it
+        click.echo(f"portal serve: the rebuild failed ({_described(exc)}); the previous site stays up", err=True)
         return False
     click.echo(f"portal serve: site rebuilt in {time.perf_counter() - started:.2f} s", err=True)
     return True
@@ -45,7 +48,8 @@ def watch(root: Path, stop: threading.Event) -> None:
     """Rebuild the site whenever a source under content/ or quizzes/, or mkdocs.yml, changes.
 
     A source change first updates the pages it changed (see :mod:`generator.quick`), so an
-    edit shows within seconds, then rebuilds the whole site.
+    edit shows within seconds, then rebuilds the whole site. A failure of one look or rebuild
+    is printed and the watching goes on.
     """
     config = load_mkdocs_config(root)
     settings = config.plugins["portal"].settings  # type: ignore[attr-defined]
@@ -53,15 +57,23 @@ def watch(root: Path, stop: threading.Event) -> None:
     files = [root / "mkdocs.yml"]
     site = Path(config.site_dir)
     before = snapshot(folders, files)
+    click.echo(f"portal serve: watching {', '.join(f.name + '/' for f in folders)} and mkdocs.yml for changes", err=True)
     shown, _ = quick.update(root, None, site)
     while not stop.wait(POLL_SECONDS):
-        now = snapshot(folders, files)
-        if now != before:
-            sources_only = all(now.get(str(f)) == before.get(str(f)) for f in files)
-            before = now
-            result, published = quick.update(root, shown, site) if sources_only else (None, False)
-            if rebuild(root) or published:
-                shown = result
+        try:
+            now = snapshot(folders, files)
+            if now != before:
+                sources_only = all(now.get(str(f)) == before.get(str(f)) for f in files)
+                before = now
+                result, published = quick.update(root, shown, site) if sources_only else (None, False)
+                if rebuild(root) or published:
+                    shown = result
+        except Exception as exc:  # noqa: BLE001 - e.g. a file removed while it was looked at
+            click.echo(f"portal serve: watching the sources failed once ({_described(exc)}); still watching", err=True)
+
+
+def _described(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"
 
 
 def serve(root: Path, host: str, port: int, data_dir: Path | None, watch_sources: bool = True) -> None:

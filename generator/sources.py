@@ -16,11 +16,15 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from .errors import Problems, did_you_mean
-from .yamlfast import load_yaml
+from .yamlfast import load_yaml, pure_yaml
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.S)
+MAX_NESTING = 100  # reported when ruamel's recursive composer runs out of stack (at about 250 levels)
 
 
 @dataclass
@@ -45,7 +49,7 @@ class Document:
 
 
 def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -> Any:
-    """Parse YAML text, recording a located problem and returning None when it is malformed."""
+    """Parse YAML text, recording a located problem and returning None when it cannot be read."""
     try:
         return load_yaml(text)
     except MarkedYAMLError as exc:
@@ -54,14 +58,78 @@ def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -
         col = (mark.column + 1) if mark else 0
         what = (exc.problem or exc.context or "invalid YAML").strip()
         problems.add(path, line, col, f"YAML syntax: {what}")
+    except ReaderError as exc:
+        line, col = _place(text, exc.position)
+        problems.add(path, line + line_offset, col, f"YAML syntax: unacceptable character #x{exc.character:04x}: {exc.reason}")
     except YAMLError as exc:  # pragma: no cover - ruamel marks nearly every error
         problems.add(path, 0, 0, f"YAML syntax: {exc}")
+    except RecursionError:
+        line, col = _too_deep(text)
+        problems.add(path, line + line_offset, col, f"YAML syntax: nested too deeply to read (more than {MAX_NESTING} levels from here on): look for brackets that are never closed")
+    except Exception as exc:  # noqa: BLE001 - ruamel's constructors raise ValueError, KeyError ... with no mark
+        line, col, message = _unbuildable(text, exc)
+        problems.add(path, line + line_offset, col, message)
     return None
+
+
+def _place(text: str, index: int) -> tuple[int, int]:
+    """The 1-based line and column of a character index."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
+def _too_deep(text: str) -> tuple[int, int]:
+    """Where the nesting first passes ``MAX_NESTING`` levels (ruamel's parser, unlike its composer, is not recursive)."""
+    depth = 0
+    try:
+        for event in pure_yaml().parse(text):
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_NESTING:
+                    return event.start_mark.line + 1, event.start_mark.column + 1
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except YAMLError:
+        pass
+    return 1, 1
+
+
+def _unbuildable(text: str, error: Exception) -> tuple[int, int, str]:
+    """Line, column and message for the first value whose tag cannot be built from it (``2026-13-45``, ``!!int x``)."""
+    yaml = pure_yaml()
+    pending: list[tuple[tuple[Any, ...], Node]] = [((), yaml.compose(text))]
+    seen: set[int] = set()
+    while pending:
+        loc, node = pending.pop()
+        if id(node) in seen:  # an alias, maybe of its own parent
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            try:
+                yaml.constructor.construct_object(node, deep=True)
+            except Exception as exc:  # noqa: BLE001 - the failure being looked for
+                return node.start_mark.line + 1, node.start_mark.column + 1, _value_message(loc, node, exc)
+        elif isinstance(node, MappingNode):
+            children = [(loc, key) for key, _ in node.value]
+            children += [(loc + (key.value if isinstance(key, ScalarNode) else "?",), value) for key, value in node.value]
+            pending += sorted(children, key=lambda child: -child[1].start_mark.index)
+        elif isinstance(node, SequenceNode):
+            pending += reversed([(loc + (i,), item) for i, item in enumerate(node.value)])
+    return 1, 1, f"cannot read the YAML: {type(error).__name__}: {error}"
+
+
+TAG_MEANING = {"timestamp": "a valid date", "int": "an integer", "float": "a number", "bool": "true or false"}
+
+
+def _value_message(loc: tuple[Any, ...], node: ScalarNode, error: Exception) -> str:
+    tag = str(node.tag).rpartition(":")[2]
+    detail = f": {error}" if tag == "timestamp" else ""
+    return f"{loc_label(loc)}: '{node.value}' is not {TAG_MEANING.get(tag, f'a valid !!{tag}')}{detail}"
 
 
 def read_yaml_file(file: Path, rel: str, problems: Problems) -> Document | None:
     """Read one YAML source file; None (with a problem recorded) when it cannot be used."""
-    text = _read_text(file, rel, problems)
+    text = read_text(file, rel, problems)
     if text is None:
         return None
     data = parse_yaml(text, rel, problems)
@@ -76,7 +144,7 @@ def read_yaml_file(file: Path, rel: str, problems: Problems) -> Document | None:
 
 def read_markdown_file(file: Path, rel: str, problems: Problems) -> Document | None:
     """Read an article: YAML front matter between ``---`` lines, then the Markdown body."""
-    text = _read_text(file, rel, problems)
+    text = read_text(file, rel, problems)
     if text is None:
         return None
     match = FRONT_MATTER.match(text)
@@ -95,11 +163,14 @@ def read_markdown_file(file: Path, rel: str, problems: Problems) -> Document | N
     return Document(rel, data, line_offset=1, body=text[match.end():], body_line=body_line, text=text)
 
 
-def _read_text(file: Path, rel: str, problems: Problems) -> str | None:
+def read_text(file: Path, rel: str, problems: Problems) -> str | None:
+    """A source file's text; None (with a problem at the first byte that is not UTF-8) when it cannot be read."""
     try:
         return file.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        problems.add(rel, 0, 0, f"not UTF-8 text ({exc.reason} at byte {exc.start}): save the file as UTF-8")
+        good = exc.object[: exc.start].decode("utf-8")  # everything before the first bad byte decodes
+        line, col = _place(good, len(good))
+        problems.add(rel, line, col, f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x}: {exc.reason}): save the file as UTF-8")
     except OSError as exc:
         problems.add(rel, 0, 0, f"cannot read the file: {exc.strerror}")
     return None

@@ -52,7 +52,7 @@ def _refs(portal: Portal, source: Source[Any], kind: str, ids: list[str], loc: t
 
 def _ref(portal: Portal, source: Source[Any], kind: str, ident: str, loc: tuple[Any, ...], problems: Problems) -> None:
     table = _table(portal, kind)
-    if ident not in table and (kind, ident) not in portal.invalid:
+    if ident not in table and not portal.left_out(kind, ident):
         line, col = source.where(*loc)
         label = "assessment (quiz)" if kind == "assessment" else kind
         problems.add(source.path, line, col, f"{loc_label(loc)}: unknown {label} '{ident}'{did_you_mean(ident, table)}")
@@ -129,7 +129,7 @@ def _link_problem(portal: Portal, page_anchors: Mapping[str, set[str]], here: st
     if sep and kind in ID_KINDS:
         ident, _, anchor = rest.partition("#")
         table = _table(portal, kind)
-        if ident not in table and (kind, ident) in portal.invalid:
+        if ident not in table and portal.left_out(kind, ident):
             return None
         if ident not in table:
             return f"link to unknown {kind} '{ident}'{did_you_mean(ident, table)}"
@@ -143,6 +143,8 @@ def _link_problem(portal: Portal, page_anchors: Mapping[str, set[str]], here: st
     if not path.endswith(".md"):
         return None
     resolved = posixpath.normpath(posixpath.join(posixpath.dirname(here), path))
+    if resolved in portal.left_out_pages:
+        return None
     if resolved not in page_anchors:
         return f"broken link '{target}': no page {resolved}{did_you_mean(resolved, page_anchors)}; link by id instead, e.g. (article:some-id)"
     return _anchor_problem(page_anchors, resolved, anchor, target)

@@ -68,8 +68,9 @@ def draw_paper(quiz: Quiz, rng: random.Random) -> Paper:
     """Draw an attempt: ``draw`` questions from each pool, then shuffle as the quiz says.
 
     Without ``shuffle_questions`` drawn questions keep their written order. Options are shuffled
-    unless ``fixed_order``; ordering items and matching rights are always shuffled, and never left
-    in the correct order, which would give the answer away.
+    unless ``fixed_order``; ordering items and matching rights are always shuffled, uniformly over
+    all arrangements, the correct one included: ruling it out would tell a learner one
+    arrangement that is wrong.
     """
     chosen: list[Question] = []
     for item in quiz.questions:
@@ -90,16 +91,15 @@ def _arrange(question: Question, rng: random.Random) -> PaperQuestion:
             rng.shuffle(ids)
         return PaperQuestion(id=question.id, options=ids)
     if isinstance(question, Ordering):
-        return PaperQuestion(id=question.id, order=_scramble(len(question.items), rng))
+        return PaperQuestion(id=question.id, order=_shuffled(len(question.items), rng))
     if isinstance(question, Matching):
-        return PaperQuestion(id=question.id, order=_scramble(len(question.pairs), rng))
+        return PaperQuestion(id=question.id, order=_shuffled(len(question.pairs), rng))
     return PaperQuestion(id=question.id)
 
 
-def _scramble(n: int, rng: random.Random) -> list[int]:
+def _shuffled(n: int, rng: random.Random) -> list[int]:
     order = list(range(n))
-    while n > 1 and order == sorted(order):
-        rng.shuffle(order)
+    rng.shuffle(order)
     return order
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from assessments_harness import ALL_TYPES, REPO, assess, built_site, learner, load_quiz  # noqa: F401
-from generator.quizzes import Multiple, Numeric, Ordering, Quiz, Short, Single, TrueFalse, iter_questions
+from generator.quizzes import Matching, Multiple, Numeric, Ordering, Quiz, Short, Single, TrueFalse, iter_questions
+from support.grading import Paper
 from support_harness import Live
 
 QUIZZES = [load_quiz(p) for p in sorted((REPO / "quizzes").rglob("*.yml"))]
@@ -134,7 +135,7 @@ def responses_before_submission(live: Live, quiz: Quiz, email: str) -> tuple[dic
 
 
 def test_attempt_responses_hold_no_answer_key(assess: Live) -> None:
-    """Before submission no page or API response carries a key field, feedback, explanation, accepted answer or correct order."""
+    """Before submission no page or API response carries a key field, feedback, explanation or accepted answer; items and rights are shown as drawn."""
     for n, quiz in enumerate([*QUIZZES, load_quiz(ALL_TYPES)]):
         attempt, bodies = responses_before_submission(assess, quiz, f"learner{n}@example.com")
         visible = shown_texts(attempt)
@@ -146,9 +147,11 @@ def test_attempt_responses_hold_no_answer_key(assess: Live) -> None:
             if body.startswith(("{", "[")):
                 assert keys(json.loads(body)) & KEY_FIELDS == set(), url
         by_id = {q.id: q for _, q in iter_questions(quiz)}
-        for shown in attempt["questions"]:
+        stored = assess.app.state.store.one("SELECT paper FROM attempts WHERE id = ?", [attempt["id"]])["paper"]
+        drawn = {q.id: q.order for q in Paper.model_validate_json(stored).questions}
+        for shown in attempt["questions"]:  # shown as drawn: any arrangement, the correct one no more often than another
             question = by_id[shown["id"]]
             if isinstance(question, Ordering):
-                assert shown["items"] != question.items
-            if shown["type"] == "matching":
-                assert shown["right"] != [p.right for p in question.pairs]
+                assert shown["items"] == [question.items[k] for k in drawn[question.id]]
+            if isinstance(question, Matching):
+                assert shown["right"] == [question.pairs[k].right for k in drawn[question.id]]

@@ -52,6 +52,18 @@ def test_strict_build_with_a_warning_keeps_the_site(tmp_portal: Path, run_portal
     assert leftovers(tmp_portal) == []
 
 
+def test_overdue_review_is_a_warning_that_does_not_stop_a_plain_build(tmp_portal: Path, run_portal: RunPortal) -> None:
+    """Without --strict an overdue review is printed and the site is built, even when mkdocs.yml says ``strict: true``."""
+    config = tmp_portal / "mkdocs.yml"
+    config.write_text("strict: true\n" + config.read_text())
+    runbook = tmp_portal / "content/runbooks/restart-service.yml"
+    runbook.write_text(runbook.read_text().replace("last_reviewed: 2026-11-01", "last_reviewed: 2025-01-01"))
+    result = run_portal("build", tmp_portal)
+    assert (result.exit_code, result.stdout) == (0, "portal build: site written (1 warning)\n")
+    assert "Review overdue since 2025-06-30" in (tmp_portal / "site/runbooks/restart-service/index.html").read_text(encoding="utf-8")
+    assert run_portal("build", tmp_portal, "--strict").exit_code == 1
+
+
 def test_successful_rebuild_replaces_the_site_and_cleans_up(tmp_portal: Path, run_portal: RunPortal) -> None:
     """A good rebuild swaps in the new site, with no staging or backup folder left behind."""
     assert run_portal("build", tmp_portal).exit_code == 0

@@ -246,9 +246,13 @@ class TestKnowledgeBase:
         assert resolves(site, "articles/service-wont-start/", hrefs["restarts"])
 
     def test_overdue_article_shows_a_warning_with_its_due_date(self, site: Path) -> None:
-        """An article past its own review interval says so; one within it does not."""
+        """An article past its own review interval says so and who owns it (nothing more: no one is told); one within it does not."""
         overdue = text(content(site, "articles/service-wont-start/"))
-        assert "Review overdue This article was due for review on 2026-11-14." in overdue
+        assert (
+            "Review overdue This article was due for review on 2026-11-14 and has not been reviewed since, "
+            "so it may be out of date. Its owner is Operations."
+        ) in overdue
+        assert "asked" not in overdue
         assert "overdue" not in text(content(site, "articles/getting-started/")).lower()
 
     def test_kb_export_has_each_article_with_its_fingerprint(self, site: Path, portal: Path) -> None:

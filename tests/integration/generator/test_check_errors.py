@@ -27,6 +27,23 @@ BAD_CASES: dict[str, list[str]] = {
     "front-matter-syntax-error": [
         "content/articles/shift-handover.md:5:6: error: YAML syntax: expected ',' or ']', but got ':'",
     ],
+    "impossible-date": [
+        "content/articles/shift-notes.md:5:11: error: reviewed: '2026-13-45' is not a valid date: month must be in 1..12",
+    ],
+    "not-utf8": [
+        "content/articles/cafe-notes.md:3:26: error: not UTF-8 text (byte 0xe9: invalid continuation byte): save the file as UTF-8",
+    ],
+    "syntax-error-in-referenced-role": [
+        "content/roles/operator.yml:7:59: error: YAML syntax: mapping values are not allowed here",
+    ],
+    "quiz-several-problems": [
+        "quizzes/operator/basics.yml:4:12: error: pass_mark: input should be less than or equal to 100",
+        "quizzes/operator/basics.yml:10:7: error: questions[0].options: no option is marked correct: add 'correct: true' to the right option",
+        "quizzes/operator/basics.yml:12:5: error: questions[1].prompt: field required",
+        "quizzes/operator/basics.yml:14:5: error: questions[1].promt: unknown field 'promt' (did you mean 'prompt'?)",
+        "quizzes/operator/basics.yml:22:98: error: questions[2].questions[1].options: a choice question needs at least 2 options, found 1",
+        "quizzes/operator/basics.yml:22:98: error: questions[2].questions[1].options: no option is marked correct: add 'correct: true' to each right option",
+    ],
     "duplicate-yaml-key": [
         'content/roles/trainee.yml:6:1: error: YAML syntax: found duplicate key "title" with value "Apprentice" (original value: "Trainee")',
     ],
@@ -173,6 +190,47 @@ def test_all_problems_are_reported_at_once(tmp_path: Path, make_portal: MakePort
     assert result.exit_code == 1
 
 
+def test_source_whose_id_cannot_be_read_silences_unknown_ids_of_its_kind_only(tmp_portal: Path, run_portal: RunPortal) -> None:
+    """When the broken line is the id itself, no role reference is called unknown; references of other kinds still are."""
+    role = tmp_portal / "content/roles/operator.yml"
+    role.write_text(role.read_text().replace("id: operator", "id: [operator"))
+    runbook = tmp_portal / "content/runbooks/restart-service.yml"
+    runbook.write_text(runbook.read_text().replace("related_articles: [getting-started]", "related_articles: [getting-startd]"))
+    result = run_portal("check", tmp_portal)
+    assert result.stderr.splitlines() == [
+        "content/roles/operator.yml:3:6: error: YAML syntax: expected ',' or ']', but got ':'",
+        "content/runbooks/restart-service.yml:32:20: error: related_articles[0]: unknown article 'getting-startd' (did you mean 'getting-started'?)",
+        count_line(2, 0),
+    ]
+
+
+def test_links_to_an_article_that_failed_to_parse_are_not_also_reported(tmp_portal: Path, run_portal: RunPortal) -> None:
+    """An article whose front matter is broken gives its syntax error, not 'unknown article' or 'broken link' wherever it is linked."""
+    article = tmp_portal / "content/articles/getting-started.md"
+    article.write_text(article.read_text().replace("roles: [operator]", "roles: [operator"))
+    (tmp_portal / "content/articles/notes.md").write_text(
+        "---\nid: notes\ntitle: Notes\nowner: Ops\nreviewed: 2026-11-01\n---\n\n"
+        "See [getting started](getting-started.md) and [its start](article:getting-started).\n"
+    )
+    result = run_portal("check", tmp_portal)
+    assert result.stderr.splitlines() == [
+        "content/articles/getting-started.md:6:5: error: YAML syntax: expected ',' or ']', but got ':'",
+        count_line(1, 0),
+    ]
+
+
+def test_yaml_nested_20000_levels_deep_is_one_located_error(tmp_portal: Path, run_portal: RunPortal) -> None:
+    """YAML nested far deeper than any source needs is one error where the nesting gets too deep, not a RecursionError."""
+    (tmp_portal / "content/roles/deep.yml").write_text("id: deep\ntitle: " + "[" * 20_000 + "]" * 20_000 + "\n")
+    result = run_portal("check", tmp_portal)
+    assert result.stderr.splitlines() == [
+        "content/roles/deep.yml:2:107: error: YAML syntax: nested too deeply to read (more than 100 levels from here on): "
+        "look for brackets that are never closed",
+        count_line(1, 0),
+    ]
+    assert result.exit_code == 1
+
+
 class TestUserErrorsOutsideSources:
     def test_folder_without_mkdocs_yml_is_a_one_line_error(self, tmp_path: Path, run_portal: RunPortal) -> None:
         """Checking a folder that is not a portal says how to start one, exit 1, no traceback."""
@@ -195,6 +253,25 @@ class TestUserErrorsOutsideSources:
         assert result.exit_code == 1
 
 
+    def test_impossible_date_in_mkdocs_yml_is_a_located_error(self, tmp_portal: Path, run_portal: RunPortal) -> None:
+        """A date that cannot exist in mkdocs.yml is reported at its line, not as a ValueError from the YAML reader."""
+        config = tmp_portal / "mkdocs.yml"
+        config.write_text(config.read_text() + "extra:\n  launched: 2026-02-30\n")
+        line = len(config.read_text().splitlines())
+        result = run_portal("check", tmp_portal)
+        assert result.stderr == f"Error: mkdocs.yml:{line}:13: error: extra.launched: '2026-02-30' is not a valid date: day is out of range for month\n"
+        assert result.exit_code == 1
+
+
+    def test_mkdocs_yml_not_in_utf8_is_located_at_the_bad_byte(self, tmp_portal: Path, run_portal: RunPortal) -> None:
+        """A Latin-1 byte in mkdocs.yml is reported at its line and column, not as a character offset."""
+        config = tmp_portal / "mkdocs.yml"
+        config.write_bytes(config.read_bytes().replace(b"site_name: My Portal", b"site_name: My Portal \xa7 2"))
+        result = run_portal("check", tmp_portal)
+        assert result.stderr == "Error: mkdocs.yml:1:22: error: not UTF-8 text (byte 0xa7: invalid start byte): save the file as UTF-8\n"
+        assert result.exit_code == 1
+
+
 class TestRealCommand:
     """The installed ``portal`` script, as a user runs it: exit codes and no traceback."""
 
@@ -213,6 +290,13 @@ class TestRealCommand:
         proc = self.portal("check", portal)
         assert proc.returncode == 1
         assert proc.stderr.splitlines() == [*BAD_CASES["yaml-syntax-error"], count_line(1, 0)]
+        assert "Traceback" not in proc.stderr + proc.stdout
+
+    def test_impossible_date_is_a_located_line_not_a_traceback(self, tmp_path: Path, make_portal: MakePortal, env: None) -> None:
+        """``reviewed: 2026-13-45`` gives its located error line, exit 1, and no Python traceback."""
+        portal = make_portal(tmp_path / "portal", "bad/impossible-date")
+        proc = self.portal("check", portal)
+        assert (proc.returncode, proc.stderr.splitlines()) == (1, [*BAD_CASES["impossible-date"], count_line(1, 0)])
         assert "Traceback" not in proc.stderr + proc.stdout
 
     def test_unknown_plugin_option_names_the_key(self, tmp_portal: Path) -> None:

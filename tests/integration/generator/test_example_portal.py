@@ -42,6 +42,18 @@ def test_example_portal_builds_strict_without_warnings(built: tuple[subprocess.C
     assert (site / "index.html").is_file()
 
 
+def test_example_portal_builds_with_overdue_reviews_unless_strict(tmp_path: Path) -> None:
+    """Years later every review is overdue: a plain ``portal build`` still publishes (with warnings); ``--strict`` refuses."""
+    plain = portal("build", REPO, "--site-dir", tmp_path / "site", today="2030-01-01")
+    assert plain.returncode == 0, plain.stderr
+    assert re.fullmatch(r"portal build: site written \(\d+ warnings\)\n", plain.stdout)
+    assert ": warning: review overdue since " in plain.stderr
+    strict = portal("build", REPO, "--strict", "--site-dir", tmp_path / "strict", today="2030-01-01")
+    assert strict.returncode == 1
+    assert ": error: review overdue since " in strict.stderr
+    assert not (tmp_path / "strict").exists()
+
+
 def test_example_portal_has_a_page_per_role(built: tuple[subprocess.CompletedProcess[str], Path]) -> None:
     """Every role source, production-operator among them, has a role page linked from the home page."""
     _, site = built

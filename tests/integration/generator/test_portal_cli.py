@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import sys
 from pathlib import Path
 from typing import Any, Callable
 
@@ -11,6 +13,8 @@ import pytest
 from click.testing import Result
 
 from generator.cli import cli
+
+REPO = Path(__file__).resolve().parents[3]
 
 RunPortal = Callable[..., Result]  # the run_portal fixture
 
@@ -65,6 +69,50 @@ def test_every_command_has_help_with_a_description(path: tuple[str, ...], run_po
 def test_documented_commands_exist() -> None:
     """build, check, serve, new and schema are all commands of ``portal``."""
     assert {"build", "check", "serve", "new", "schema"} <= set(cli.commands)
+
+
+def readme_commands() -> list[str]:
+    """Every command README shows: the lines of its bash and console blocks, and inline code naming a program."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    commands = []
+    for block in re.findall(r"^```(?:bash|console)\n(.*?)^```", text, re.S | re.M):
+        commands += [line.removeprefix("$ ").split("  #")[0].strip() for line in block.splitlines() if line.strip()]
+    prose = re.sub(r"^```.*?^```", "", text, flags=re.S | re.M)
+    spans = [span.replace("\\|", "|") for span in re.findall(r"`([^`\n]+)`", prose)]
+    return commands + [span for span in spans if re.match(r"(\.venv/bin/|portal |mkdocs |python |make |bash )", span)]
+
+
+def runs_as_written(command: str) -> bool:
+    """Whether each program of a command line exists in a fresh clone once ``make venv`` has run."""
+    targets = re.findall(r"^([\w-]+):", (REPO / "Makefile").read_text(encoding="utf-8"), re.M)
+    for part in command.split(" | "):
+        program, *args = part.split()
+        if program == "echo":
+            continue
+        if program == "make":
+            if args[0] not in targets:
+                return False
+        elif program == "bash":
+            if not (REPO / args[0]).is_file():
+                return False
+        elif not program.startswith(".venv/bin/") or not Path(sys.executable).with_name(program.removeprefix(".venv/bin/")).exists():
+            return False
+        elif program == ".venv/bin/portal":
+            group: click.Command = cli
+            for word in args:
+                if not isinstance(group, click.Group) or word not in group.commands:
+                    break
+                group = group.commands[word]
+            if args and group is cli:
+                return False
+    return True
+
+
+def test_every_command_readme_shows_runs_as_written_after_make_venv() -> None:
+    """README names programs as a fresh clone has them (``make`` targets, ``.venv/bin/portal`` and its commands), never a bare ``portal``."""
+    commands = readme_commands()
+    assert '.venv/bin/portal user add ada@example.com --role admin --name "Ada Admin"' in commands
+    assert [command for command in commands if not runs_as_written(command)] == []
 
 
 def test_top_level_help_lists_the_commands(run_portal: RunPortal) -> None:

@@ -53,6 +53,32 @@ def test_yaml_syntax_error_is_located() -> None:
     assert [p.format() for p in problems.items] == ["a.yml:3:6: error: YAML syntax: expected ',' or ']', but got ':'"]
 
 
+def test_values_their_tag_cannot_be_read_are_located() -> None:
+    """An impossible date, or a value its explicit tag cannot read, is one located problem naming the field (the reader gives no place)."""
+    problems = Problems()
+    text = "id: x\nlimits:\n  - {max: !!int ten}\nreviewed: 2026-04-31\n"
+    assert parse_yaml(text, "a.yml", problems) is None
+    assert parse_yaml("a: 1\nok: !!bool maybe\n", "b.yml", problems) is None
+    assert [p.format() for p in problems.items] == [
+        "a.yml:3:11: error: limits[0].max: 'ten' is not an integer",
+        "b.yml:2:5: error: ok: 'maybe' is not true or false",
+    ]
+
+
+def test_front_matter_date_is_located_from_the_file_start() -> None:
+    """In front matter the impossible date's line counts the opening '---'."""
+    problems = Problems()
+    assert parse_yaml("id: x\nreviewed: 2026-13-45\n", "a.md", problems, line_offset=1) is None
+    assert [p.format() for p in problems.items] == ["a.md:3:11: error: reviewed: '2026-13-45' is not a valid date: month must be in 1..12"]
+
+
+def test_characters_yaml_refuses_are_located() -> None:
+    """A control character is reported at its line and column, not at a character offset."""
+    problems = Problems()
+    assert parse_yaml("id: x\ntitle: 'a\x07b'\n", "a.yml", problems) is None
+    assert [p.format() for p in problems.items] == ["a.yml:2:10: error: YAML syntax: unacceptable character #x0007: special characters are not allowed"]
+
+
 def test_validation_errors_become_located_messages() -> None:
     """Each pydantic error becomes one message at the node's line, naming the field."""
     problems = Problems()

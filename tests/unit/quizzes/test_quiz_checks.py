@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from generator.errors import Problems
-from generator.quizzes import Quiz, check_quiz
-from generator.sources import locate, read_yaml_file, validate
+from generator.quizzes import check_quiz, validate_quiz
+from generator.sources import read_yaml_file
 
 BAD = Path(__file__).resolve().parents[2] / "data" / "quizzes" / "bad"
 
@@ -17,11 +17,7 @@ def _report(path: Path) -> list[str]:
     problems = Problems()
     doc = read_yaml_file(path, path.name, problems)
     assert doc is not None
-    quiz = validate(Quiz, doc, problems)
-    if quiz is not None:
-        for issue in check_quiz(quiz):
-            line, col = locate(doc.data, issue.loc, doc.line_offset)
-            problems.add(path.name, line, col, issue.message)
+    validate_quiz(doc, problems)
     return [f"{p.line}:{p.col}: {p.message}" for p in problems.items]
 
 
