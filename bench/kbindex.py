@@ -15,7 +15,7 @@ from pathlib import Path
 
 def main() -> None:
     """Index the export and print the seconds."""
-    from support.search import KnowledgeBase
+    from support.kb.search import KnowledgeBase
 
     kb_file, data = Path(sys.argv[1]), Path(sys.argv[2])
     started = time.perf_counter()

@@ -40,19 +40,21 @@ def backend(scratch: Path) -> None:
     """Reports, queue, filing and suggestions over the 100,000-ticket database."""
     import support.app  # noqa: F401 - every migration
     from bench.kbcorpus import kb_pages, queries
-    from support import service, sla, storage
+    from support.tickets import service
+    from support.tickets import sla
+    from support.tickets import storage
     from support.clock import system_clock
-    from support.database import open_store
-    from support.deps import Context
-    from support.queue import QueueFilter, page_of_tickets
-    from support.reports import ticket_report
-    from support.schemas import TicketCreate
-    from support.search import KnowledgeBase
+    from support.migrations import open_portal_store
+    from support.web.deps import Context
+    from support.tickets.queue import QueueFilter, page_of_tickets
+    from support.tickets.reports import ticket_report
+    from support.tickets.schemas import TicketCreate
+    from support.kb.search import KnowledgeBase
     from support.settings import Settings
 
     data, kb_file = scratch / "data-100k", scratch / "kb-site" / "_portal" / "kb.json"
     settings = Settings(data_dir=data, site_dir=scratch / "kb-site", sla_sweep_seconds=0)
-    store, kb = open_store(settings.database_path), KnowledgeBase(kb_file, data / "kb-index", settings.source_check_seconds)
+    store, kb = open_portal_store(settings.database_path), KnowledgeBase(kb_file, data / "kb-index", settings.source_check_seconds)
     kb.refresh()
     ctx = Context(settings, store, kb, system_clock)
     agent = store.one("SELECT * FROM users WHERE role = 'agent' ORDER BY id")
@@ -83,8 +85,8 @@ def quiz_submit(scratch: Path, ctx: Any) -> None:
     import json
 
     from bench import quizbench
-    from support import assessments
-    from support.catalog import Catalog
+    from support.assessments import service as assessments
+    from support.assessments.catalog import Catalog
     from support.settings import Settings
 
     first = 100_000 + ctx.db.one("SELECT max(id) AS n FROM users")["n"]  # new learners on every run over the same scratch

@@ -1,6 +1,6 @@
-"""Quiz submit and grade: ``POST /api/attempts/{id}/submit`` under load, and ``support.grading`` in-process.
+"""Quiz submit and grade: ``POST /api/attempts/{id}/submit`` under load, and ``support.assessments.grading`` in-process.
 
-Attempts are started beforehand through ``support.attempts.start`` for learners inserted
+Attempts are started beforehand through ``support.assessments.attempts.start`` for learners inserted
 directly (one attempt each: the quizzes allow one attempt a day), and each learner's session
 (a row of ``sessions``) is opened and its cookie signed with the server's secret as Starlette's ``SessionMiddleware`` does, so the
 measured requests are only the submissions: each checks and grades the answers (about two in
@@ -57,17 +57,17 @@ def cookie(session_id: str, csrf: str) -> str:
 
 def prepare(data_dir: Path, portal_dir: Path, count: int, first: int = 0) -> list[dict[str, Any]]:
     """``count`` learners with one open attempt each; the submit request of each."""
-    from support import attempts, grading, sessions
-    from support.catalog import Catalog
+    from support.assessments import attempts
+    from support.assessments import grading
+    from support.accounts import sessions
+    from support.assessments.catalog import Catalog
     from support.clock import iso, system_clock
-    from support.database import open_store
+    from support.migrations import open_portal_store
     from support.settings import Settings
-
-    import support.app  # noqa: F401 - registers every module's migrations
 
     catalog = Catalog.from_settings(Settings(data_dir=data_dir, portal_dir=portal_dir))
     quizzes = sorted(catalog.quizzes.values(), key=lambda q: q.id)
-    store, rng, now, out = open_store(data_dir / "portal.db"), random.Random(9), system_clock(), []
+    store, rng, now, out = open_portal_store(data_dir / "portal.db"), random.Random(9), system_clock(), []
     with store.tx():
         for i in range(first, first + count):
             user_id = store.execute("INSERT INTO users (email, name, role, password_hash, created_at) VALUES (?, ?, 'requester', 'x', ?)",
@@ -104,7 +104,7 @@ def in_process(submissions: int = 3000) -> Figure:
     import yaml
 
     from generator.quizzes import Quiz
-    from support import grading
+    from support.assessments import grading
 
     files = sorted((Path(__file__).resolve().parents[1] / "quizzes").glob("*/*.yml"))
     quizzes = [Quiz.model_validate(yaml.safe_load(p.read_text(encoding="utf-8"))) for p in files]
@@ -117,5 +117,5 @@ def in_process(submissions: int = 3000) -> Figure:
         grading.review(quiz, paper, grading.grade(quiz, paper, answers))
         times.append(time.perf_counter() - started)
     times.sort()
-    return Figure("backend", "support.grading grade + review in-process (context)", round(submissions / sum(times)), "per s", ">=", 500,
+    return Figure("backend", "support.assessments.grading grade + review in-process (context)", round(submissions / sum(times)), "per s", ">=", 500,
                   detail={"p50_ms": round(1000 * times[len(times) // 2], 3), "p99_ms": round(1000 * times[int(len(times) * 0.99)], 3)})

@@ -1,6 +1,6 @@
 """The search engines side by side, in-process: the backend's whoosh ``KnowledgeBase`` and SQLite FTS5.
 
-Both index the same text (``support.search.plain_text`` of summary and body) with the same field
+Both index the same text (``support.kb.search.plain_text`` of summary and body) with the same field
 weights (title 3, tags 2, text 1), both stem (whoosh's StemmingAnalyzer, FTS5's porter
 tokenizer) and both make a snippet, over the same queries. The backend also counts neighbouring-word
 pairs and leaves out words found in most articles (see ``KnowledgeBase.search``); the FTS5 peer is
@@ -23,7 +23,7 @@ WORD = re.compile(r"\w+")
 
 def fts5_index(pages: list[dict]) -> tuple[sqlite3.Connection, float]:
     """An in-memory FTS5 table of the pages, and the seconds indexing took."""
-    from support.search import plain_text
+    from support.kb.search import plain_text
 
     started = time.perf_counter()
     conn = sqlite3.connect(":memory:")
@@ -61,7 +61,7 @@ def measure(search: Callable[[str], list[str]], queries: list[Query]) -> dict:
 
 def compare(pages: list[dict], queries: list[Query], kb_file: Path, index_root: Path) -> dict:
     """Both engines over the same pages and queries (whoosh reuses the index the server built)."""
-    from support.search import KnowledgeBase
+    from support.kb.search import KnowledgeBase
 
     conn, fts_seconds = fts5_index(pages)
     kb = KnowledgeBase(kb_file, index_root)

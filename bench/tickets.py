@@ -13,9 +13,11 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from support import accounts, storage
+from support.accounts import service as accounts
+from support.tickets import storage
 from support.clock import iso
-from support.database import Store, open_store
+from support.db.store import Store
+from support.migrations import open_portal_store
 
 TEMPLATE = 10_000
 PRIORITIES = ["P1"] * 5 + ["P2"] * 20 + ["P3"] * 55 + ["P4"] * 20
@@ -61,7 +63,7 @@ def _actor(agent: dict) -> dict:
 
 def seed(data_dir: Path, total: int, article_ids: list[str], seed_value: int = 5) -> dict:
     """Write ``total`` tickets into ``data_dir/portal.db``; counts of what was written."""
-    store = open_store(data_dir / "portal.db")
+    store = open_portal_store(data_dir / "portal.db")
     rng = random.Random(seed_value)
     agents = add_agents(store, NOW - dt.timedelta(days=800))
     year = min(TEMPLATE, total)

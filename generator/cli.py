@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib.metadata import entry_points
+
 import json
 import shutil
 import sys
@@ -152,12 +154,13 @@ def schema_models() -> dict[str, type]:
 
 
 def _register_extensions(group: click.Group) -> None:
-    for module in ("support.commands", "generator.quiz_commands"):
+    """Add the commands other parts install under the ``portal.commands`` entry points (the backend's, the quiz tools)."""
+    for entry in sorted(entry_points(group="portal.commands"), key=lambda e: e.name):
         try:
-            imported = __import__(module, fromlist=["register"])
-        except ImportError:
+            register = entry.load()
+        except ImportError:  # a part whose dependencies are not installed
             continue
-        imported.register(group)
+        register(group)
 
 
 def main() -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from importlib.metadata import entry_points
+
 import socket
 import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 import click
 
@@ -76,6 +79,16 @@ def _described(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def _backend() -> Callable[..., None] | None:
+    """The support backend's ``serve``, found through the ``portal.backend`` entry point (None: serve the site alone)."""
+    for entry in entry_points(group="portal.backend"):
+        try:
+            return entry.load()
+        except ImportError:
+            return None
+    return None
+
+
 def serve(root: Path, host: str, port: int, data_dir: Path | None, watch_sources: bool = True) -> None:
     """Build the site, then run the backend (which serves the site at /) until interrupted."""
     _check_port(host, port)
@@ -84,16 +97,15 @@ def serve(root: Path, host: str, port: int, data_dir: Path | None, watch_sources
     stop = threading.Event()
     if watch_sources:
         threading.Thread(target=watch, args=(root, stop), daemon=True, name="portal-watch").start()
-    try:
-        from support.server import serve as serve_backend
-    except ImportError:
-        serve_backend = None
+    serve_backend = _backend()
     click.echo(f"portal serve: http://{host}:{port}/", err=True)
     try:
         if serve_backend is None:
             _serve_static(Path(config.site_dir), host, port)
         else:
-            serve_backend(portal_dir=root, site_dir=Path(config.site_dir), host=host, port=port, data_dir=data_dir)
+            plugin = config.plugins["portal"].settings  # type: ignore[attr-defined]
+            serve_backend(portal_dir=root, site_dir=Path(config.site_dir), host=host, port=port, data_dir=data_dir,
+                          quizzes_dir=root / plugin.quizzes_dir, roles_dir=root / plugin.content_dir / "roles")
     finally:
         stop.set()
 

@@ -20,41 +20,38 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from support import queue, sla
-from support.catalog import Catalog
+from support.assessments.catalog import Catalog
 from support.clock import Clock, system_clock
-from support.database import open_store
-from support.deps import Context
+from support.migrations import open_portal_store
+from support.context import Context
+from support.web.security import SecurityHeaders
 from support.errors import NotFound, SupportError, Unauthorized
-from support.pages import make_environment, redirect, render
-from support.quiz_forms import inline_markdown, plain_markdown
-from support.routes import (admin, api, articles, assessments, assessments_api, auth, certificates, reports, tickets, tracking,
-                            workspace)
-from support.search import KnowledgeBase
+from support.web.pages import make_environment, redirect, render
+from support.assessments.forms import inline_markdown, plain_markdown
+from support.accounts.routes import admin, auth
+from support.assessments.routes import api as assessments_api
+from support.assessments.routes import certificates, pages as assessment_pages, progress
+from support.kb import routes as articles
+from support.tickets import service as tickets
+from support.tickets.routes import api, reports, requester, workspace
+from support.kb.service import KnowledgeBase
 from support.settings import Settings
 
 log = logging.getLogger("support")
 STATIC = Path(__file__).parent / "static"
 SWAGGER_UI = Path(fastapi_offline.__file__).parent / "static"  # Swagger UI's own files, so /api/docs needs no CDN
 # The JSON API first: a request is matched against the routers in this order, and the API is the busiest.
-ROUTERS = [api, assessments_api, auth, tickets, workspace, articles, reports, admin, assessments, certificates, tracking]
+ROUTERS = [api, assessments_api, auth, requester, workspace, articles, reports, admin, assessment_pages, certificates, progress]
 CHECKPOINT_SECONDS = 1.0
-INDEX_SECONDS = 1.0  # how often newly filed tickets move into the queue's search index (see ``support.queue``)
+INDEX_SECONDS = 1.0  # how often newly filed tickets move into the queue's search index (see ``support.tickets.queue``)
 # A request's objects are freed by reference counting; the collector is for cycles. At Python's default
 # (700, 10, 10) quiz submission under load ran 650 young collections, 58 middle ones (up to 11 ms) and 5
 # full ones (up to 22 ms) in 9 s: pauses that every request in flight waits out. With these, one 13 ms
 # collection in the same load, and submission p99 over nine alternating rounds 64 -> 48 ms (median);
 # cyclic garbage is still collected, after 50,000 net allocations.
 GC_THRESHOLDS = (50_000, 20, 100)
-CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"
-# The built site's policy. 'unsafe-inline' for scripts only: Material puts two small scripts in every page, and one of them
-# differs with the page's depth (__md_scope=new URL("../..",location)), so no fixed hash could allow it; no outside host
-# is allowed for anything, and no inline style is needed.
-SITE_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-            "connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-SHARED = ("/support/static/", "/api/openapi.json", "/api/docs")  # the same for everyone: may be cached
+
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
@@ -67,10 +64,10 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     app = FastAPI(title="Portal support API", version="1", openapi_url="/api/openapi.json", docs_url=None, redoc_url=None,
                   lifespan=_lifespan)
     app.state.settings, app.state.clock, app.state.env = settings, clock or system_clock, make_environment()
-    app.state.env.filters.update(inline_md=inline_markdown, plain_md=plain_markdown)  # quiz prompts and options
-    app.state.store = open_store(settings.database_path, background_checkpoint=True)
-    sla.recheck_all(app.state.store)  # the SLA targets may differ from the last run's
-    queue.index_all_pending(app.state.store)
+    app.state.env.filters.update(inline_md=inline_markdown, plain_md=plain_markdown, duration=tickets.describe)  # quiz prompts and options; SLA times
+    app.state.env.globals.update(sla_names=tickets.LEVEL_NAMES)
+    app.state.store = open_portal_store(settings.database_path, background_checkpoint=True)
+    tickets.prepare(app.state.store)
     app.state.kb = KnowledgeBase(settings.kb_file, settings.data_dir / "kb-index", settings.source_check_seconds)
     app.state.kb.refresh()
     app.state.catalog = Catalog.from_settings(settings)  # quizzes (with their answer keys) and roles
@@ -93,51 +90,6 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
 
 def _not_found(path: str) -> None:
     raise NotFound(f"Nothing at this address ({path})")
-
-
-class SecurityHeaders:
-    """Pure ASGI middleware adding the security headers (Starlette's ``BaseHTTPMiddleware`` costs a task per request).
-
-    Every response: ``nosniff`` and a same-origin referrer policy; backend pages (``/support``) also
-    a content security policy and no framing.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        path = scope["path"]
-        # same-origin, the private link included: it keeps the link's token out of other sites' Referer headers,
-        # where no-referrer made Chromium send "Origin: null" with the page's own reply form (refused as cross-site).
-        extra = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin")]
-        if path.startswith("/support"):
-            extra += [(b"content-security-policy", CSP.encode()), (b"x-frame-options", b"DENY")]
-        extra += _more_headers(path)
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {name.lower() for name, _ in headers}
-                headers += [(name, value) for name, value in extra if name not in present]
-                message = {**message, "headers": headers}
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
-def _more_headers(path: str) -> list[tuple[bytes, bytes]]:
-    """Outside ``/support`` a CSP and no framing too: the API's (JSON, docs) is the backend's policy, the site's
-    ``SITE_CSP``; ``Cache-Control: no-store`` for every backend answer but the ``SHARED`` ones (pages and JSON per user)."""
-    headers = []
-    if not path.startswith("/support"):
-        policy = CSP if path.startswith("/api") else SITE_CSP
-        headers += [(b"content-security-policy", policy.encode()), (b"x-frame-options", b"DENY")]
-    if path.startswith(("/support", "/api")) and not path.startswith(SHARED):
-        headers.append((b"cache-control", b"no-store"))
-    return headers
 
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
@@ -230,7 +182,7 @@ async def _sweep_forever(app: FastAPI) -> None:
     state = app.state
     while True:
         try:
-            await run_in_threadpool(sla.sweep, state.store, state.settings, state.clock())
+            await run_in_threadpool(tickets.sweep, state.store, state.settings, state.clock())
         except Exception:  # keep sweeping; the error is logged
             log.exception("SLA sweep failed")
         await asyncio.sleep(state.settings.sla_sweep_seconds)
@@ -240,12 +192,12 @@ async def _index_forever(app: FastAPI) -> None:
     """Index newly filed tickets for the queue search every ``INDEX_SECONDS``, a batch at a time on the event loop.
 
     On the loop rather than in a thread: a thread holding the write lock would stall every request
-    that writes; a batch of ``queue.INDEX_BATCH`` takes a few milliseconds, and other requests run between batches.
+    that writes; a batch of ``tickets.INDEX_BATCH`` takes a few milliseconds, and other requests run between batches.
     """
     while True:
         await asyncio.sleep(INDEX_SECONDS)
         try:
-            while queue.index_pending(app.state.store) == queue.INDEX_BATCH:
+            while tickets.index_pending(app.state.store) == tickets.INDEX_BATCH:
                 await asyncio.sleep(0)
         except Exception:  # keep indexing; the error is logged
             log.exception("ticket search indexing failed")

@@ -1,4 +1,4 @@
-"""Run the backend (and the built site) with uvicorn; called by ``portal serve`` after the build."""
+"""Run the backend (and the built site) with uvicorn; ``portal serve`` calls it after the build (the ``portal.backend`` entry point)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import uvicorn
 
-from support.accesslog import AccessLog
+from support.web.accesslog import AccessLog
 from support.app import create_app
 from support.errors import SettingsError
 from support.settings import load_settings
@@ -17,7 +17,7 @@ from support.settings import load_settings
 # loop instead of uvloop: uvloop is about as fast per request, but under load it served some queued
 # requests a whole round late (quiz submit, 20 connections: p99 65-93 ms with uvloop, 44-47 ms with
 # asyncio at the same throughput); asyncio answers them in arrival order. uvicorn's access log is off:
-# the backend writes its own, in batches (``support.accesslog``), and the bench's bare peer logs none.
+# the backend writes its own, in batches (``support.web.accesslog``), and the bench's bare peer logs none.
 UVICORN_OPTIONS: dict[str, object] = {"loop": "asyncio", "log_level": "info", "proxy_headers": False, "access_log": False}
 
 
@@ -30,15 +30,17 @@ def resolve_data_dir(data_dir: Path | None, portal_dir: Path) -> Path:
     return Path(portal_dir) / ".portal-data"
 
 
-def serve(*, portal_dir: Path, site_dir: Path, host: str, port: int, data_dir: Path | None) -> None:
+def serve(*, portal_dir: Path, site_dir: Path, host: str, port: int, data_dir: Path | None,
+          quizzes_dir: Path | None = None, roles_dir: Path | None = None) -> None:
     """Serve the site at ``/``, backend pages at ``/support`` and the API at ``/api`` until interrupted.
 
     Settings come from ``PORTAL_*`` environment variables; bad ones stop the start with a
     ``click.ClickException`` naming each of them.
     """
     try:
+        folders = {k: Path(v) for k, v in (("quizzes_dir", quizzes_dir), ("roles_dir", roles_dir)) if v is not None}
         settings = load_settings(data_dir=resolve_data_dir(data_dir, portal_dir), site_dir=Path(site_dir),
-                                 portal_dir=Path(portal_dir))
+                                 portal_dir=Path(portal_dir), **folders)
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from None
     app = AccessLog(create_app(settings))

@@ -49,8 +49,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".portal-data")
     site_dir: Path | None = None
     kb_path: Path | None = Field(None, description="Defaults to <site_dir>/_portal/kb.json.")
-    portal_dir: Path | None = Field(None, description="The portal folder (mkdocs.yml): quizzes and roles are read from it.")
-    quizzes_dir: Path | None = Field(None, description="Quiz sources; defaults to the portal plugin's quizzes_dir.")
+    portal_dir: Path | None = Field(None, description="The portal folder: quizzes and roles default to its quizzes/ and content/roles/.")
+    quizzes_dir: Path | None = Field(None, description="Quiz sources; defaults to <portal_dir>/quizzes.")
+    roles_dir: Path | None = Field(None, description="Role sources; defaults to <portal_dir>/content/roles.")
     secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
     environment: Literal["development", "production"] = "development"
     base_url: str = Field("", description="Public URL of the backend, e.g. https://support.example.com.")

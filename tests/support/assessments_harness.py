@@ -23,7 +23,7 @@ from argon2 import PasswordHasher
 from generator.quizzes import Matching, Multiple, Numeric, Ordering, Quiz, Short, Single, TrueFalse, questions_by_id
 from generator.sources import read_yaml_file, validate
 from generator.errors import Problems
-from support.search import KnowledgeBase
+from support.kb.search import KnowledgeBase
 from support_harness import PASSWORD, Browser, Live, start_server, stop_server
 
 REPO = Path(__file__).resolve().parents[2]

@@ -17,7 +17,7 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
-from support import accounts
+from support.accounts import service as accounts
 from support.app import create_app
 from support.clock import FrozenClock
 from support.settings import load_settings

@@ -6,7 +6,7 @@ import random
 from pathlib import Path
 
 from assessments_harness import ALL_TYPES, assess, begin, learner, load_quiz, right_answers, running, submit  # noqa: F401
-from support.grading import Paper, draw_paper
+from support.assessments.grading import Paper, draw_paper
 from support_harness import Live
 
 QUIZ = load_quiz(ALL_TYPES)

@@ -10,7 +10,7 @@ from typing import Any
 
 from assessments_harness import ALL_TYPES, REPO, assess, built_site, learner, load_quiz  # noqa: F401
 from generator.quizzes import Matching, Multiple, Numeric, Ordering, Quiz, Short, Single, TrueFalse, iter_questions
-from support.grading import Paper
+from support.assessments.grading import Paper
 from support_harness import Live
 
 QUIZZES = [load_quiz(p) for p in sorted((REPO / "quizzes").rglob("*.yml"))]

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from assessments_harness import begin, learner, running, submit
-from support.commands import register
+from support.cli import register
 from support_harness import Live
 
 TIMED = """
@@ -192,7 +192,7 @@ def test_quiz_sources_are_looked_at_no_more_than_once_per_check_interval(tmp_pat
     import time
     from pathlib import Path
 
-    from support.catalog import Catalog
+    from support.assessments.catalog import Catalog
 
     source = sorted((Path(__file__).parents[2] / "quizzes").glob("*/*.yml"))[0]
     quiz_file = tmp_path / "quizzes" / source.parent.name / source.name
@@ -210,10 +210,9 @@ def test_quiz_sources_are_looked_at_no_more_than_once_per_check_interval(tmp_pat
 
 def test_a_learners_attempts_at_a_quiz_are_looked_up_not_scanned(tmp_path: Path) -> None:
     """The standing's queries reach one learner's attempts at one quiz through an index on both, whatever else the quiz has."""
-    import support.app  # noqa: F401 - registers every module's migrations
-    from support.database import open_store
+    from support.migrations import open_portal_store
 
-    store = open_store(tmp_path / "portal.db")
+    store = open_portal_store(tmp_path / "portal.db")
     for sql in ("SELECT id, status, passed, submitted_at FROM attempts WHERE user_id = ? AND quiz_id = ? ORDER BY id",
                 "SELECT max(id) AS id FROM attempts WHERE user_id = ? AND quiz_id = ?"):
         plan = " ".join(row[-1] for row in store.execute("EXPLAIN QUERY PLAN " + sql, [1, "q"]).fetchall())

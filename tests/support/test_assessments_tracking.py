@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from assessments_harness import ALL_TYPES, assess, begin, learner, load_quiz, right_answers, running, submit  # noqa: F401
-from support.commands import register
+from support.cli import register
 from support_harness import Live
 
 QUIZ = load_quiz(ALL_TYPES)

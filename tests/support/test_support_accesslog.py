@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from support_harness import Live, start_server, stop_server
 
-from support import accesslog
-from support.accesslog import AccessLog
+from support.web import accesslog
+from support.web.accesslog import AccessLog
 
 
 @pytest.fixture

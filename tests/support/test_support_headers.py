@@ -7,7 +7,7 @@ import re
 
 from support_harness import Browser, Live
 
-from support.app import CSP, SITE_CSP
+from support.web.security import CSP, SITE_CSP
 
 
 def test_site_pages_and_the_kb_export_have_a_csp_and_refuse_framing(live: Live) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from support_harness import PASSWORD, Browser, Live
 
-from support import throttle
+from support.accounts import throttle
 
 
 def copy_of(live: Live, browser: Browser) -> Browser:

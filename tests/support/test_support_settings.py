@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from support_harness import START, Browser, start_server, stop_server
 
-from support.commands import register
+from support.cli import register
 from support.errors import SettingsError
 from support.settings import load_settings
 

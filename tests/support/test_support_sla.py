@@ -99,7 +99,7 @@ def test_background_sweep_escalates_without_anyone_loading_the_queue(tmp_path: P
 
 def test_sweep_reads_only_tickets_whose_level_may_have_changed(live: Live, agent: Browser) -> None:
     """After a sweep each open ticket waits for its next threshold (``sla_check_at``); a change marks it for the next sweep."""
-    from support import sla
+    from support.tickets import sla
 
     store, settings = live.app.state.store, live.app.state.settings
     p1 = live.file(priority="P1")["ticket"]["id"]

@@ -6,7 +6,7 @@ import json
 
 from support_harness import Browser, Live, form_id_from
 
-from support import service
+from support.tickets import service
 
 
 def outcomes(live: Live, form_id: str) -> dict[str, str]:
@@ -166,7 +166,7 @@ def test_kb_export_is_looked_at_no_more_than_once_per_check_interval(tmp_path, m
     """With ``source_check_seconds``, a changed kb.json is picked up at the first search after the interval, not before."""
     import time
 
-    from support.search import KnowledgeBase
+    from support.kb.search import KnowledgeBase
     from support_harness import make_site
 
     kb_file = make_site(tmp_path) / "_portal" / "kb.json"
@@ -186,7 +186,7 @@ def test_kb_export_is_looked_at_no_more_than_once_per_check_interval(tmp_path, m
 
 def test_neighbouring_query_words_outrank_scattered_ones(tmp_path) -> None:
     """A page with the query's words side by side comes first, before one that only has them scattered, even in its title."""
-    from support.search import KnowledgeBase
+    from support.kb.search import KnowledgeBase
 
     pages = [
         {"id": "scanner-and-cable-faq", "title": "Scanner questions, cable questions", "url": "a/", "tags": ["scanner", "cable"],
@@ -207,7 +207,7 @@ def test_example_portal_questions_find_the_article_written_for_them(tmp_path) ->
     """Over the example portal's KB, typical questions put the article that answers them first, FAQs after it."""
     from assessments_harness import built_site
 
-    from support.search import KnowledgeBase
+    from support.kb.search import KnowledgeBase
 
     kb = KnowledgeBase(built_site() / "_portal" / "kb.json", tmp_path / "kb-index")
     first = {q: [h.id for h in kb.search(q, 5)][:1] for q in ("barcode scanner not reading labels", "torque sensor replacement")}
@@ -223,7 +223,7 @@ def test_rare_terms_are_kept_in_the_term_table_and_rank_as_before(tmp_path) -> N
     from whoosh import index, scoring
     from whoosh.codec.whoosh3 import W3Codec
 
-    from support import search
+    from support.kb import search
 
     pages = [{"id": f"press-{i}", "title": f"Press {i} hydraulics", "url": f"p{i}/", "tags": ["press"], "summary": "",
               "text": f"Bleed the hydraulic circuit of press {i}." + (" The gauge reads zero after a purge." if i < 3 else "")}
@@ -246,7 +246,7 @@ def test_rare_terms_are_kept_in_the_term_table_and_rank_as_before(tmp_path) -> N
 
 def test_a_query_of_only_common_words_still_finds_the_page_with_them_side_by_side(tmp_path) -> None:
     """When every typed word is in most articles, the page with the words next to each other still comes first."""
-    from support.search import KnowledgeBase
+    from support.kb.search import KnowledgeBase
 
     pages = [{"id": f"line-{i}", "title": f"Line {i}", "url": f"l{i}/", "tags": [], "summary": "",
               "text": f"The line {i} has a valve. Each shift checks the pump. Operators log the pressure."} for i in range(150)]
@@ -263,7 +263,7 @@ def test_search_now_never_waits_for_a_due_look_or_a_rebuild(tmp_path) -> None:
     """The event loop's search answers at once, or says None when kb.json is due a look or another thread holds the index."""
     import threading
 
-    from support.search import KnowledgeBase
+    from support.kb.search import KnowledgeBase
     from support_harness import make_site
 
     kb = KnowledgeBase(make_site(tmp_path) / "_portal" / "kb.json", tmp_path / "kb-index", check_seconds=30)

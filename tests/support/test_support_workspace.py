@@ -8,7 +8,7 @@ import pytest
 
 from support_harness import Browser, Live, form_id_from
 
-from support.routes import reports as reports_routes
+from support.tickets.routes import reports as reports_routes
 
 
 def queue_subjects(agent: Browser, **params: str) -> list[str]:

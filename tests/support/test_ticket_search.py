@@ -7,15 +7,16 @@ import datetime as dt
 import pytest
 
 import support.app  # noqa: F401  (registers every module's migrations)
-from support import queue, storage
-from support.database import open_store
+from support.tickets import queue
+from support.tickets import storage
+from support.migrations import open_portal_store
 
 NOW = dt.datetime(2026, 6, 1, 8, 0, tzinfo=dt.timezone.utc)
 
 
 @pytest.fixture
 def db(tmp_path):
-    store = open_store(tmp_path / "portal.db")
+    store = open_portal_store(tmp_path / "portal.db")
     yield store
     store.close()
 

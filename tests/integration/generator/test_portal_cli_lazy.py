@@ -12,7 +12,7 @@ from generator.cli import cli
 
 def test_importing_the_cli_does_not_import_the_backend_commands() -> None:
     """``portal check`` and ``portal build`` no longer pay for importing FastAPI and the backend."""
-    code = "import sys, generator.cli; print('support.commands' in sys.modules)"
+    code = "import sys, generator.cli; print('support.cli' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
 

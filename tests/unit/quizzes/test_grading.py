@@ -8,7 +8,7 @@ from typing import Any, Callable
 import pytest
 
 from generator.quizzes import Quiz
-from support.grading import InvalidAnswers, Paper, PaperQuestion, draw_paper, grade, public_paper
+from support.assessments.grading import InvalidAnswers, Paper, PaperQuestion, draw_paper, grade, public_paper
 
 OPTIONS = [
     {"id": "a", "text": "A", "correct": True}, {"id": "b", "text": "B", "correct": True},

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.quizzes import Quiz
-from support.grading import ItemStat, item_analysis
+from support.assessments.grading import ItemStat, item_analysis
 
 # total score -> fraction of the points earned on q1, q2, q3 (q4 only in some attempts, q5 in one)
 TABLE = {

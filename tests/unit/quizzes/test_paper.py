@@ -12,7 +12,7 @@ from typing import Any, Callable
 import pytest
 
 from generator.quizzes import Quiz, iter_questions
-from support.grading import Paper, PaperError, draw_paper, grade, public_paper
+from support.assessments.grading import Paper, PaperError, draw_paper, grade, public_paper
 
 WRITTEN = ["stop-type", "checklist", "escalation", "torque", "oee-factor", "start-steps", "states"]
 POOL = {"pool-a", "pool-b", "pool-c"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from generator.quizzes import Quiz
-from support.grading import Paper, PaperQuestion, grade, review
+from support.assessments.grading import Paper, PaperQuestion, grade, review
 
 PAPER = Paper(quiz_id="all-types", questions=[
     PaperQuestion(id="stop-type", options=["safety", "controlled", "quality-hold"]),

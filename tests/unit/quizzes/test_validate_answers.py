@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from generator.quizzes import Quiz
-from support.grading import Paper, draw_paper, validate_answers
+from support.assessments.grading import Paper, draw_paper, validate_answers
 
 
 @pytest.fixture

@@ -1,0 +1,123 @@
+"""Local accounts: argon2 password hashes, roles requester < agent < admin, and their queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from support.accounts import sessions
+from support.clock import iso
+from support.db.store import Store
+from support.errors import Conflict, NotFound
+
+ROLES = ("requester", "agent", "admin")
+RANK = {role: rank for rank, role in enumerate(ROLES)}
+EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+MIN_PASSWORD = 8
+_hasher = PasswordHasher()
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against for unknown emails (equal timing), made on first use, not at import."""
+    return _hasher.hash("timing-equaliser")
+
+
+def has_role(user: dict[str, Any] | None, role: str) -> bool:
+    """True if ``user`` is enabled and has ``role`` or a higher one."""
+    return bool(user) and not user["disabled"] and RANK[user["role"]] >= RANK[role]
+
+
+def validate_new_user(email: str, role: str, password: str) -> dict[str, str]:
+    """Field -> message for each problem with a new account (empty if fine)."""
+    errors = {}
+    if not EMAIL.match(email):
+        errors["email"] = "Enter an email address like name@example.com."
+    if role not in ROLES:
+        errors["role"] = f"Role must be one of {', '.join(ROLES)}."
+    if len(password) < MIN_PASSWORD:
+        errors["password"] = f"Use at least {MIN_PASSWORD} characters."
+    return errors
+
+
+def add_user(db: Store, email: str, role: str, password: str, name: str, now: dt.datetime) -> int:
+    """Create an account and return its id; ``Conflict`` if the email is taken."""
+    if get_user_by_email(db, email):
+        raise Conflict(f"A user with email {email} already exists")
+    with db.tx():
+        cursor = db.execute(
+            "INSERT INTO users (email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+            [email.strip(), name.strip(), role, _hasher.hash(password), iso(now)],
+        )
+    return cursor.lastrowid
+
+
+def get_user(db: Store, user_id: int) -> dict[str, Any]:
+    """The account with ``user_id``; ``NotFound`` otherwise."""
+    user = db.one("SELECT * FROM users WHERE id = ?", [user_id])
+    if user is None:
+        raise NotFound(f"User {user_id} not found")
+    return user
+
+
+def get_user_by_email(db: Store, email: str) -> dict[str, Any] | None:
+    """The account with ``email`` (case-insensitive), or None."""
+    return db.one("SELECT * FROM users WHERE email = ?", [email.strip()])
+
+
+def authenticate(db: Store, email: str, password: str) -> dict[str, Any] | None:
+    """The enabled account matching email and password, or None (same cost either way)."""
+    user = get_user_by_email(db, email)
+    try:
+        _hasher.verify(user["password_hash"] if user else _dummy_hash(), password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or user["disabled"]:
+        return None
+    if _hasher.check_needs_rehash(user["password_hash"]):
+        with db.tx():
+            db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [_hasher.hash(password), user["id"]])
+    return user
+
+
+def list_users(db: Store) -> list[dict[str, Any]]:
+    """Every account, by role then email."""
+    return db.all(
+        "SELECT id, email, name, role, disabled, created_at FROM users "
+        "ORDER BY CASE role WHEN 'admin' THEN 0 WHEN 'agent' THEN 1 ELSE 2 END, email"
+    )
+
+
+def list_agents(db: Store) -> list[dict[str, Any]]:
+    """Enabled agents and admins (who can be assigned tickets)."""
+    return db.all("SELECT id, email, name, role FROM users WHERE role != 'requester' AND disabled = 0 ORDER BY name, email")
+
+
+def update_user(db: Store, user_id: int, role: str | None = None, disabled: bool | None = None) -> dict[str, Any]:
+    """Change an account's role and/or disabled flag; returns the updated account."""
+    get_user(db, user_id)
+    with db.tx():
+        if role is not None:
+            db.execute("UPDATE users SET role = ? WHERE id = ?", [role, user_id])
+        if disabled is not None:
+            db.execute("UPDATE users SET disabled = ? WHERE id = ?", [int(disabled), user_id])
+        if disabled:
+            sessions.end_all(db, user_id)
+    return get_user(db, user_id)
+
+
+def set_password(db: Store, user_id: int, password: str, keep_session: str | None = None) -> int:
+    """Replace an account's password and end its sessions (except ``keep_session``); returns how many ended."""
+    with db.tx():
+        db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [_hasher.hash(password), user_id])
+        return sessions.end_all(db, user_id, keep=keep_session)
+
+
+def display_name(user: dict[str, Any]) -> str:
+    """The name to show for an account (its email when it has no name)."""
+    return user.get("name") or user["email"]

@@ -1,0 +1,126 @@
+"""Assessment actions shared by the pages and the JSON API: what an attempt or a result shows.
+
+Before submission an attempt shows only :func:`support.assessments.grading.public_paper` (questions and
+options as presented, never a key, marker, accepted answer, tolerance, feedback or explanation),
+the answers saved so far and the time left. After submission the result shows what the quiz's
+review policy allows, with links into the site for what to study.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+
+from generator.quizzes import Quiz, public_rules
+from support.assessments import attempts
+from support.assessments import certificates
+from support.assessments.rows import loads
+from support.assessments.catalog import Catalog
+from support.assessments.attempts import Submission, check_open, get as attempt, graded, is_over, problems, save_answers
+from support.assessments.certificates import by_code as certificate_by_code, by_id as certificate_by_id, describe as describe_certificate, normalize_code, public as public_certificate, revoke as revoke_certificate
+from support.assessments.dashboard import dashboard, mark_read, set_roles
+from support.assessments.reports import most_missed, quiz_report, summary as report_summary
+from support.assessments.tracking import by_role as tracking_by_role, learner_rows, tables as tracking_tables
+from support.assessments.grading import InvalidAnswers
+from support.clock import iso
+from support.context import Context
+from support.assessments.grading import public_paper, question_index, review
+from support.assessments.eligibility import standing
+
+
+def public_base(request: Request, ctx: Context) -> str:
+    """The backend's public URL (``PORTAL_BASE_URL``, else the request's own), for links shown to others."""
+    return ctx.settings.base_url or str(request.base_url).rstrip("/")
+
+
+def kb_pages(ctx: Context) -> dict[str, dict[str, Any]]:
+    """The build's current articles and runbooks by id (with URLs and fingerprints)."""
+    ctx.kb.refresh()
+    return ctx.kb.pages
+
+
+def site_link(ctx: Context, page_id: str, section: str | None = None, pages: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Title and site URL of a KB page (``url`` None when the build does not have it); ``pages`` defaults to the build's."""
+    page = (kb_pages(ctx) if pages is None else pages).get(page_id)
+    if page is None:
+        return {"id": page_id, "title": page_id, "url": None}
+    anchor = f"#{section}" if section else ""
+    return {"id": page_id, "title": page["title"], "url": f"{ctx.settings.site_url}/{page['url']}{anchor}"}
+
+
+def quiz_info(ctx: Context, catalog: Catalog, quiz: Quiz, user: dict[str, Any] | None) -> dict[str, Any]:
+    """A quiz's public rules, the study links, and (for a signed-in learner) their standing."""
+    rules = public_rules(quiz)
+    info = {"id": quiz.id, **rules, "role_title": catalog.role_title(quiz.role),
+            "covers": [site_link(ctx, c.ref, c.section) for c in quiz.covers]}
+    if user is not None:
+        info["standing"] = standing(ctx.db, quiz, user["id"]).public(ctx.now())
+    return info
+
+
+def start(ctx: Context, quiz: Quiz, user: dict[str, Any]) -> dict[str, Any]:
+    """Start an attempt (``Conflict`` with the reason and time when the rules refuse)."""
+    return attempts.start(ctx.db, quiz, user["id"], ctx.now(), kb_pages(ctx))
+
+
+def owned(ctx: Context, attempt_id: int, user: dict[str, Any], close: bool = True) -> dict[str, Any]:
+    """The user's attempt (404 for anyone else's); with ``close``, graded first if its time ran out."""
+    return attempts.owned(ctx.db, attempt_id, user, ctx.now(), kb_pages(ctx), close)
+
+
+def submit(ctx: Context, attempt: dict[str, Any], answers: Any) -> attempts.Submission:
+    """Grade the attempt (late: from the answers saved in time, or zero, as the quiz says)."""
+    return attempts.submit(ctx.db, attempt, answers, ctx.now(), kb_pages(ctx))
+
+
+def attempt_view(ctx: Context, attempt: dict[str, Any]) -> dict[str, Any]:
+    """The attempt as the learner's browser may see it: no answer key of any kind."""
+    quiz = attempts.version(ctx.db, attempt["quiz_hash"])
+    shown = public_paper(quiz, attempts.paper(attempt))
+    ident = attempt["id"]
+    return {
+        "id": ident, "quiz_id": quiz.id, "title": quiz.title, "number": attempt["number"], "status": attempt["status"],
+        "started_at": attempt["started_at"], "deadline": attempt["deadline"], "submitted_at": attempt["submitted_at"],
+        "time_limit_minutes": quiz.time_limit_minutes, "remaining_seconds": attempts.remaining_seconds(attempt, ctx.now()),
+        "pass_mark": quiz.pass_mark, "questions": shown["questions"], "answers": loads(attempt["answers"], {}),
+        "saved_at": attempt["saved_at"],
+        "links": {"page": f"/support/attempts/{ident}", "answers": f"/api/attempts/{ident}/answers",
+                  "submit": f"/api/attempts/{ident}/submit", "result": f"/api/attempts/{ident}/result"},
+    }
+
+
+def result_view(ctx: Context, catalog: Catalog, done: attempts.Submission, base: str = "") -> dict[str, Any]:
+    """Score, pass or fail and the review the quiz allows, with site links and the certificate issued."""
+    attempt, pages = done.attempt, kb_pages(ctx)
+    quiz = attempts.version(ctx.db, attempt["quiz_hash"])
+    shown = review(quiz, attempts.paper(attempt), done.grade)
+    for question in shown.get("questions", []):
+        link = question.get("teaches")
+        if link:
+            question["teaches"] = {**link, **site_link(ctx, link["id"], link["section"], pages)}
+    return {
+        **shown, "attempt_id": attempt["id"], "number": attempt["number"], "submitted_at": attempt["submitted_at"],
+        "late": bool(attempt["late"]), "closed_by": attempt["closed_by"], "late_policy": quiz.late_policy.value,
+        "study": _study(ctx, quiz, shown, pages),
+        "certificate": _certificate(ctx, catalog, done.certificate, base) if done.certificate else None,
+        "standing": standing(ctx.db, quiz, attempt["user_id"]).public(ctx.now()),
+    }
+
+
+def _study(ctx: Context, quiz: Quiz, shown: dict[str, Any], pages: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The pages teaching the questions missed (when the review shows questions), then the rest the quiz covers."""
+    by_id = question_index(quiz)
+    refs = [(by_id[q["id"]].teaches.ref, by_id[q["id"]].teaches.section) for q in shown.get("questions", [])
+            if not q["correct"] and q["id"] in by_id and by_id[q["id"]].teaches]
+    refs += [(c.ref, c.section) for c in quiz.covers]
+    first = {}
+    for ref, section in refs:  # one link per page, to the section of the first question missed on it
+        first.setdefault(ref, section)
+    return [site_link(ctx, ref, section, pages) for ref, section in first.items()]
+
+
+def _certificate(ctx: Context, catalog: Catalog, cert: dict[str, Any], base: str) -> dict[str, Any]:
+    shown = certificates.public(cert, ctx.now(), catalog.role_title(cert["role"]))
+    return {**shown, "id": cert["id"], "page": f"/support/certificates/{cert['id']}",
+            "verify_url": f"{base}/verify/{cert['code']}", "expires_at": cert["expires_at"], "checked_at": iso(ctx.now())}

@@ -1,0 +1,175 @@
+"""The backend's commands in the ``portal`` CLI: user, backup, restore, report, attempts.
+
+``register(group)`` adds them to the lead's click group. User errors are ``ClickException``s
+(``Error: ...``, exit 1), never tracebacks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+import click
+
+from support.accounts import service as accounts
+from support.clock import system_clock
+from support.db.store import is_portal_database
+from support.migrations import open_portal_store
+from support.commandline import data_dir_option, database_path, print_tables, settings_for
+from support.errors import Conflict
+from support.migrations import MIGRATIONS
+from support.tickets.reports import ticket_report
+from support.kb.service import parse_export
+
+def register(group: click.Group) -> None:
+    """Add ``user``, ``backup``, ``restore``, ``report`` and ``attempts`` to the ``portal`` command group."""
+    from support.assessments.commands import attempts, report_certifications
+
+    report.add_command(report_certifications)
+    for command in (user, backup, restore, report, attempts):
+        group.add_command(command)
+
+
+@click.group()
+def user() -> None:
+    """Manage local accounts of the support backend."""
+
+
+@user.command("add")
+@click.argument("email")
+@click.option("--role", type=click.Choice(accounts.ROLES), required=True, help="requester, agent or admin.")
+@click.option("--name", default="", help="The person's display name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@data_dir_option
+def user_add(email: str, role: str, name: str, password_stdin: bool, data_dir: Path) -> None:
+    """Create an account EMAIL with an argon2-hashed password (prompted for unless --password-stdin)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    problems = accounts.validate_new_user(email, role, password)
+    if problems:
+        raise click.ClickException("; ".join(f"{field}: {message}" for field, message in problems.items()))
+    store = open_portal_store(database_path(data_dir, must_exist=False))
+    try:
+        accounts.add_user(store, email, role, password, name, system_clock())
+    except Conflict as exc:
+        raise click.ClickException(exc.detail) from None
+    finally:
+        store.close()
+    click.echo(f"Added {role} {email}")
+
+
+@user.command("passwd")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from the first line of standard input.")
+@data_dir_option
+def user_passwd(email: str, password_stdin: bool, data_dir: Path) -> None:
+    """Set a new password for EMAIL; every session of the account ends (it signs in again)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    if len(password) < accounts.MIN_PASSWORD:
+        raise click.ClickException(f"password: Use at least {accounts.MIN_PASSWORD} characters.")
+    store = open_portal_store(database_path(data_dir))
+    try:
+        account = accounts.get_user_by_email(store, email)
+        if account is None:
+            raise click.ClickException(f"no account with email {email} (see `portal user list`)")
+        ended = accounts.set_password(store, account["id"], password)
+    finally:
+        store.close()
+    click.echo(f"Changed the password of {account['email']}; ended {ended} session(s)")
+
+
+@user.command("list")
+@data_dir_option
+def user_list(data_dir: Path) -> None:
+    """List accounts: email, role, state."""
+    store = open_portal_store(database_path(data_dir))
+    for row in accounts.list_users(store):
+        click.echo(f"{row['email']}\t{row['role']}\t{'disabled' if row['disabled'] else 'active'}")
+    store.close()
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@data_dir_option
+def backup(file: Path, data_dir: Path) -> None:
+    """Write a consistent copy of the database to FILE while the server keeps running (SQLite online backup)."""
+    source_path = database_path(data_dir)
+    temp = file.with_name(file.name + ".partial")
+    source, target = sqlite3.connect(source_path), sqlite3.connect(temp)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+    os.replace(temp, file)
+    click.echo(f"Backed up {source_path} to {file}")
+
+
+@click.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@data_dir_option
+def restore(file: Path, data_dir: Path) -> None:
+    """Replace the database with backup FILE, after checking it is an intact portal database.
+
+    The copy goes through SQLite's backup API into the live file in one step, so a running
+    server sees either the old or the restored data, never a mix. The replaced database is kept
+    next to it as ``portal.db.before-restore-<time>``.
+    """
+    problem = is_portal_database(file) or _newer_schema(file)
+    if problem:
+        raise click.ClickException(f"{file} cannot be restored: {problem}")
+    target_path = database_path(data_dir, must_exist=False)
+    target_path.parent.mkdir(parents=True, exist_ok=True)
+    if target_path.exists():
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        _copy(target_path, target_path.with_name(f"portal.db.before-restore-{stamp}"))
+    _copy(file, target_path)
+    open_portal_store(target_path).close()  # bring an older backup's schema up to date
+    click.echo(f"Restored {file} into {target_path}")
+
+
+def _copy(source_path: Path, target_path: Path) -> None:
+    source, target = sqlite3.connect(source_path), sqlite3.connect(target_path, timeout=30)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
+def _newer_schema(file: Path) -> str | None:
+    conn = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
+    try:
+        versions = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+    finally:
+        conn.close()
+    unknown = versions - {m.version for m in MIGRATIONS}
+    return f"it was written by a newer version (schema migrations {sorted(unknown)})" if unknown else None
+
+
+@click.group()
+def report() -> None:
+    """Reports from the support backend."""
+
+
+@report.command("tickets")
+@click.option("--csv", "csv_dir", type=click.Path(file_okay=False, path_type=Path), help="Also write each table as DIR/<table>.csv.")
+@data_dir_option
+def report_tickets(csv_dir: Path | None, data_dir: Path) -> None:
+    """SLA compliance, response times, deflection, escalation, backlog and knowledge gaps."""
+    settings = settings_for(data_dir)
+    store = open_portal_store(database_path(data_dir))
+    titles = {}
+    if settings.kb_file and settings.kb_file.is_file():
+        titles = {i: p.get("title", i) for i, p in parse_export(settings.kb_file.read_bytes())[0].items()}
+    tables = ticket_report(store, settings, system_clock(), titles)
+    store.close()
+    print_tables(tables, csv_dir)

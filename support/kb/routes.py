@@ -1,0 +1,47 @@
+"""KB articles in the backend: the article list and page (linked tickets, deflections), and rebuilding the index."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from support.kb import service as kb
+from support.tickets import service as tickets
+from support.web.deps import Csrf, Ctx, RequireAdmin, RequireAgent
+from support.errors import NotFound
+from support.web.pages import redirect, render
+
+router = APIRouter()
+
+
+@router.get("/support/articles", include_in_schema=False)
+def article_list(request: Request, ctx: Ctx, user: RequireAgent) -> Response:
+    """Every KB article with how many tickets it is behind and how many readers it deflected."""
+    return render(request, "articles.html", {"articles": tickets.article_list(ctx)})
+
+
+@router.get("/support/articles/{article_id}", include_in_schema=False)
+def article_page(request: Request, ctx: Ctx, user: RequireAgent, article_id: str) -> Response:
+    """One article: its linked tickets and how many readers it deflected."""
+    return render(request, "article.html", {"article": tickets.article_summary(ctx, article_id)})
+
+
+@router.post("/support/articles/rebuild-index", include_in_schema=False, dependencies=[Csrf])
+def rebuild_form(ctx: Ctx, user: RequireAdmin) -> Response:
+    """Rebuild the KB index from the site's kb.json (admins)."""
+    kb.rebuild(ctx)
+    return redirect("/support/articles")
+
+
+@router.get("/api/articles/{article_id}", tags=["articles"])
+def article_api(ctx: Ctx, user: RequireAgent, article_id: str) -> dict[str, Any]:
+    """An article with its linked tickets, impressions and deflection count."""
+    return tickets.article_summary(ctx, article_id)
+
+
+@router.post("/api/admin/kb/rebuild", tags=["admin"], dependencies=[Csrf])
+def rebuild_api(ctx: Ctx, user: RequireAdmin) -> dict[str, Any]:
+    """Rebuild the KB index from the site's kb.json; returns how many pages it holds."""
+    return {"pages": kb.rebuild(ctx)}

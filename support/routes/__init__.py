@@ -1,1 +1,0 @@
-"""Thin routers, one module per resource; HTML pages under /support, JSON under /api."""

@@ -1,0 +1,146 @@
+"""Tables of the support desk (versions 1-99): tickets, their messages, history and article links, the suggestions shown.
+
+Migration 1 also created ``users`` (the accounts domain's table, older than the split into domains).
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from support.db.migrations import Migration, run_script
+
+
+def _initial(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE COLLATE NOCASE, name TEXT NOT NULL DEFAULT '',
+            role TEXT NOT NULL CHECK (role IN ('requester', 'agent', 'admin')), password_hash TEXT NOT NULL,
+            disabled INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
+        CREATE TABLE tickets (
+            id INTEGER PRIMARY KEY, subject TEXT NOT NULL, description TEXT NOT NULL,
+            requester_email TEXT NOT NULL, requester_name TEXT NOT NULL DEFAULT '',
+            requester_id INTEGER REFERENCES users(id), category TEXT NOT NULL,
+            priority TEXT NOT NULL CHECK (priority IN ('P1', 'P2', 'P3', 'P4')),
+            status TEXT NOT NULL CHECK (status IN ('new', 'open', 'pending', 'resolved', 'closed')),
+            assignee_id INTEGER REFERENCES users(id), tier INTEGER NOT NULL DEFAULT 1 CHECK (tier BETWEEN 1 AND 3),
+            page_id TEXT, page_title TEXT, page_url TEXT, token_hash TEXT NOT NULL UNIQUE, form_id TEXT,
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+            first_response_at TEXT, first_response_secs INTEGER, resolved_at TEXT, resolution_secs INTEGER,
+            paused_secs INTEGER NOT NULL DEFAULT 0, paused_since TEXT,
+            sla_level INTEGER NOT NULL DEFAULT 0, sla_due_at TEXT, escalations INTEGER NOT NULL DEFAULT 0);
+        CREATE INDEX tickets_status ON tickets(status, priority);
+        CREATE INDEX tickets_requester ON tickets(requester_id);
+        CREATE INDEX tickets_email ON tickets(requester_email COLLATE NOCASE);
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+            author_id INTEGER REFERENCES users(id), author_name TEXT NOT NULL,
+            author_kind TEXT NOT NULL CHECK (author_kind IN ('requester', 'agent')),
+            internal INTEGER NOT NULL DEFAULT 0, body TEXT NOT NULL, created_at TEXT NOT NULL);
+        CREATE INDEX messages_ticket ON messages(ticket_id);
+        CREATE TABLE history (
+            id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+            actor TEXT NOT NULL, field TEXT NOT NULL, old TEXT, new TEXT, note TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL);
+        CREATE INDEX history_ticket ON history(ticket_id);
+        CREATE TABLE ticket_articles (
+            ticket_id INTEGER NOT NULL REFERENCES tickets(id), article_id TEXT NOT NULL,
+            origin TEXT NOT NULL CHECK (origin IN ('page', 'agent')), linked_by TEXT NOT NULL, linked_at TEXT NOT NULL,
+            PRIMARY KEY (ticket_id, article_id));
+        CREATE INDEX ticket_articles_article ON ticket_articles(article_id);
+        CREATE TABLE impressions (
+            id INTEGER PRIMARY KEY, form_id TEXT NOT NULL, article_id TEXT NOT NULL, query TEXT NOT NULL,
+            rank INTEGER NOT NULL, shown_at TEXT NOT NULL,
+            outcome TEXT NOT NULL DEFAULT 'none' CHECK (outcome IN ('none', 'deflected', 'filed')),
+            outcome_at TEXT, ticket_id INTEGER REFERENCES tickets(id), UNIQUE (form_id, article_id));
+        CREATE INDEX impressions_article ON impressions(article_id);
+        CREATE TABLE deflections (
+            id INTEGER PRIMARY KEY, article_id TEXT NOT NULL, form_id TEXT, user_id INTEGER REFERENCES users(id),
+            at TEXT NOT NULL);
+        CREATE INDEX deflections_article ON deflections(article_id);
+        """,
+    )
+
+
+def _report_and_queue_indexes(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE INDEX IF NOT EXISTS tickets_priority_first_response ON tickets(priority, first_response_secs);
+        CREATE INDEX IF NOT EXISTS tickets_priority_resolution ON tickets(priority, resolution_secs);
+        """,
+    )
+
+
+def _sla_check_and_ticket_search(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        ALTER TABLE tickets ADD COLUMN sla_check_at TEXT NOT NULL DEFAULT '';
+        CREATE INDEX tickets_sla_check ON tickets(sla_check_at) WHERE status IN ('new', 'open', 'pending');
+        CREATE VIRTUAL TABLE tickets_search USING fts5(subject, requester_email, content='tickets', content_rowid='id',
+                                                       tokenize='trigram');
+        CREATE TRIGGER tickets_search_insert AFTER INSERT ON tickets BEGIN
+            INSERT INTO tickets_search (rowid, subject, requester_email) VALUES (new.id, new.subject, new.requester_email);
+        END;
+        CREATE TRIGGER tickets_search_delete AFTER DELETE ON tickets BEGIN
+            INSERT INTO tickets_search (tickets_search, rowid, subject, requester_email)
+            VALUES ('delete', old.id, old.subject, old.requester_email);
+        END;
+        CREATE TRIGGER tickets_search_update AFTER UPDATE OF subject, requester_email ON tickets BEGIN
+            INSERT INTO tickets_search (tickets_search, rowid, subject, requester_email)
+            VALUES ('delete', old.id, old.subject, old.requester_email);
+            INSERT INTO tickets_search (rowid, subject, requester_email) VALUES (new.id, new.subject, new.requester_email);
+        END;
+        INSERT INTO tickets_search (tickets_search) VALUES ('rebuild')
+        """,
+    )
+
+
+def _ticket_search_in_background(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE tickets_search_pending (id INTEGER PRIMARY KEY);
+        DROP TRIGGER tickets_search_insert;
+        DROP TRIGGER tickets_search_delete;
+        DROP TRIGGER tickets_search_update;
+        CREATE TRIGGER tickets_search_insert AFTER INSERT ON tickets BEGIN
+            INSERT INTO tickets_search_pending (id) VALUES (new.id);
+        END;
+        CREATE TRIGGER tickets_search_delete AFTER DELETE ON tickets BEGIN
+            INSERT INTO tickets_search (tickets_search, rowid, subject, requester_email)
+            SELECT 'delete', old.id, old.subject, old.requester_email
+            WHERE NOT EXISTS (SELECT 1 FROM tickets_search_pending WHERE id = old.id);
+            DELETE FROM tickets_search_pending WHERE id = old.id;
+        END;
+        CREATE TRIGGER tickets_search_update AFTER UPDATE OF subject, requester_email ON tickets
+        WHEN NOT EXISTS (SELECT 1 FROM tickets_search_pending WHERE id = old.id) BEGIN
+            INSERT INTO tickets_search (tickets_search, rowid, subject, requester_email)
+            VALUES ('delete', old.id, old.subject, old.requester_email);
+            INSERT INTO tickets_search (rowid, subject, requester_email) VALUES (new.id, new.subject, new.requester_email);
+        END
+        """,
+    )
+
+
+
+def _requester_identity(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        ALTER TABLE tickets ADD COLUMN identified_by TEXT NOT NULL DEFAULT 'unproven'
+            CHECK (identified_by IN ('account', 'unproven'));
+        UPDATE tickets SET identified_by = 'account' WHERE requester_id IS NOT NULL;
+        """,
+    )
+
+
+MIGRATIONS = [
+    Migration(1, "users, tickets, messages, history, article links, suggestions", _initial),
+    Migration(2, "indexes for the reports and the agent queue", _report_and_queue_indexes),
+    Migration(3, "incremental SLA sweep (sla_check_at) and substring search of subjects and requesters (trigram FTS5)", _sla_check_and_ticket_search),
+    Migration(4, "ticket search indexed in the background: new tickets wait in tickets_search_pending", _ticket_search_in_background),
+    Migration(6, "how a ticket's requester was identified: signed in (account) or an unproven typed address", _requester_identity),
+]

@@ -1,0 +1,96 @@
+"""The agent workspace: queue with filters and bulk assign, ticket view and its actions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from support.tickets import service
+from support.web.deps import Csrf, Ctx, FormDep, RequireAgent, SignedIn
+from support.web.pages import redirect, render
+from support.schemas import Id, field_errors
+from support.tickets.schemas import BulkAssign, MessageCreate, QueueParams, TicketUpdate
+
+router = APIRouter(prefix="/support", include_in_schema=False)
+
+
+@router.get("/queue")
+def queue(request: Request, ctx: Ctx, user: RequireAgent, params: Annotated[QueueParams, Query()]) -> Response:
+    """The ticket queue (runs the SLA sweep first, so flags are current)."""
+    rows, total = service.queue_page(ctx, params, user)
+    query = params.model_dump(exclude={"page"})
+    return render(request, "queue.html", {
+        "rows": rows, "total": total, "params": params, "agents": service.agents(ctx),
+        "pages": -(-total // ctx.settings.page_size), "query": urlencode(query), "sorts": service.SORTS,
+    })
+
+
+@router.post("/queue/assign", dependencies=[Csrf])
+def bulk_assign(ctx: Ctx, user: RequireAgent, form: FormDep) -> Response:
+    """Assign the ticked tickets to one agent (or to nobody)."""
+    chosen = BulkAssign.model_validate({"ids": form.getlist("ids"), "assignee_id": form.get("assignee_id") or None})
+    service.bulk_assign(ctx, chosen.ids, chosen.assignee_id, user)
+    back = str(form.get("back", ""))
+    return redirect(f"/support/queue?{back}" if back and "//" not in back else "/support/queue")
+
+
+def _ticket_page(request: Request, ctx: Ctx, ticket_id: int, user: dict, status: int = 200, **extra: object) -> Response:
+    ticket, is_agent = service.viewable_ticket(ctx, ticket_id, user)
+    detail = service.ticket_detail(ctx, ticket, agent=is_agent)
+    context = {"ticket": detail, "errors": {}, "body": "", "filed": False,
+               "reply_action": f"/support/tickets/{ticket_id}/reply", **extra}
+    if not is_agent:
+        return render(request, "ticket_private.html", context, status=status)
+    kbq = request.query_params.get("kbq", "")
+    context |= {"agents": service.agents(ctx), "kbq": kbq, "clocks": service.clocks(ctx, ticket), "kb_hits": service.kb_search(ctx, kbq)}
+    return render(request, "ticket_agent.html", context, status=status)
+
+
+@router.get("/tickets/{ticket_id}")
+def ticket_page(request: Request, ctx: Ctx, user: SignedIn, ticket_id: Id) -> Response:
+    """A ticket: the full agent view, or the requester's own view of their ticket."""
+    return _ticket_page(request, ctx, ticket_id, user)
+
+
+@router.post("/tickets/{ticket_id}/reply", dependencies=[Csrf])
+def reply(request: Request, ctx: Ctx, user: SignedIn, ticket_id: Id, form: FormDep) -> Response:
+    """A public reply or (agents) an internal note; agents may set the status in the same step."""
+    ticket, is_agent = service.viewable_ticket(ctx, ticket_id, user)
+    try:
+        message = MessageCreate(body=str(form.get("body", "")), internal=is_agent and form.get("internal") == "on")
+    except ValidationError as exc:
+        return _ticket_page(request, ctx, ticket_id, user, status=422, errors=field_errors(exc), body=form.get("body", ""))
+    author = service.agent_actor(user) if is_agent else service.requester_actor(ticket)
+    service.reply(ctx, ticket, author, message.body, message.internal, then_status=str(form.get("then_status", "")) or None)
+    return redirect(f"/support/tickets/{ticket_id}#latest")
+
+
+@router.post("/tickets/{ticket_id}/update", dependencies=[Csrf])
+def update(request: Request, ctx: Ctx, user: RequireAgent, ticket_id: Id, form: FormDep) -> Response:
+    """Change status, priority, tier, assignee or category (each change goes into the history)."""
+    raw = {k: form.get(k) for k in ("status", "priority", "tier", "category", "assignee_id") if form.get(k)}
+    try:
+        changes = TicketUpdate.model_validate(raw).model_dump(exclude_none=True)
+    except ValidationError as exc:
+        return _ticket_page(request, ctx, ticket_id, user, status=422, errors=field_errors(exc))
+    # "Unassigned" chosen is an empty assignee_id; a form without the field keeps the assignee
+    service.update(ctx, ticket_id, changes, user, unassign=form.get("assignee_id") == "")
+    return redirect(f"/support/tickets/{ticket_id}")
+
+
+@router.post("/tickets/{ticket_id}/articles", dependencies=[Csrf])
+def link(ctx: Ctx, user: RequireAgent, ticket_id: Id, form: FormDep) -> Response:
+    """Link a KB article (found with the KB search on the ticket page) to the ticket."""
+    service.link_article(ctx, ticket_id, str(form.get("article_id", "")), user)
+    return redirect(f"/support/tickets/{ticket_id}#articles")
+
+
+@router.post("/tickets/{ticket_id}/articles/{article_id}/unlink", dependencies=[Csrf])
+def unlink(ctx: Ctx, user: RequireAgent, ticket_id: Id, article_id: str) -> Response:
+    """Remove a linked article from the ticket."""
+    service.unlink_article(ctx, ticket_id, article_id, user)
+    return redirect(f"/support/tickets/{ticket_id}#articles")

@@ -1,0 +1,216 @@
+"""The support desk's request and response models (the API's bodies, also used to validate forms)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from support.schemas import Email, Id, Model, Out, Page, SiteUrl
+from support.tickets.queue import SORTS, QueueFilter
+
+Priority = Literal["P1", "P2", "P3", "P4"]
+Status = Literal["new", "open", "pending", "resolved", "closed"]
+
+
+class TicketCreate(Model):
+    """A new ticket, from the form or ``POST /api/tickets``."""
+
+    subject: str = Field(min_length=3, max_length=200)
+    description: str = Field(min_length=10, max_length=20000)
+    requester_email: Email
+    requester_name: str = Field("", max_length=120)
+    category: str = Field("Question", max_length=80)
+    priority: Priority = "P3"
+    page_id: str | None = Field(None, max_length=200)
+    page_title: str | None = Field(None, max_length=300)
+    page_url: SiteUrl | None = None
+    form_id: str | None = Field(None, max_length=64, description="The id of the form session that showed suggestions.")
+
+
+class TicketUpdate(Model):
+    """Agent changes to a ticket; omitted fields stay as they are."""
+
+    status: Status | None = None
+    priority: Priority | None = None
+    tier: int | None = Field(None, ge=1, le=3)
+    assignee_id: Id | None = None
+    category: str | None = Field(None, max_length=80)
+
+
+class MessageCreate(Model):
+    """A reply (public) or an internal note (agents only)."""
+
+    body: str = Field(min_length=1, max_length=20000)
+    internal: bool = False
+
+
+class ReplyCreate(Model):
+    """A requester's reply through the private link."""
+
+    body: str = Field(min_length=1, max_length=20000)
+
+
+class DeflectionCreate(Model):
+    """'This answered my question' for a suggested article."""
+
+    article_id: str = Field(min_length=1, max_length=200)
+    form_id: str | None = Field(None, max_length=64)
+
+
+class SuggestionsAsk(Model):
+    """What a ticket form has typed so far, to suggest articles for and record them as shown in the form."""
+
+    q: str = Field("", max_length=2000)
+    form_id: str | None = Field(None, max_length=64, description="The form's id, as the ticket form was given it.")
+    exclude: str | None = Field(None, max_length=200, description="An article not to suggest (the page the reader came from).")
+
+
+class ArticleLinkCreate(Model):
+    """Link a KB article to a ticket."""
+
+    article_id: str = Field(min_length=1, max_length=200)
+
+
+class ArticleRef(Out):
+    """A KB article as linked from a ticket."""
+
+    id: str
+    title: str
+    url: str | None
+
+
+class MessagePublic(Out):
+    """One message of a ticket's conversation."""
+
+    id: int
+    author_name: str
+    author_kind: Literal["requester", "agent"]
+    internal: bool
+    body: str
+    created_at: str
+
+
+class HistoryEntry(Out):
+    """One recorded change: who, what, when."""
+
+    actor: str
+    field: str
+    old: str | None
+    new: str | None
+    note: str
+    at: str
+
+
+class TicketPublic(Out):
+    """A ticket as its requester sees it: public replies only."""
+
+    id: int
+    subject: str
+    description: str
+    requester_name: str
+    category: str
+    priority: Priority
+    status: Status
+    created_at: str
+    updated_at: str
+    page_title: str | None
+    page_url: str | None
+    articles: list[ArticleRef]
+    messages: list[MessagePublic]
+
+
+class TicketAgentView(TicketPublic):
+    """A ticket as agents see it: everything, internal notes and history included."""
+
+    requester_email: str
+    identified_by: Literal["account", "unproven"] = Field(
+        description="How the requester was identified: 'account' (filed signed in, or claimed by signing in), "
+                    "'unproven' (an address typed without signing in).")
+    tier: int
+    assignee_id: int | None
+    assignee_name: str | None
+    sla_level: int
+    sla_due_at: str | None
+    escalations: int
+    history: list[HistoryEntry]
+
+
+class TicketFiled(Out):
+    """The answer to filing a ticket: keep ``url``, it is the only way back without an account."""
+
+    ticket: TicketPublic
+    token: str
+    url: str
+
+
+class TicketSummary(Out):
+    """A queue row."""
+
+    id: int
+    subject: str
+    status: Status
+    priority: Priority
+    tier: int
+    category: str
+    requester_email: str
+    assignee_name: str | None = None
+    sla_level: int
+    sla_due_at: str | None
+    created_at: str
+
+
+class TicketPage(Out):
+    """One page of tickets."""
+
+    total: int
+    page: int
+    size: int
+    tickets: list[TicketSummary]
+
+
+class SuggestionPublic(Out):
+    """A suggested KB article; ``snippet_html`` is escaped HTML with matches in ``<mark>``."""
+
+    id: str
+    title: str
+    url: str
+    type: str
+    summary: str
+    snippet_html: str
+    score: float
+
+
+class Suggestions(Out):
+    """Suggestions for a query."""
+
+    query: str
+    form_id: str | None
+    suggestions: list[SuggestionPublic]
+
+
+class BulkAssign(BaseModel):
+    """The queue's bulk-assign form: the ticked tickets and the agent to give them to (none: unassign)."""
+
+    ids: list[Id] = []
+    assignee_id: Id | None = None
+
+
+class QueueParams(BaseModel):
+    """The queue's query string."""
+
+    status: Literal["active", "all", "new", "open", "pending", "resolved", "closed"] = "active"
+    priority: Literal["", "P1", "P2", "P3", "P4"] = ""
+    tier: Literal["", "1", "2", "3"] = ""
+    assignee: str = Field("", pattern=r"^(me|none|[0-9]{1,18})?$", description="'me', 'none' or an agent's id.")
+    sla: Literal["", "breached", "due_soon"] = ""
+    article: str = ""
+    q: str = ""
+    sort: Literal[tuple(SORTS)] = "due"  # type: ignore[valid-type]
+    page: Page = 1
+
+    def to_filter(self) -> QueueFilter:
+        """The storage filter for these parameters."""
+        return QueueFilter(status=None if self.status == "all" else self.status, priority=self.priority or None,
+                           tier=int(self.tier) if self.tier else None, assignee=self.assignee or None,
+                           sla=self.sla or None, article=self.article or None, q=self.q or None, sort=self.sort)
