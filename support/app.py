@@ -189,16 +189,15 @@ async def _sweep_forever(app: FastAPI) -> None:
 
 
 async def _index_forever(app: FastAPI) -> None:
-    """Index newly filed tickets for the queue search every ``INDEX_SECONDS``, a batch at a time on the event loop.
+    """Index newly filed tickets for the queue search every ``INDEX_SECONDS``, a batch at a time in the writer thread.
 
-    On the loop rather than in a thread: a thread holding the write lock would stall every request
-    that writes; a batch of ``tickets.INDEX_BATCH`` takes a few milliseconds, and other requests run between batches.
+    A batch (``tickets.INDEX_BATCH``) takes a few milliseconds; other writes take their turn between batches.
     """
     while True:
         await asyncio.sleep(INDEX_SECONDS)
         try:
-            while tickets.index_pending(app.state.store) == tickets.INDEX_BATCH:
-                await asyncio.sleep(0)
+            while await app.state.store.write(tickets.index_pending, app.state.store) == tickets.INDEX_BATCH:
+                pass
         except Exception:  # keep indexing; the error is logged
             log.exception("ticket search indexing failed")
 

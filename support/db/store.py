@@ -21,18 +21,32 @@ resolves ``store.conn``/``store.query``/... to the calling thread's own connecti
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
 import sqlite3
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 import sqlite_utils
 
 from support.db.migrations import Migration
 
 APP_ID = 0x504F5254  # "PORT": marks a file as a portal database (checked by restore)
+
+
+T = TypeVar("T")
+
+
+def _on_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 class Store:
@@ -45,6 +59,7 @@ class Store:
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="portal-writer")
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -100,12 +115,18 @@ class Store:
 
     @contextlib.contextmanager
     def tx(self) -> Iterator[sqlite_utils.Database]:
-        """A write transaction (``BEGIN IMMEDIATE``: takes the write lock up front, so no upgrade deadlocks)."""
+        """A write transaction (``BEGIN IMMEDIATE``: takes the write lock up front, so no upgrade deadlocks).
+
+        Never on the event loop (``RuntimeError``): there the process's write lock could make every request
+        wait for a thread's transaction. Async code hands its writes to ``write``.
+        """
         db = self.db
         if db.conn.in_transaction:
             with db.atomic():
                 yield db
             return
+        if _on_event_loop():
+            raise RuntimeError("a write transaction on the event loop: run it with `await store.write(...)`")
         with self._write_lock:
             db.conn.execute("BEGIN IMMEDIATE")
             try:
@@ -114,6 +135,14 @@ class Store:
                 db.rollback()
                 raise
             db.conn.execute("COMMIT")
+
+    async def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run ``fn(*args, **kwargs)``, which may write, in the store's one writer thread, and await its result.
+
+        datasette's model: async handlers never take the write lock themselves, so the event loop goes on
+        serving while a write waits for another (a thread-pool request's, the SLA sweep's) to commit.
+        """
+        return await asyncio.get_running_loop().run_in_executor(self._writer, functools.partial(fn, *args, **kwargs))
 
     def checkpoint(self) -> tuple[int, int, int]:
         """Copy committed WAL pages into the database file without blocking writers: (busy, WAL pages, pages copied).
@@ -126,6 +155,7 @@ class Store:
 
     def close(self) -> None:
         """Close every connection opened by any thread (at shutdown)."""
+        self._writer.shutdown(wait=True)
         with self._lock:
             for conn in self._all:
                 conn.close()

@@ -96,10 +96,9 @@ def save_answers(ctx: Ctx, user: SignedIn, attempt_id: Id, body: AnswersIn) -> d
 async def submit_attempt(request: Request, ctx: Ctx, catalog: CatalogDep, user: SignedIn, attempt_id: Id,
                    body: SubmitIn | None = None) -> Response:
     """Submit for grading once (409 the second time); returns the result the quiz's review policy allows."""
-    # async: grading is under a millisecond of CPU and the writes are short; a thread-pool round trip cost more
     attempt = assessments.owned(ctx, attempt_id, user, close=False)
     try:
-        done = assessments.submit(ctx, attempt, body.answers if body else None)
+        done = await ctx.db.write(assessments.submit, ctx, attempt, body.answers if body else None)
     except assessments.InvalidAnswers as exc:
         raise unprocessable(exc) from None
     base = assessments.public_base(request, ctx) if done.certificate else ""  # only a certificate links back

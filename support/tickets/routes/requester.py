@@ -50,7 +50,7 @@ def _own_address_only(user: dict | None) -> bool:
 async def post_ticket(request: Request, ctx: Ctx, user: CurrentUser, form: FormDep) -> Response:
     """File the ticket, or (button ``action=suggest`` / ``deflect``) re-render it with suggestions; the text is always kept.
 
-    Filing runs on the event loop (a few short SQLite statements); the KB search runs in the thread pool.
+    Filing goes to the database's writer thread; the KB search runs in the thread pool.
     """
     values = {k: str(form.get(k, "")) for k in FORM_FIELDS}
     if not service.valid_form_id(ctx, values["form_id"][:64]):
@@ -60,11 +60,11 @@ async def post_ticket(request: Request, ctx: Ctx, user: CurrentUser, form: FormD
     except Forbidden as exc:
         return _form_page(request, ctx, values, errors={"form": exc.detail}, status=403)
     if form.get("deflect"):
-        page, _ = service.deflect(ctx, str(form["deflect"])[:200], values["form_id"], user)
+        page, _ = await ctx.db.write(service.deflect, ctx, str(form["deflect"])[:200], values["form_id"], user)
         return await run_in_threadpool(_with_suggestions, request, ctx, values, deflected=page)
     if form.get("action") == "suggest":
         return await run_in_threadpool(_with_suggestions, request, ctx, values)
-    return _file(request, ctx, user, values)
+    return await _file(request, ctx, user, values)
 
 
 def _with_suggestions(request: Request, ctx: Ctx, values: dict[str, str], **extra: Any) -> Response:
@@ -75,10 +75,10 @@ def _with_suggestions(request: Request, ctx: Ctx, values: dict[str, str], **extr
     return _form_page(request, ctx, values, suggestions=hits, **extra)
 
 
-def _file(request: Request, ctx: Ctx, user: dict | None, values: dict[str, str]) -> Response:
+async def _file(request: Request, ctx: Ctx, user: dict | None, values: dict[str, str]) -> Response:
     try:
         data = TicketCreate.model_validate({k: v for k, v in values.items() if v != ""})
-        ticket, token = service.file_ticket(ctx, data, user)
+        ticket, token = await ctx.db.write(service.file_ticket, ctx, data, user)
     except ValidationError as exc:
         return _form_page(request, ctx, values, errors=field_errors(exc), status=422)
     request.session["filed"] = ticket["id"]  # "your ticket was filed" is said once, not on every visit of the bookmark

@@ -1,0 +1,95 @@
+"""The backend's rules tested on an in-memory database, in milliseconds: no server, no files."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from support.accounts import service as accounts
+from support.accounts import throttle
+from support.db.store import Store
+from support.migrations import open_portal_store
+from support.tickets import storage
+
+NOW = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def db() -> Iterator[Store]:
+    """A fresh portal database in memory, every migration applied."""
+    store = open_portal_store(Path(":memory:"))
+    yield store
+    store.close()
+
+
+def ticket(db: Store, email: str = "olga@example.com", requester_id: int | None = None) -> dict:
+    """A ticket as the service files it."""
+    fields = {"subject": "Conveyor jammed", "description": "It stopped with E-204.", "requester_email": email,
+              "requester_name": "", "category": "Problem", "priority": "P3", "page_id": None, "page_title": None,
+              "page_url": None, "form_id": None, "requester_id": requester_id,
+              "identified_by": "account" if requester_id else "unproven"}
+    return storage.create_ticket(db, fields, None, email, NOW)[0]
+
+
+def test_a_typed_address_joins_no_account(db: Store) -> None:
+    """Only tickets filed under the account (or claimed) are the account's; the same address typed elsewhere is not."""
+    olga_id = accounts.add_user(db, "olga@example.com", "requester", "long enough pw", "Olga", NOW)
+    olga = accounts.get_user(db, olga_id)
+    own, typed = ticket(db, requester_id=olga_id), ticket(db, email="OLGA@example.com")
+    assert [t["id"] for t in storage.requester_tickets(db, olga)] == [own["id"]]
+    assert storage.owns(own, olga) and not storage.owns(typed, olga)
+    storage.claim_ticket(db, typed["id"], olga_id, "Olga", NOW)
+    assert {t["id"] for t in storage.requester_tickets(db, olga)} == {own["id"], typed["id"]}
+
+
+def test_a_deflection_counts_only_where_the_form_showed_the_article(db: Store) -> None:
+    """No impression, no deflection; the second click on the same article counts nothing."""
+    assert storage.record_deflection(db, "clear-conveyor-jam", "form-1", None, NOW) is False
+    storage.record_impressions(db, "form-1", "conveyor jam", ["clear-conveyor-jam"], NOW)
+    assert storage.record_deflection(db, "clear-conveyor-jam", "form-1", None, NOW) is True
+    assert storage.record_deflection(db, "clear-conveyor-jam", "form-1", None, NOW) is False
+
+
+def test_lockouts_double_per_failure_past_the_free_ones(db: Store) -> None:
+    """5 free failures for an account from one client, then 1, 2, 4 ... seconds, never past MAX_LOCK."""
+    waits = []
+    for _ in range(throttle.FREE["pair"] + 4):
+        throttle.record_failure(db, "olga@example.com", "10.0.0.1", NOW)
+        waits.append(throttle.locked_for(db, "olga@example.com", "10.0.0.1", True, NOW))
+    assert waits[: throttle.FREE["pair"]] == [0] * throttle.FREE["pair"]
+    assert waits[throttle.FREE["pair"]:] == [1, 2, 4, 8]
+    for _ in range(20):
+        throttle.record_failure(db, "olga@example.com", "10.0.0.1", NOW)
+    assert throttle.locked_for(db, "olga@example.com", "10.0.0.1", True, NOW) == throttle.MAX_LOCK
+    assert throttle.locked_for(db, "olga@example.com", "10.0.0.1", True, NOW + dt.timedelta(seconds=throttle.MAX_LOCK)) == 0
+
+
+def test_sessions_end_on_sign_out_password_change_and_expiry(db: Store) -> None:
+    """A session id signs in until it is ended, the password changes, or it expires by the server's clock."""
+    user_id = accounts.add_user(db, "ada@example.com", "admin", "long enough pw", "Ada", NOW)
+    outcome = accounts.sign_in(db, "ada@example.com", "long enough pw", "10.0.0.1", False, NOW, 3600)
+    assert accounts.session_user(db, outcome.session_id, NOW)["id"] == user_id
+    assert accounts.session_user(db, outcome.session_id, NOW + dt.timedelta(hours=1)) is None
+    other = accounts.sign_in(db, "ada@example.com", "long enough pw", "10.0.0.1", False, NOW, 3600).session_id
+    accounts.set_password(db, user_id, "another long pw", keep_session=outcome.session_id)
+    assert accounts.session_user(db, other, NOW) is None and accounts.session_user(db, outcome.session_id, NOW) is not None
+    accounts.end_session(db, outcome.session_id)
+    assert accounts.session_user(db, outcome.session_id, NOW) is None
+
+
+def test_the_event_loop_never_opens_a_write_transaction(tmp_path: Path) -> None:
+    """On the loop a write is handed to the store's writer thread; ``tx()`` there is refused outright (a file: two threads)."""
+    db = open_portal_store(tmp_path / "portal.db")
+
+    async def on_the_loop() -> int:
+        with pytest.raises(RuntimeError, match="on the event loop"):
+            with db.tx():
+                pass
+        return await db.write(lambda: ticket(db)["id"])
+
+    assert asyncio.run(on_the_loop()) == 1
+    db.close()
