@@ -45,11 +45,7 @@ SWAGGER_UI = Path(fastapi_offline.__file__).parent / "static"  # Swagger UI's ow
 ROUTERS = [api, assessments_api, auth, requester, workspace, articles, reports, admin, assessment_pages, certificates, progress]
 CHECKPOINT_SECONDS = 1.0
 INDEX_SECONDS = 1.0  # how often newly filed tickets move into the queue's search index (see ``support.tickets.queue``)
-# A request's objects are freed by reference counting; the collector is for cycles. At Python's default
-# (700, 10, 10) quiz submission under load ran 650 young collections, 58 middle ones (up to 11 ms) and 5
-# full ones (up to 22 ms) in 9 s: pauses that every request in flight waits out. With these, one 13 ms
-# collection in the same load, and submission p99 over nine alternating rounds 64 -> 48 ms (median);
-# cyclic garbage is still collected, after 50,000 net allocations.
+# Fewer, shorter collector pauses under load (request objects are freed by reference counting); see docs/performance.md.
 GC_THRESHOLDS = (50_000, 20, 100)
 
 

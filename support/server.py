@@ -13,11 +13,8 @@ from support.app import create_app
 from support.errors import SettingsError
 from support.settings import load_settings
 
-# uvicorn's options for every server we start (the bench's bare peer uses them too). The plain asyncio
-# loop instead of uvloop: uvloop is about as fast per request, but under load it served some queued
-# requests a whole round late (quiz submit, 20 connections: p99 65-93 ms with uvloop, 44-47 ms with
-# asyncio at the same throughput); asyncio answers them in arrival order. uvicorn's access log is off:
-# the backend writes its own, in batches (``support.web.accesslog``), and the bench's bare peer logs none.
+# uvicorn's options for every server we start (the bench's bare peer too): asyncio, which answers queued requests
+# in arrival order where uvloop let some wait a round (docs/performance.md); uvicorn's access log off, ours is batched.
 UVICORN_OPTIONS: dict[str, object] = {"loop": "asyncio", "log_level": "info", "proxy_headers": False, "access_log": False}
 
 

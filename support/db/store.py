@@ -1,18 +1,13 @@
 """The SQLite file: one connection per thread, explicit write transactions, versioned migrations.
 
-Durability: the database runs in WAL mode with ``synchronous=NORMAL``. A transaction is committed
-(and the HTTP 201 sent) once its WAL frames are written to the OS, so an acknowledged ticket survives
-the server process being killed (SIGKILL, crash). The WAL is fsynced at checkpoints, not at every
-commit, so a power loss or OS crash may lose the last commits (never corrupt the file); power-loss
-durability is not required, and an fsync per commit capped filing at a few hundred tickets/s.
+Durability: WAL mode with ``synchronous=NORMAL``: a commit (and the HTTP 201) survives the process
+being killed; a power loss may lose the last commits, never the file. The WAL is checkpointed by a
+background task (``Store.checkpoint``), not by the commit that fills it.
 
-Checkpoints: the app copies the WAL into the database file from a background task once a second
-(``Store.checkpoint``) instead of letting the commit that fills the WAL do it on the request path.
-
-Writers: every write transaction of this process first takes one in-process lock, so concurrent
-requests queue in Python (woken as soon as the writer commits) instead of in SQLite's busy handler,
-which polls with sleeps of up to 100 ms and made the slowest writes wait hundreds of ms. Other
-processes (``portal backup``, the CLI) still meet SQLite's own lock and the busy timeout.
+Writers: every write transaction of this process takes one in-process lock first (queueing in
+Python, not in SQLite's polling busy handler); async code never takes it on the event loop, it hands
+its writes to the store's writer thread (``await store.write(...)``). Why, with the figures:
+docs/performance.md.
 
 Threads: ``sqlite3`` connections must not be shared between threads, and FastAPI runs sync
 endpoints and dependencies in a thread pool (not necessarily the same thread). ``Store`` therefore
@@ -81,11 +76,7 @@ class Store:
         return self.db[table]
 
     def one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
-        """The first row of a query as a dict, or None.
-
-        ``one`` and ``all`` run the statement directly: sqlite-utils' ``query`` wraps each one in
-        a SAVEPOINT and RELEASE (three statements per read), a tenth of a quiz submission's time.
-        """
+        """The first row of a query as a dict, or None (run directly: sqlite-utils' ``query`` adds a savepoint per read)."""
         cursor = self.db.conn.execute(sql, params)
         try:
             row = cursor.fetchone()
@@ -100,11 +91,7 @@ class Store:
         return [dict(zip(keys, row)) for row in cursor.fetchall()]
 
     def insert(self, table: str, record: dict[str, Any]) -> int:
-        """Insert one row into an existing table; its rowid.
-
-        A plain parameterised INSERT: sqlite-utils' ``Table.insert`` looks up the table's columns
-        and builds its statement on every call, which was a tenth of the time of filing a ticket.
-        """
+        """Insert one row into an existing table; its rowid (a plain INSERT: ``Table.insert`` re-reads the columns each call)."""
         return self.db.conn.execute(_insert_sql(table, record), list(record.values())).lastrowid
 
     def insert_returning(self, table: str, record: dict[str, Any]) -> dict[str, Any]:

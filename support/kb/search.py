@@ -56,13 +56,7 @@ def pair_analyzer() -> Any:
 
 
 class _InliningPostingsWriter(W3PostingsWriter):
-    """whoosh's postings writer with its inlining working: short posting lists go into the term table.
-
-    whoosh-reloaded 2.7.5 meant to store a term found in fewer than ``inlinelimit`` documents
-    inside its term-table entry, but calls ``set_inline`` where the term info has ``set_inlined``,
-    and with the default limit of 1 never takes that path. So every term got a posting block of its
-    own (pickled and zlib-compressed), and most terms, above all the word pairs, occur once.
-    """
+    """whoosh's postings writer with its inlining working (2.7.5 calls ``set_inline`` where it means ``set_inlined``)."""
 
     def finish_postings(self) -> Any:
         if self.written() or len(self) >= self._inlinelimit:
@@ -76,8 +70,7 @@ class _InliningPostingsWriter(W3PostingsWriter):
 class InliningCodec(W3Codec):
     """The default codec, with posting lists of up to ``INLINE_POSTINGS`` documents kept in the term table.
 
-    Read back by whoosh's own reader (``postings_reader`` serves inlined terms from the term info).
-    Indexing took about a fifth less time (2,000 articles: 26.3 -> 20.8 s), with the same results.
+    Read back by whoosh's own reader; indexing a fifth faster, same results (docs/performance.md).
     """
 
     def __init__(self) -> None:

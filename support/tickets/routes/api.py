@@ -55,8 +55,7 @@ async def form_suggestions(request: Request, ctx: Ctx, body: SuggestionsAsk) -> 
 
 
 async def _suggest(ctx: Ctx, q: str, exclude: str | None) -> list[Any]:
-    # On the event loop: a search is a few ms of pure Python, and threads only took turns at the GIL (20 people
-    # typing: p50 2x the single-request figure). A due look at kb.json, or a rebuild under way, goes to a thread.
+    # On the event loop (a few ms of pure Python; threads only take turns at the GIL); a due kb.json look or rebuild goes to a thread.
     excluded = (exclude,) if exclude else ()
     hits = service.suggest(ctx, q, excluded, wait=False)
     if hits is None:
