@@ -1,4 +1,4 @@
-"""Regression tests for generator bugs found while writing the suite (build level)."""
+"""What a build reports: id links in role text, each warning once and in the right number, an invalid source not also reported where it is referenced."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Regression tests for generator bugs found while writing the suite (unit level)."""
+"""Anchors, id links inside code and text, and the help link's URL, at the unit level."""
 
 from __future__ import annotations
 
