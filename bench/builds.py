@@ -20,7 +20,7 @@ def generator_stage(root: Path, runs: int = 5) -> Figure:
     """
     from generator.build import load_mkdocs_config
     from generator.pipeline import generate
-    from generator.yamlfast import load_yaml
+    from generator.yaml_positions import load_yaml
 
     config = load_mkdocs_config(root)
     settings = config.plugins["portal"].settings  # type: ignore[attr-defined]

@@ -106,7 +106,7 @@ def quiz_submit(scratch: Path, ctx: Any) -> None:
 def generator(scratch: Path) -> None:
     """The generator stage on the 1,000-page portal (cold parse cache)."""
     from generator.build import check
-    from generator.yamlfast import load_yaml
+    from generator.yaml_positions import load_yaml
 
     check(scratch / "portal-1000")
     load_yaml.cache_clear()

@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files
 from pydantic import ValidationError
 
 from .errors import did_you_mean
-from .minify import ThemeWhitespace
+from .template_whitespace import ThemeWhitespace
 from .models import PortalSettings
 from .pipeline import Result, generate
 
@@ -89,7 +89,7 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
         return uri.split("/", 1)[0] in ("roles", "runbooks") and uri.endswith((".yml", ".yaml"))
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        """Load the theme's templates without their indentation (see ``generator.minify``)."""
+        """Load the theme's templates without their indentation (see ``generator.template_whitespace``)."""
         env.add_extension(ThemeWhitespace)
         return env
 

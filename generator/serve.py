@@ -12,7 +12,7 @@ from typing import Callable
 
 import click
 
-from . import quick
+from . import partial_rebuild
 from .build import PortalError, build, load_mkdocs_config
 
 POLL_SECONDS = 0.4
@@ -50,7 +50,7 @@ def rebuild(root: Path) -> bool:
 def watch(root: Path, stop: threading.Event) -> None:
     """Rebuild the site whenever a source under content/ or quizzes/, or mkdocs.yml, changes.
 
-    A source change first updates the pages it changed (see :mod:`generator.quick`), so an
+    A source change first updates the pages it changed (see :mod:`generator.partial_rebuild`), so an
     edit shows within seconds, then rebuilds the whole site. A failure of one look or rebuild
     is printed and the watching goes on.
     """
@@ -61,14 +61,14 @@ def watch(root: Path, stop: threading.Event) -> None:
     site = Path(config.site_dir)
     before = snapshot(folders, files)
     click.echo(f"portal serve: watching {', '.join(f.name + '/' for f in folders)} and mkdocs.yml for changes", err=True)
-    shown, _ = quick.update(root, None, site)
+    shown, _ = partial_rebuild.update(root, None, site)
     while not stop.wait(POLL_SECONDS):
         try:
             now = snapshot(folders, files)
             if now != before:
                 sources_only = all(now.get(str(f)) == before.get(str(f)) for f in files)
                 before = now
-                result, published = quick.update(root, shown, site) if sources_only else (None, False)
+                result, published = partial_rebuild.update(root, shown, site) if sources_only else (None, False)
                 if rebuild(root) or published:
                     shown = result
         except Exception as exc:  # noqa: BLE001 - e.g. a file removed while it was looked at

@@ -21,7 +21,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
 from .errors import Problems, did_you_mean
-from .yamlfast import load_yaml, pure_yaml
+from .yaml_positions import load_yaml, pure_yaml
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.S)
 MAX_NESTING = 100  # reported when ruamel's recursive composer runs out of stack (at about 250 levels)

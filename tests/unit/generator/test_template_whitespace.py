@@ -6,7 +6,7 @@ import re
 
 from jinja2 import DictLoader, Environment
 
-from generator.minify import ThemeWhitespace, compact_template
+from generator.template_whitespace import ThemeWhitespace, compact_template
 
 NAV = """<ul>
   {% for item in items %}

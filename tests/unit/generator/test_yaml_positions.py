@@ -9,7 +9,7 @@ import pytest
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from generator.yamlfast import load_yaml, pure_yaml
+from generator.yaml_positions import load_yaml, pure_yaml
 
 REPO = Path(__file__).resolve().parents[3]
 SOURCES = sorted(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator import quick
+from generator import partial_rebuild as quick
 from generator.build import build
 from generator.pipeline import Result
 
