@@ -159,6 +159,7 @@ def tune_collector() -> tuple[int, ...]:
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     previous = tune_collector()
+    app.state.store.serve_from_this_thread()
     tasks = [asyncio.create_task(_checkpoint_forever(app)), asyncio.create_task(_index_forever(app))]
     if app.state.settings.sla_sweep_seconds:
         tasks.append(asyncio.create_task(_sweep_forever(app)))

@@ -36,14 +36,6 @@ APP_ID = 0x504F5254  # "PORT": marks a file as a portal database (checked by res
 T = TypeVar("T")
 
 
-def _on_event_loop() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
-
-
 class Store:
     """A thread-aware handle on the portal database; delegates to the thread's ``sqlite_utils.Database``."""
 
@@ -55,6 +47,7 @@ class Store:
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="portal-writer")
+        self._loop_thread: int | None = None
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -112,7 +105,7 @@ class Store:
             with db.atomic():
                 yield db
             return
-        if _on_event_loop():
+        if threading.get_ident() == self._loop_thread:
             raise RuntimeError("a write transaction on the event loop: run it with `await store.write(...)`")
         with self._write_lock:
             db.conn.execute("BEGIN IMMEDIATE")
@@ -122,6 +115,10 @@ class Store:
                 db.rollback()
                 raise
             db.conn.execute("COMMIT")
+
+    def serve_from_this_thread(self) -> None:
+        """Mark the calling thread as the server's event loop: write transactions are refused on it from now on."""
+        self._loop_thread = threading.get_ident()
 
     async def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``fn(*args, **kwargs)``, which may write, in the store's one writer thread, and await its result.

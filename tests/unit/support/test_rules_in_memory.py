@@ -86,6 +86,7 @@ def test_the_event_loop_never_opens_a_write_transaction(tmp_path: Path) -> None:
     db = open_portal_store(tmp_path / "portal.db")
 
     async def on_the_loop() -> int:
+        db.serve_from_this_thread()  # as the app's start-up does
         with pytest.raises(RuntimeError, match="on the event loop"):
             with db.tx():
                 pass
