@@ -1,0 +1,199 @@
+"""Search quality on the question set: the site's search box as built, beside SQLite FTS5.
+
+``python -m bench.search_quality [SITE]`` builds the example portal (or reads the built ``SITE``),
+runs every question of ``tests/data/search/questions.yml`` through the site's own search worker
+(the script the site's ``__config`` names, run by ``bench/search_worker.js`` in node the way the
+browser runs it) and through an FTS5 bm25 any-word query over the same articles and runbooks
+(``_portal/kb.json``), and prints hit@1, hit@5 and MRR per style of question. A question hits
+when one of its expected ids is among the first pages shown; an unanswerable question is
+answered correctly when the search shows nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+QUESTIONS = REPO / "tests" / "data" / "search" / "questions.yml"
+WORKER_JS = Path(__file__).with_name("search_worker.js")
+WORD = re.compile(r"[a-z0-9]+")
+MARKUP = re.compile(r"`{3}.*?`{3}|[#>*_`|\[\]()!-]+", re.S)
+FUNCTION_WORDS = frozenset("a an and are as at be but by can do does for from how i if in is it its my me of on or so "
+                           "that the their them then this to was we what when where which who why will with won't you "
+                           "your i'm don't doesn't isn't can't not no".split())
+
+
+@dataclass
+class Question:
+    """One question of the set: its words, who asks, how it is put, and the ids that answer it."""
+
+    q: str
+    role: str
+    style: str
+    expect: list[str]
+
+
+def load_questions(path: Path = QUESTIONS) -> tuple[list[Question], list[Question]]:
+    """The answerable questions and the unanswerable ones (``expect`` empty)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    answerable = [Question(item["q"], item["role"], item["style"], item["expect"]) for item in data["questions"]]
+    unanswerable = [Question(item["q"], item["role"], "unanswerable", []) for item in data["unanswerable"]]
+    return answerable, unanswerable
+
+
+def kb_pages(site: Path) -> list[dict]:
+    """The articles and runbooks of the build's ``_portal/kb.json``."""
+    return json.loads((site / "_portal" / "kb.json").read_text(encoding="utf-8"))["pages"]
+
+
+def worker_path(site: Path) -> str:
+    """The search worker the built site's pages load (from the ``__config`` of its home page)."""
+    found = re.search(r'"search":\s*"([^"]+)"', (site / "index.html").read_text(encoding="utf-8"))
+    if not found:
+        raise ValueError(f"{site}/index.html names no search worker")
+    return found.group(1)
+
+
+def site_search(site: Path, queries: list[str]) -> list[list[str]]:
+    """Each query's result pages (locations, in the order shown) from the site's own search worker."""
+    done = subprocess.run(["node", str(WORKER_JS), str(site), worker_path(site)], input=json.dumps(queries),
+                          capture_output=True, text=True, timeout=300, check=True)
+    return json.loads(done.stdout)
+
+
+def location_ids(site: Path) -> dict[str, str]:
+    """Page location in the search index -> article or runbook id."""
+    return {page["url"]: page["id"] for page in kb_pages(site)}
+
+
+def fts5(pages: list[dict]) -> Callable[[str], list[str]]:
+    """An FTS5 bm25 search over the pages (title ×3, tags ×2, text), any of the query's words, porter-stemmed."""
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE VIRTUAL TABLE kb USING fts5(id UNINDEXED, title, tags, text, tokenize='porter unicode61')")
+    conn.executemany("INSERT INTO kb VALUES (?, ?, ?, ?)",
+                     [(p["id"], p["title"], " ".join(p["tags"]), MARKUP.sub(" ", f"{p['summary']}\n{p['text']}")) for p in pages])
+
+    def search(text: str) -> list[str]:
+        terms = " OR ".join(f'"{w}"' for w in dict.fromkeys(WORD.findall(text.lower())))
+        if not terms:
+            return []
+        rows = conn.execute("SELECT id FROM kb WHERE kb MATCH ? ORDER BY bm25(kb, 0.0, 3.0, 2.0, 1.0) LIMIT 20", [terms])
+        return [row[0] for row in rows]
+
+    return search
+
+
+def overlap(question: Question, texts: dict[str, str]) -> float:
+    """The share of the question's words (function words left out) found in its best expected article."""
+    words = {w for w in WORD.findall(question.q.lower()) if w not in FUNCTION_WORDS} or set(WORD.findall(question.q.lower()))
+    best = 0.0
+    for ident in question.expect:
+        vocabulary = set(WORD.findall(texts.get(ident, "").lower()))
+        best = max(best, len(words & vocabulary) / len(words))
+    return round(best, 3)
+
+
+def rank(expect: list[str], results: list[str]) -> int | None:
+    """1-based place of the first expected id among the results, or None."""
+    return next((i + 1 for i, ident in enumerate(results) if ident in expect), None)
+
+
+def scores(questions: list[Question], ranked: list[list[str]], low: set[int]) -> dict[str, dict[str, float]]:
+    """hit@1, hit@5 and MRR per style, over all questions, and over those sharing < 50 % of their words."""
+    groups: dict[str, list[int | None]] = {}
+    for i, (question, results) in enumerate(zip(questions, ranked)):
+        place = rank(question.expect, results)
+        for key in (question.style, "all") + (("overlap < 50 %",) if i in low else ()):
+            groups.setdefault(key, []).append(place)
+    return {key: {"n": len(places), "hit@1": _share(places, 1), "hit@5": _share(places, 5),
+                  "mrr": round(sum(1 / p for p in places if p) / len(places), 3)} for key, places in groups.items()}
+
+
+def _share(places: list[int | None], k: int) -> float:
+    return round(sum(1 for p in places if p and p <= k) / len(places), 3)
+
+
+def evaluate(site: Path) -> dict:
+    """Both engines over the question set against the built ``site``: scores, unanswered counts, overlaps."""
+    answerable, unanswerable = load_questions()
+    pages = kb_pages(site)
+    texts = {p["id"]: f"{p['title']} {' '.join(p['tags'])} {p['summary']} {p['text']}" for p in pages}
+    overlaps = [overlap(q, texts) for q in answerable]
+    low = {i for i, share in enumerate(overlaps) if share < 0.5}
+    ids = location_ids(site)
+    found = site_search(site, [q.q for q in answerable + unanswerable])
+    site_ranked = [[ids.get(loc, loc) for loc in results] for results in found]
+    peer = fts5(pages)
+    fts_ranked = [peer(q.q) for q in answerable + unanswerable]
+    n = len(answerable)
+    return {
+        "questions": n, "unanswerable": len(unanswerable),
+        "mean_overlap": round(sum(overlaps) / n, 3), "low_overlap_questions": len(low),
+        "site": scores(answerable, site_ranked[:n], low), "fts5": scores(answerable, fts_ranked[:n], low),
+        "site_empty_on_unanswerable": sum(1 for r in found[n:] if not r),
+        "fts5_empty_on_unanswerable": sum(1 for r in fts_ranked[n:] if not r),
+        "per_question": [{"q": q.q, "style": q.style, "overlap": share, "site_rank": rank(q.expect, s), "fts5_rank": rank(q.expect, f),
+                          "site_top5": s[:5]} for q, share, s, f in zip(answerable, overlaps, site_ranked, fts_ranked)],
+    }
+
+
+def build_example(target: Path) -> Path:
+    """``portal build`` of the repository's example portal into ``target``; the site folder."""
+    portal = Path(sys.executable).with_name("portal")
+    subprocess.run([str(portal), "build", str(REPO), "--site-dir", str(target)], check=True, capture_output=True, text=True,
+                   env={**__import__("os").environ, "PORTAL_TODAY": "2026-11-20", "NO_MKDOCS_2_WARNING": "1"})
+    return target
+
+
+def table(result: dict) -> str:
+    """The scores as a Markdown table, site search beside FTS5, one row per style."""
+    rows = ["| style | n | site hit@1 | site hit@5 | site MRR | FTS5 hit@1 | FTS5 hit@5 | FTS5 MRR |", "|---|---|---|---|---|---|---|---|"]
+    for style, site in sorted(result["site"].items(), key=lambda kv: (kv[0] == "all", kv[0])):
+        peer = result["fts5"][style]
+        rows.append(f"| {style} | {site['n']} | {site['hit@1']} | {site['hit@5']} | {site['mrr']} | {peer['hit@1']} | {peer['hit@5']} | {peer['mrr']} |")
+    rows.append(f"\nunanswerable questions with no result: site {result['site_empty_on_unanswerable']}/{result['unanswerable']}, "
+                f"FTS5 {result['fts5_empty_on_unanswerable']}/{result['unanswerable']}; mean word overlap {result['mean_overlap']}, "
+                f"{result['low_overlap_questions']} questions under 50 %")
+    return "\n".join(rows)
+
+
+def figures() -> list:
+    """The bench rows: the site search's hit@5 and MRR on the question set, FTS5's beside them."""
+    from bench.report import Figure
+
+    with tempfile.TemporaryDirectory() as scratch:
+        result = evaluate(build_example(Path(scratch) / "site"))
+    site, peer, n = result["site"]["all"], result["fts5"]["all"], result["questions"]
+    detail = {k: v for k, v in result.items() if k != "per_question"}
+    return [
+        Figure("search", f"site search: expected article in top 5 ({n} readers' questions)", site["hit@5"], "", ">=", 0.9,
+               peer["hit@5"], "SQLite FTS5 bm25 top-5 share", detail=detail),
+        Figure("search", "site search: mean reciprocal rank (same questions)", site["mrr"], "", ">=", 0.7, peer["mrr"], "FTS5 MRR"),
+    ]
+
+
+def main() -> None:
+    """Print the table for a built site (argument) or a fresh build of the example portal."""
+    if len(sys.argv) > 1:
+        result = evaluate(Path(sys.argv[1]))
+    else:
+        with tempfile.TemporaryDirectory() as scratch:
+            result = evaluate(build_example(Path(scratch) / "site"))
+    print(table(result))
+    out = REPO / "bench" / "results" / "search-quality.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
