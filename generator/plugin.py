@@ -18,6 +18,7 @@ from mkdocs.structure.files import File, Files
 from pydantic import ValidationError
 
 from .errors import did_you_mean
+from .load import GLOSSARY_FILES
 from .minify import ThemeWhitespace
 from .models import PortalSettings
 from .pipeline import Result, generate
@@ -86,7 +87,7 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
         uri = file.src_uri
         if uri.endswith(".md"):
             return True
-        return uri.split("/", 1)[0] in ("roles", "runbooks") and uri.endswith((".yml", ".yaml"))
+        return uri in GLOSSARY_FILES or uri.split("/", 1)[0] in ("roles", "runbooks") and uri.endswith((".yml", ".yaml"))
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         """Load the theme's templates without their indentation (see ``generator.minify``)."""
@@ -94,7 +95,7 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
         return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write the exports (the KB for the support backend) into the site."""
+        """Write the exports (the KB and glossary for the support backend) into the site."""
         assert self.result is not None
         for rel, text in self.result.exports.items():
             target = Path(config.site_dir) / rel

@@ -37,6 +37,10 @@ def check_references(portal: Portal, problems: Problems) -> None:
     for source in portal.runbooks.values():
         _refs(portal, source, "role", source.model.roles, ("roles",), problems)
         _refs(portal, source, "article", source.model.related_articles, ("related_articles",), problems)
+    if portal.glossary is not None:
+        for i, term in enumerate(portal.glossary.model.terms):
+            _refs(portal, portal.glossary, "article", term.articles, ("terms", i, "articles"), problems)
+            _refs(portal, portal.glossary, "runbook", term.runbooks, ("terms", i, "runbooks"), problems)
     if portal.quizzes:
         from .quizzes import quiz_references
 
