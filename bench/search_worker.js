@@ -33,7 +33,7 @@ function send(message) {
 }
 
 async function main() {
-  load(path.join(site, workerPath))
+  load(path.join(site, globalThis.location.pathname))
   const index = JSON.parse(fs.readFileSync(path.join(site, "search", "search_index.json"), "utf8"))
   await send({ type: 0, data: { config: index.config, docs: index.docs, options: { suggest: false } } })
   const queries = JSON.parse(fs.readFileSync(0, "utf8"))

@@ -13,7 +13,7 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from pydantic import ValidationError
 
@@ -21,7 +21,9 @@ from .errors import did_you_mean
 from .load import GLOSSARY_FILES
 from .minify import ThemeWhitespace
 from .models import PortalSettings
+from .glossary import search_keywords
 from .pipeline import Result, generate
+from .search import tune_index, use_portal_worker
 
 log = logging.getLogger("mkdocs.plugins.portal")
 THEME_DIR = Path(__file__).parent / "theme"
@@ -94,13 +96,20 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
         env.add_extension(ThemeWhitespace)
         return env
 
+    def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
+        """Point the page's search box at the portal's worker (``generator.search``)."""
+        return use_portal_worker(output)
+
+    @event_priority(-100)  # after the search plugin has written its index, wherever it is listed
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write the exports (the KB and glossary for the support backend) into the site."""
+        """Write the exports (the KB and glossary for the support backend) and tune the search index."""
         assert self.result is not None
+        site = Path(config.site_dir)
         for rel, text in self.result.exports.items():
-            target = Path(config.site_dir) / rel
+            target = site / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
+        tune_index(site, search_keywords(self.result.portal, config.use_directory_urls))
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when a quiz changes (the content folder is MkDocs' docs_dir, already watched)."""
