@@ -27,7 +27,7 @@ from .search import tune_index, use_portal_worker
 
 log = logging.getLogger("mkdocs.plugins.portal")
 THEME_DIR = Path(__file__).parent / "theme"
-REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables", "toc", "pymdownx.superfences", "pymdownx.tasklist")
+REQUIRED_EXTENSIONS = ("attr_list", "def_list", "md_in_html", "admonition", "tables", "toc", "pymdownx.superfences", "pymdownx.tasklist")
 
 #: Results computed by the ``portal`` CLI before it runs MkDocs, keyed by config file path,
 #: so a ``portal build`` runs the core once and not twice.
