@@ -185,12 +185,14 @@ class Browsing:
         self.console_errors: list[str] = []
         self.requests: list[str] = []
 
-    def new_page(self, *, bypass_csp: bool = False, clipboard: bool = False, storage_state: Any = None) -> Page:
+    def new_page(self, *, bypass_csp: bool = False, clipboard: bool = False, storage_state: Any = None,
+                 viewport: tuple[int, int] = (1280, 900)) -> Page:
         """A page in a fresh context (its own cookies: one per person in a journey).
 
-        ``bypass_csp`` lets axe-core be injected into the backend's pages; ``storage_state`` starts signed in.
+        ``bypass_csp`` lets axe-core be injected into the backend's pages; ``storage_state`` starts signed in;
+        ``viewport`` is (width, height).
         """
-        context = self.browser.new_context(base_url=self.base_url, viewport={"width": 1280, "height": 900},
+        context = self.browser.new_context(base_url=self.base_url, viewport={"width": viewport[0], "height": viewport[1]},
                                            bypass_csp=bypass_csp, locale="en-GB", timezone_id="UTC",
                                            storage_state=storage_state)
         context.set_default_timeout(10_000)
