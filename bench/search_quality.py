@@ -1,9 +1,9 @@
 """Search quality on the question set: the site's search box as built, beside SQLite FTS5.
 
-``python -m bench.search_quality [SITE]`` builds the example portal (or reads the built ``SITE``),
-runs every question of ``tests/data/search/questions.yml`` through the site's own search worker
-(the script the site's ``__config`` names, run by ``bench/search_worker.js`` in node the way the
-browser runs it) and through an FTS5 bm25 any-word query over the same articles and runbooks
+``python -m bench.search_quality [SITE] [--chromium]`` builds the example portal (or reads the built
+``SITE``), runs every question of ``tests/data/search/questions.yml`` through the site's own search
+worker (the script the site's ``__config`` names: in node by ``bench/search_worker.js`` the way
+the browser runs it, or with ``--chromium`` in Debian's Chromium, the site served on 127.0.0.1) and through an FTS5 bm25 any-word query over the same articles and runbooks
 (``_portal/kb.json``), and prints hit@1, hit@5 and MRR per style of question. A question hits
 when one of its expected ids is among the first pages shown; an unanswerable question is
 answered correctly when the search shows nothing.
@@ -11,8 +11,11 @@ answered correctly when the search shows nothing.
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import re
+import threading
 import sqlite3
 import subprocess
 import sys
@@ -71,6 +74,48 @@ def site_search(site: Path, queries: list[str]) -> list[list[str]]:
     return json.loads(done.stdout)
 
 
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ASK_WORKER = """async ({worker, queries}) => {
+  const index = await (await fetch("search/search_index.json")).json()
+  const search = new Worker(worker)
+  const ask = message => new Promise(resolve => { search.onmessage = ev => resolve(ev.data); search.postMessage(message) })
+  await ask({type: 0, data: {config: index.config, docs: index.docs, options: {suggest: false}}})
+  const results = [], times = []
+  for (const query of queries) {
+    const started = performance.now()
+    const reply = await ask({type: 2, data: query})
+    times.push(performance.now() - started)
+    results.push(reply.data.items.map(group => group[0].location.split("#")[0]))
+  }
+  return {results, times}
+}"""
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+def chromium_search(site: Path, queries: list[str]) -> tuple[list[list[str]], list[float]]:
+    """Each query's result pages from the site's worker in Chromium, and each query's milliseconds there."""
+    from playwright.sync_api import sync_playwright
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+            out = page.evaluate(ASK_WORKER, {"worker": worker_path(site), "queries": queries})
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return out["results"], out["times"]
+
+
 def location_ids(site: Path) -> dict[str, str]:
     """Page location in the search index -> article or runbook id."""
     return {page["url"]: page["id"] for page in kb_pages(site)}
@@ -123,21 +168,28 @@ def _share(places: list[int | None], k: int) -> float:
     return round(sum(1 for p in places if p and p <= k) / len(places), 3)
 
 
-def evaluate(site: Path) -> dict:
-    """Both engines over the question set against the built ``site``: scores, unanswered counts, overlaps."""
+def evaluate(site: Path, chromium: bool = False) -> dict:
+    """Both engines over the question set against the built ``site``: scores, unanswered counts, overlaps.
+
+    With ``chromium`` the site's worker runs in Chromium (and per-query milliseconds are reported), else in node.
+    """
     answerable, unanswerable = load_questions()
     pages = kb_pages(site)
     texts = {p["id"]: f"{p['title']} {' '.join(p['tags'])} {p['summary']} {p['text']}" for p in pages}
     overlaps = [overlap(q, texts) for q in answerable]
     low = {i for i, share in enumerate(overlaps) if share < 0.5}
     ids = location_ids(site)
-    found = site_search(site, [q.q for q in answerable + unanswerable])
+    queries = [q.q for q in answerable + unanswerable]
+    times: list[float] = []
+    found, times = chromium_search(site, queries) if chromium else (site_search(site, queries), times)
     site_ranked = [[ids.get(loc, loc) for loc in results] for results in found]
     peer = fts5(pages)
     fts_ranked = [peer(q.q) for q in answerable + unanswerable]
     n = len(answerable)
+    ordered = sorted(times)
     return {
-        "questions": n, "unanswerable": len(unanswerable),
+        "engine": "chromium" if chromium else "node", "questions": n, "unanswerable": len(unanswerable),
+        "site_query_ms": {"p50": round(ordered[len(ordered) // 2], 2), "p95": round(ordered[int(len(ordered) * 0.95)], 2)} if times else None,
         "mean_overlap": round(sum(overlaps) / n, 3), "low_overlap_questions": len(low),
         "site": scores(answerable, site_ranked[:n], low), "fts5": scores(answerable, fts_ranked[:n], low),
         "site_empty_on_unanswerable": sum(1 for r in found[n:] if not r),
@@ -161,6 +213,8 @@ def table(result: dict) -> str:
     for style, site in sorted(result["site"].items(), key=lambda kv: (kv[0] == "all", kv[0])):
         peer = result["fts5"][style]
         rows.append(f"| {style} | {site['n']} | {site['hit@1']} | {site['hit@5']} | {site['mrr']} | {peer['hit@1']} | {peer['hit@5']} | {peer['mrr']} |")
+    if result.get("site_query_ms"):
+        rows.append(f"\nsite search in Chromium: p50 {result['site_query_ms']['p50']} ms, p95 {result['site_query_ms']['p95']} ms a query")
     rows.append(f"\nunanswerable questions with no result: site {result['site_empty_on_unanswerable']}/{result['unanswerable']}, "
                 f"FTS5 {result['fts5_empty_on_unanswerable']}/{result['unanswerable']}; mean word overlap {result['mean_overlap']}, "
                 f"{result['low_overlap_questions']} questions under 50 %")
@@ -172,7 +226,7 @@ def figures() -> list:
     from bench.report import Figure
 
     with tempfile.TemporaryDirectory() as scratch:
-        result = evaluate(build_example(Path(scratch) / "site"))
+        result = evaluate(build_example(Path(scratch) / "site"), chromium=True)
     site, peer, n = result["site"]["all"], result["fts5"]["all"], result["questions"]
     detail = {k: v for k, v in result.items() if k != "per_question"}
     return [
@@ -184,11 +238,13 @@ def figures() -> list:
 
 def main() -> None:
     """Print the table for a built site (argument) or a fresh build of the example portal."""
-    if len(sys.argv) > 1:
-        result = evaluate(Path(sys.argv[1]))
+    args = [a for a in sys.argv[1:] if a != "--chromium"]
+    chromium = "--chromium" in sys.argv[1:]
+    if args:
+        result = evaluate(Path(args[0]), chromium)
     else:
         with tempfile.TemporaryDirectory() as scratch:
-            result = evaluate(build_example(Path(scratch) / "site"))
+            result = evaluate(build_example(Path(scratch) / "site"), chromium)
     print(table(result))
     out = REPO / "bench" / "results" / "search-quality.json"
     out.parent.mkdir(exist_ok=True)
