@@ -100,6 +100,7 @@ BAD_CASES: dict[str, list[str]] = {
         "content/glossary.yml:4:16: error: terms[0].articles[0]: unknown article 'getting-startd' (did you mean 'getting-started'?)",
         "content/glossary.yml:5:16: error: terms[0].runbooks[0]: unknown runbook 'restart-servce' (did you mean 'restart-service'?)",
         "content/glossary.yml:6:16: error: terms[0].see_also[0]: unknown glossary term 'hots' (did you mean 'host'?)",
+        "content/glossary.yml:8:17: error: link to unknown runbook 'restart-servic' (did you mean 'restart-service'?)",
         "content/glossary.yml:9:11: error: terms[2]: duplicate glossary term 'service': already terms[0]; give it another id",
     ],
     "glossary-misspelt-field": [
