@@ -14,12 +14,14 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import os
 import re
-import threading
+import shutil
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -69,8 +71,13 @@ def worker_path(site: Path) -> str:
 
 def site_search(site: Path, queries: list[str]) -> list[list[str]]:
     """Each query's result pages (locations, in the order shown) from the site's own search worker."""
-    done = subprocess.run(["node", str(WORKER_JS), str(site), worker_path(site)], input=json.dumps(queries),
-                          capture_output=True, text=True, timeout=300, check=True)
+    node = shutil.which("node")
+    if node is None:
+        raise RuntimeError("node is not installed: the site's search worker runs in it (npm, which the browser tests need, brings it)")
+    done = subprocess.run([node, str(WORKER_JS), str(site), worker_path(site)], input=json.dumps(queries),
+                          capture_output=True, text=True, timeout=300)
+    if done.returncode:
+        raise RuntimeError(f"the site's search worker failed in node:\n{done.stderr[-2000:]}")
     return json.loads(done.stdout)
 
 
@@ -203,8 +210,10 @@ def evaluate(site: Path, chromium: bool = False) -> dict:
 def build_example(target: Path) -> Path:
     """``portal build`` of the repository's example portal into ``target``; the site folder."""
     portal = Path(sys.executable).with_name("portal")
-    subprocess.run([str(portal), "build", str(REPO), "--site-dir", str(target)], check=True, capture_output=True, text=True,
-                   env={**__import__("os").environ, "PORTAL_TODAY": "2026-11-20", "NO_MKDOCS_2_WARNING": "1"})
+    done = subprocess.run([str(portal), "build", str(REPO), "--site-dir", str(target)], capture_output=True, text=True,
+                          env={**os.environ, "PORTAL_TODAY": "2026-11-20", "NO_MKDOCS_2_WARNING": "1"})
+    if done.returncode:
+        raise RuntimeError(f"portal build of the example failed:\n{done.stdout}{done.stderr[-3000:]}")
     return target
 
 
