@@ -2,7 +2,8 @@
 
 Prints a table (figure, target, measured, baseline, ratio, pass/fail) and writes
 ``bench/results/latest.json`` with every figure, its details and the machine description.
-``python -m bench --only build`` or ``--only backend`` runs one half; ``--keep`` keeps the
+``python -m bench --only build``, ``--only backend`` or ``--only search`` (the site search on the
+question set, about 15 s) runs one part; ``--keep`` keeps the
 scratch folder (synthetic portals, sites, databases and server logs) for a look afterwards.
 """
 
@@ -137,7 +138,7 @@ def backend_suite(work: Path, notes: list[str]) -> list:
 def main() -> None:
     """Run the suites, print the table, write the JSON."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["build", "backend"], help="Run one half only.")
+    parser.add_argument("--only", choices=["build", "backend", "search"], help="Run one part only.")
     parser.add_argument("--keep", action="store_true", help="Keep the scratch folder and print where it is.")
     args = parser.parse_args()
     os.environ.update({"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true", "PORTAL_TODAY": "2026-06-01"})
@@ -153,6 +154,10 @@ def main() -> None:
             figures += build_suite(work, notes, with_backend=args.only is None)
         if args.only in (None, "backend"):
             figures += backend_suite(work, notes)
+        if args.only in (None, "search"):
+            from bench import search_quality
+
+            guarded(figures, notes, "site search quality", search_quality.figures)
     finally:
         seconds = time.perf_counter() - started
         notes.append(f"load average at end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -10,11 +10,12 @@ from typing import Any, Callable, Generic, TypeVar
 from pydantic import BaseModel
 
 from .errors import Problems
-from .models import ArticleMeta, PortalSettings, Role, Runbook
+from .models import ArticleMeta, Glossary, PortalSettings, Role, Runbook
 from .sources import FRONT_MATTER, Document, locate, read_markdown_file, read_yaml_file, validate
 from .symlinks import refused_links
 
 M = TypeVar("M", bound=BaseModel)
+GLOSSARY_FILES = ("glossary.yml", "glossary.yaml")
 ID_LINE = re.compile(r"""^id:[ \t]*["']?([a-z0-9][a-z0-9-]*)["']?[ \t]*(?:#.*)?\r?$""", re.M)
 
 
@@ -45,6 +46,8 @@ class Portal:
     articles: dict[str, Source[ArticleMeta]] = field(default_factory=dict)
     runbooks: dict[str, Source[Runbook]] = field(default_factory=dict)
     quizzes: dict[str, Source[Any]] = field(default_factory=dict)
+    glossary: Source[Glossary] | None = None
+    """``content/glossary.yml`` when there is one and it is valid."""
     article_paths: dict[str, str] = field(default_factory=dict)
     """Article id -> page path relative to the content folder (e.g. ``articles/ops/x.md``)."""
     invalid: set[tuple[str, str]] = field(default_factory=set)
@@ -101,6 +104,8 @@ def load_portal(root: Path, settings: PortalSettings, problems: Problems) -> Por
             portal.article_paths[source.model.id] = file.relative_to(content).as_posix()
         else:
             portal.left_out_pages.add(file.relative_to(content).as_posix())
+    for file in _files(content, GLOSSARY_FILES, refused)[:1]:
+        portal.glossary = _load_yaml(root, file, Glossary, problems, portal, "glossary")
     for file in _files(portal.quizzes_dir, ("**/*.yml", "**/*.yaml"), refused):
         _add(portal.quizzes, _load_quiz(root, file, problems, portal), "assessment", problems)
     return portal

@@ -8,6 +8,7 @@ not a silently ignored key. ``portal schema`` writes their JSON Schemas for edit
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import Enum
 from typing import Annotated, Literal
 
@@ -171,6 +172,41 @@ class Runbook(Strict):
         return self.last_reviewed + dt.timedelta(days=self.review_interval_days)
 
 
+# --- Glossary ----------------------------------------------------------------------------
+
+
+class GlossaryTerm(Strict):
+    """One term of the glossary: what it means and every other name readers use for it."""
+
+    term: Text
+    id: Id | None = Field(default=None, description="Anchor of the term on the Glossary page; defaults to the term as a slug.")
+    definition: Text
+    synonyms: list[Text] = Field(default_factory=list, description="Other names for it in the documentation's own words.")
+    shop_floor: list[Text] = Field(default_factory=list, description="What people on the floor call it (nicknames, slang).")
+    codes: list[Text] = Field(default_factory=list, description="Alarm, error or part codes that mean it, e.g. BC-301.")
+    articles: list[Id] = Field(default_factory=list, description="Ids of the articles that explain it.")
+    runbooks: list[Id] = Field(default_factory=list, description="Ids of the runbooks that deal with it.")
+    see_also: list[Id] = Field(default_factory=list, description="Ids of related terms of the glossary.")
+
+    @property
+    def anchor(self) -> str:
+        """The term's anchor on the Glossary page."""
+        return self.id or re.sub(r"[^a-z0-9]+", "-", self.term.lower()).strip("-")
+
+    @property
+    def words(self) -> list[str]:
+        """Every name of the term: itself, its synonyms, shop-floor words and codes."""
+        return [self.term, *self.synonyms, *self.shop_floor, *self.codes]
+
+
+class Glossary(Strict):
+    """The portal's glossary (``content/glossary.yml``): terms, their synonyms and codes."""
+
+    title: Text = "Glossary"
+    intro: str = ""
+    terms: list[GlossaryTerm] = Field(min_length=1)
+
+
 # --- Portal settings (under the plugin in mkdocs.yml) ------------------------------------
 
 
@@ -211,6 +247,7 @@ SOURCE_MODELS: dict[str, type[BaseModel]] = {
     "role": Role,
     "runbook": Runbook,
     "article-front-matter": ArticleMeta,
+    "glossary": Glossary,
 }
 
 KIND_LABELS: dict[str, str] = {

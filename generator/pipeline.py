@@ -16,6 +16,7 @@ from typing import Any
 
 from . import validate
 from .errors import Problems
+from .glossary import EXPORT_GLOSSARY, GLOSSARY_PAGE, check_glossary, glossary_export, search_keywords
 from .links import page_url
 from .load import Portal, load_portal
 from .models import PortalSettings
@@ -55,10 +56,12 @@ def generate(root: Path, settings: PortalSettings, site_name: str, directory_url
     validate.check_references(portal, problems)
     validate.check_collisions(portal, rendered, problems)
     validate.check_links(portal, rendered, problems)
+    check_glossary(portal, problems)
     validate.check_reviews(portal, on or today(), problems)
     add_help_links(rendered, renderer.env, settings.support_url, directory_urls)
     result.rendered = rendered
     result.exports[EXPORT_KB] = _kb_export(portal, rendered, site_name, directory_urls)
+    result.exports[EXPORT_GLOSSARY] = glossary_export(portal, directory_urls)
     return result
 
 
@@ -113,6 +116,8 @@ def _nav(portal: Portal, rendered: Rendered, api_nav: list[Any], quiz_rules: dic
         {"Knowledge base": ["kb/index.md"] + [{label: _chunked(items)} for label, items in sorted(by_topic.items())]},
         {"Runbooks": ["runbooks/index.md"] + _chunked([{s.model.title: f"runbooks/{s.model.id}.md"} for s in runbooks])},
     ]
+    if portal.glossary is not None:
+        nav.append({portal.glossary.model.title: GLOSSARY_PAGE})
     if quiz_rules:
         nav.append({"Assessments": ["assessments/index.md"] + [{r["title"]: f"assessments/{q}.md"} for q, r in quiz_rules.items()]})
     if api_nav:
@@ -163,21 +168,23 @@ def _topic(path: str) -> str:
 def _kb_export(portal: Portal, rendered: Rendered, site_name: str, directory_urls: bool) -> str:
     """The articles and runbooks as JSON for the support backend's search index."""
     pages = []
+    keywords = search_keywords(portal, directory_urls)
     for ident, source in portal.articles.items():
         meta = source.model
+        url = page_url(portal.article_paths[ident], directory_urls)
         pages.append({
             "id": ident, "type": "article", "title": meta.title, "kind": meta.kind.value,
-            "url": page_url(portal.article_paths[ident], directory_urls), "roles": meta.roles,
-            "tags": meta.tags, "summary": meta.summary, "text": source.doc.body,
+            "url": url, "roles": meta.roles, "tags": meta.tags, "keywords": keywords.get(url, []),
+            "summary": meta.summary, "text": source.doc.body,
             "fingerprint": hashlib.sha256(source.doc.text.encode()).hexdigest(),
         })
     for ident, source in portal.runbooks.items():
         rb = source.model
         text = rendered.pages[f"runbooks/{ident}.md"].markdown
+        url = page_url(f"runbooks/{ident}.md", directory_urls)
         pages.append({
-            "id": ident, "type": "runbook", "title": rb.title, "kind": "runbook",
-            "url": page_url(f"runbooks/{ident}.md", directory_urls), "roles": rb.roles,
-            "tags": [rb.service.lower()], "summary": rb.summary or rb.trigger, "text": text,
+            "id": ident, "type": "runbook", "title": rb.title, "kind": "runbook", "url": url, "roles": rb.roles,
+            "tags": [rb.service.lower()], "keywords": keywords.get(url, []), "summary": rb.summary or rb.trigger, "text": text,
             "fingerprint": hashlib.sha256(source.doc.text.encode()).hexdigest(),
         })
     generated = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

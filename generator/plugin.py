@@ -13,18 +13,21 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from pydantic import ValidationError
 
 from .errors import did_you_mean
+from .load import GLOSSARY_FILES
 from .template_whitespace import ThemeWhitespace
 from .models import PortalSettings
+from .glossary import search_keywords
 from .pipeline import Result, generate
+from .search import tune_index, use_portal_worker
 
 log = logging.getLogger("mkdocs.plugins.portal")
 THEME_DIR = Path(__file__).parent / "theme"
-REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables", "toc", "pymdownx.superfences", "pymdownx.tasklist")
+REQUIRED_EXTENSIONS = ("attr_list", "def_list", "md_in_html", "admonition", "tables", "toc", "pymdownx.superfences", "pymdownx.tasklist")
 
 #: Results computed by the ``portal`` CLI before it runs MkDocs, keyed by config file path,
 #: so a ``portal build`` runs the core once and not twice.
@@ -86,20 +89,27 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
         uri = file.src_uri
         if uri.endswith(".md"):
             return True
-        return uri.split("/", 1)[0] in ("roles", "runbooks") and uri.endswith((".yml", ".yaml"))
+        return uri in GLOSSARY_FILES or uri.split("/", 1)[0] in ("roles", "runbooks") and uri.endswith((".yml", ".yaml"))
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         """Load the theme's templates without their indentation (see ``generator.template_whitespace``)."""
         env.add_extension(ThemeWhitespace)
         return env
 
+    def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
+        """Point the page's search box at the portal's worker (``generator.search``)."""
+        return use_portal_worker(output)
+
+    @event_priority(-100)  # after the search plugin has written its index, wherever it is listed
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write the exports (the KB for the support backend) into the site."""
+        """Write the exports (the KB and glossary for the support backend) and tune the search index."""
         assert self.result is not None
+        site = Path(config.site_dir)
         for rel, text in self.result.exports.items():
-            target = Path(config.site_dir) / rel
+            target = site / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
+        tune_index(site, search_keywords(self.result.portal, config.use_directory_urls))
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when a quiz changes (the content folder is MkDocs' docs_dir, already watched)."""

@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markdown.extensions.toc import slugify
 
+from .glossary import GLOSSARY_PAGE
 from .links import page_path, page_url, relative, rewrite_id_links
 from .load import Portal
 from .models import KIND_LABELS, ArticleMeta, Role, Runbook
@@ -138,6 +139,7 @@ class Renderer:
             self._runbook(rb)
         self._kb_index(roles, articles)
         self._assessments()
+        self._glossary()
         return self.out
 
     def _home(self, roles: list[Role], articles: list[ArticleMeta], runbooks: list[Runbook]) -> None:
@@ -193,6 +195,19 @@ class Renderer:
             by_kind=sorted(by_kind.items()), by_tag=sorted(by_tag.items()),
         )
         self.out.add(Page("kb/index.md", "Knowledge base", text, "kb"))
+
+    def _glossary(self) -> None:
+        source = self.portal.glossary
+        if source is None:
+            return
+        glossary = source.model
+        terms = sorted(glossary.terms, key=lambda t: t.term.lower())
+        letters: dict[str, list[Any]] = defaultdict(list)
+        for term in terms:
+            letters[term.term[0].upper()].append(term)
+        names = {term.anchor: term.term for term in terms}
+        text = self._render("glossary.md.j2", GLOSSARY_PAGE, glossary=glossary, terms=terms, letters=sorted(letters.items()), names=names)
+        self.out.add(Page(GLOSSARY_PAGE, glossary.title, text, "glossary", source.path))
 
     def _assessments(self) -> None:
         if not self.quiz_rules:

@@ -37,6 +37,10 @@ def check_references(portal: Portal, problems: Problems) -> None:
     for source in portal.runbooks.values():
         _refs(portal, source, "role", source.model.roles, ("roles",), problems)
         _refs(portal, source, "article", source.model.related_articles, ("related_articles",), problems)
+    if portal.glossary is not None:
+        for i, term in enumerate(portal.glossary.model.terms):
+            _refs(portal, portal.glossary, "article", term.articles, ("terms", i, "articles"), problems)
+            _refs(portal, portal.glossary, "runbook", term.runbooks, ("terms", i, "runbooks"), problems)
     if portal.quizzes:
         from .quizzes import quiz_references
 
@@ -92,14 +96,14 @@ def check_links(portal: Portal, rendered: Rendered, problems: Problems) -> None:
                 if message and "unknown" not in message:  # unknown ids are reported by check_references
                     line, col = source.where(*loc)
                     problems.add(source.path, line, col, message)
-    for table in (portal.roles, portal.runbooks):
-        for source in table.values():
-            for loc, text in _strings(source.doc.data, ()):
-                for link in iter_links(text):
-                    message = _link_problem(portal, page_anchors, "runbooks/x.md", link.target)
-                    if message:
-                        line, col = source.where(*loc)
-                        problems.add(source.path, line, col, message)
+    yaml_sources = [*portal.roles.values(), *portal.runbooks.values(), *([portal.glossary] if portal.glossary else [])]
+    for source in yaml_sources:
+        for loc, text in _strings(source.doc.data, ()):
+            for link in iter_links(text):
+                message = _link_problem(portal, page_anchors, "runbooks/x.md", link.target)
+                if message:
+                    line, col = source.where(*loc)
+                    problems.add(source.path, line, col, message)
 
 
 class _Anchors(Mapping[str, set[str]]):

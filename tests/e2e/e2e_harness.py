@@ -29,8 +29,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PASSWORD = "e2e-password-1234"
-PORTAL_SOURCES = ("mkdocs.yml", "content", "quizzes")
-PYTHON_PACKAGES = ("generator", "support")  # documented by mkdocstrings, so the copy links to them
+PORTAL_SOURCES = ("mkdocs.yml", "content", "quizzes", "examples")  # examples/: the LineCtl SDK its Python reference documents
 LOCAL_SCHEMES = {"data", "blob", "about", "chrome-error"}
 ACCOUNTS = {  # (email, role, name) of the accounts every served portal has
     "agent": ("alex@example.com", "agent", "Alex Agent"),
@@ -52,13 +51,11 @@ def free_port() -> int:
 
 
 def copy_example_portal(target: Path) -> Path:
-    """The repository's example portal copied to ``target`` (packages linked), so builds never touch the clone."""
+    """The repository's example portal copied to ``target``, so builds never touch the clone."""
     target.mkdir(parents=True, exist_ok=True)
     for name in PORTAL_SOURCES:
         source = REPO / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, target / name)
-    for name in PYTHON_PACKAGES:
-        (target / name).symlink_to(REPO / name, target_is_directory=True)
     return target
 
 
@@ -188,12 +185,14 @@ class Browsing:
         self.console_errors: list[str] = []
         self.requests: list[str] = []
 
-    def new_page(self, *, bypass_csp: bool = False, clipboard: bool = False, storage_state: Any = None) -> Page:
+    def new_page(self, *, bypass_csp: bool = False, clipboard: bool = False, storage_state: Any = None,
+                 viewport: tuple[int, int] = (1280, 900)) -> Page:
         """A page in a fresh context (its own cookies: one per person in a journey).
 
-        ``bypass_csp`` lets axe-core be injected into the backend's pages; ``storage_state`` starts signed in.
+        ``bypass_csp`` lets axe-core be injected into the backend's pages; ``storage_state`` starts signed in;
+        ``viewport`` is (width, height).
         """
-        context = self.browser.new_context(base_url=self.base_url, viewport={"width": 1280, "height": 900},
+        context = self.browser.new_context(base_url=self.base_url, viewport={"width": viewport[0], "height": viewport[1]},
                                            bypass_csp=bypass_csp, locale="en-GB", timezone_id="UTC",
                                            storage_state=storage_state)
         context.set_default_timeout(10_000)

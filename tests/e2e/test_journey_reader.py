@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from e2e_harness import Browsing, Portal
 from playwright.sync_api import Page, expect
 from steps import expect_page_heading
@@ -73,6 +74,25 @@ def follow_link_into_api_reference(page: Page) -> None:
     page.get_by_role("article").get_by_role("link", name="/alarms", exact=True).first.click()
     expect_page_heading(page, "Alarms")
     expect(page.get_by_role("heading", level=2, name=re.compile(r"^GET \/alarms\s*¶?$"))).to_have_count(1)
+
+
+@pytest.mark.parametrize("viewport", [(1366, 900), (390, 844)], ids=["laptop", "phone"])
+def test_reader_asks_the_search_box_in_everyday_words_and_opens_the_right_article(browsing: Browsing, viewport: tuple[int, int]) -> None:
+    """"the scanner gun won't beep" (the article says "barcode scanner") puts the article among the first five results; it opens."""
+    page = browsing.new_page(viewport=viewport)
+    page.goto("/")
+    if viewport[0] < 960:  # on a phone the search box is behind the header's search button
+        page.locator("label.md-header__button[for='__search']").click()
+    box = page.get_by_role("textbox", name="Search")
+    box.click()
+    box.press_sequentially("the scanner gun won't beep")
+    pages = page.locator(".md-search-result__item > .md-search-result__link article h1")
+    expect(pages.first).to_be_visible()
+    titles = [title.strip() for title in pages.all_inner_texts()[:5]]
+    assert "Barcode scanner not reading" in titles, titles
+    page.locator(".md-search-result__item > .md-search-result__link").nth(titles.index("Barcode scanner not reading")).click()
+    expect_page_heading(page, "Barcode scanner not reading")
+    browsing.assert_clean()
 
 
 def test_developer_tries_the_backend_api_in_its_docs_page(browsing: Browsing) -> None:

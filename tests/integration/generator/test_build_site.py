@@ -370,7 +370,7 @@ class TestEveryPage:
     def test_site_has_the_expected_pages(self, site: Path) -> None:
         """Home, role, KB, runbook and API pages are all built."""
         assert all_pages(site) == [
-            "", "articles/getting-started/", "articles/service-wont-start/", "kb/",
+            "", "articles/getting-started/", "articles/service-wont-start/", "glossary/", "kb/",
             "reference/", "reference/rest/service/", "reference/rest/service/items/", "reference/rest/service/orders/",
             "roles/", "roles/operator/", "roles/supervisor/", "runbooks/", "runbooks/deploy-release/", "runbooks/restart-service/",
         ]

@@ -96,6 +96,17 @@ BAD_CASES: dict[str, list[str]] = {
     "unresolvable-openapi-ref": [
         "content/api/service.yaml:23:25: error: unresolvable $ref '#/components/schemas/Itme' (did you mean 'Item'?)",
     ],
+    "glossary-unknown-references": [
+        "content/glossary.yml:4:16: error: terms[0].articles[0]: unknown article 'getting-startd' (did you mean 'getting-started'?)",
+        "content/glossary.yml:5:16: error: terms[0].runbooks[0]: unknown runbook 'restart-servce' (did you mean 'restart-service'?)",
+        "content/glossary.yml:6:16: error: terms[0].see_also[0]: unknown glossary term 'hots' (did you mean 'host'?)",
+        "content/glossary.yml:8:17: error: link to unknown runbook 'restart-servic' (did you mean 'restart-service'?)",
+        "content/glossary.yml:9:11: error: terms[2]: duplicate glossary term 'service': already terms[0]; give it another id",
+    ],
+    "glossary-misspelt-field": [
+        "content/glossary.yml:4:5: error: terms[1].definition: field required",
+        "content/glossary.yml:5:5: error: terms[1].defintion: unknown field 'defintion' (did you mean 'definition'?)",
+    ],
     "article-at-generated-path": [
         "content/roles/operator.md:1:1: error: the page roles/operator.md is also the page of 'Operator': move this article to another folder (e.g. articles/)",
     ],

@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[3]
 
 RunPortal = Callable[..., Result]  # the run_portal fixture
 
-SCHEMAS = ("role", "runbook", "article-front-matter", "quiz")
+SCHEMAS = ("role", "runbook", "article-front-matter", "glossary", "quiz")
 
 
 def objects(schema: Any) -> list[dict[str, Any]]:
@@ -161,12 +161,12 @@ class TestSchema:
         return out
 
     def test_schema_writes_one_json_schema_per_source_format(self, written: Path) -> None:
-        """role, runbook, article front matter and quiz schemas are written as valid JSON Schema documents."""
+        """role, runbook, article front matter, glossary and quiz schemas are written as valid JSON Schema documents."""
         for name in SCHEMAS:
             schema = json.loads((written / f"{name}.schema.json").read_text(encoding="utf-8"))
             assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
             assert schema["type"] == "object"
-            assert "id" in schema["required"]
+            assert ("terms" if name == "glossary" else "id") in schema["required"]
 
     def test_schemas_reject_unknown_fields(self, written: Path) -> None:
         """Every object in every schema sets ``additionalProperties: false``, like the models."""
