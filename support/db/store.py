@@ -105,9 +105,13 @@ class Store:
             with db.atomic():
                 yield db
             return
-        if threading.get_ident() == self._loop_thread:
+        if getattr(self._local, "holding", False):  # inside ``write`` on the loop, which took the lock without waiting
+            lock: Any = contextlib.nullcontext()
+        elif threading.get_ident() == self._loop_thread:
             raise RuntimeError("a write transaction on the event loop: run it with `await store.write(...)`")
-        with self._write_lock:
+        else:
+            lock = self._write_lock
+        with lock:
             db.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield db
@@ -121,11 +125,19 @@ class Store:
         self._loop_thread = threading.get_ident()
 
     async def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run ``fn(*args, **kwargs)``, which may write, in the store's one writer thread, and await its result.
+        """Run ``fn(*args, **kwargs)``, which may write, without the event loop ever waiting for the write lock.
 
-        datasette's model: async handlers never take the write lock themselves, so the event loop goes on
-        serving while a write waits for another (a thread-pool request's, the SLA sweep's) to commit.
+        When no other writer holds the lock, ``fn`` runs at once on the loop (its few statements cost less
+        than a hop to a thread, which waits for the GIL); when one does (a thread-pool request, the SLA
+        sweep), ``fn`` goes to the store's one writer thread and the loop serves other requests meanwhile.
         """
+        if self._write_lock.acquire(blocking=False):
+            self._local.holding = True
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self._local.holding = False
+                self._write_lock.release()
         return await asyncio.get_running_loop().run_in_executor(self._writer, functools.partial(fn, *args, **kwargs))
 
     def checkpoint(self) -> tuple[int, int, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -95,4 +96,39 @@ def test_the_event_loop_never_opens_a_write_transaction(tmp_path: Path) -> None:
 
     with ThreadPoolExecutor(1) as thread:  # a loop of its own (the browser tests' Playwright may run one in this thread)
         assert thread.submit(lambda: asyncio.run(on_the_loop())).result() == 1
+    db.close()
+
+
+def test_a_write_waiting_for_another_writer_does_not_hold_up_the_loop(tmp_path: Path) -> None:
+    """While a thread holds the write lock, a write from the loop waits in the writer thread and the loop keeps serving."""
+    db = open_portal_store(tmp_path / "portal.db")
+    held, release = threading.Event(), threading.Event()
+
+    def slow_writer() -> None:
+        with db.tx():
+            held.set()
+            release.wait(5)
+
+    async def on_the_loop() -> list[str]:
+        db.serve_from_this_thread()
+        events: list[str] = []
+
+        async def other_request() -> None:
+            await asyncio.sleep(0.05)
+            events.append("another request served")
+            release.set()
+
+        async def filing() -> None:
+            await db.write(lambda: ticket(db))
+            events.append("ticket filed")
+
+        await asyncio.gather(filing(), other_request())
+        return events
+
+    writer = threading.Thread(target=slow_writer)
+    writer.start()
+    held.wait(5)
+    with ThreadPoolExecutor(1) as thread:
+        assert thread.submit(lambda: asyncio.run(on_the_loop())).result() == ["another request served", "ticket filed"]
+    writer.join()
     db.close()
