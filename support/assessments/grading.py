@@ -106,33 +106,9 @@ def _shuffled(n: int, rng: random.Random) -> list[int]:
 Pairs = tuple[tuple[Question, PaperQuestion], ...]
 
 
-class _PerObject:
-    """``make(*objects)`` remembered while those very objects live (keyed by their ``id``).
-
-    Each entry holds its objects, so an id is never reused while its entry lives; when ``size``
-    entries are held, all are dropped. Kept small where the values are big: what they hold lives on
-    for the garbage collector to scan.
-    """
-
-    def __init__(self, make: Any, size: int) -> None:
-        self.make, self.size = make, size
-        self._entries: dict[Any, tuple[tuple[Any, ...], Any]] = {}
-
-    def __call__(self, *objects: Any) -> Any:
-        key = id(objects[0]) if len(objects) == 1 else tuple(map(id, objects))
-        known = self._entries.get(key)
-        if known is not None and known[0][0] is objects[0] and known[0][-1] is objects[-1]:
-            return known[1]
-        if len(self._entries) >= self.size:
-            self._entries.clear()
-        value = self.make(*objects)
-        self._entries[key] = (objects, value)
-        return value
-
-
 def _lookup(quiz: Quiz, paper: Paper) -> Pairs:
     """Pair each paper question with the quiz's question, refusing a paper the quiz no longer fits."""
-    return _paired(quiz, paper)[0]
+    return _make_paired(quiz, paper)[0]
 
 
 def _make_paired(quiz: Quiz, paper: Paper) -> tuple[Pairs, dict[str, tuple[Question, PaperQuestion]]]:
@@ -146,27 +122,19 @@ def _make_paired(quiz: Quiz, paper: Paper) -> tuple[Pairs, dict[str, tuple[Quest
     return pairs, {pq.id: (question, pq) for question, pq in pairs}
 
 
-# The pairs of ``_lookup`` and the same by question id, per quiz and paper object: one submission checks,
-# grades and reviews the same paper, and pairing was a fifth of its time.
-_paired = _PerObject(_make_paired, 64)
-
-
 def _make_quiz_entry(quiz: Quiz) -> tuple[dict[str, tuple[Question, tuple[list[str], list[int]]]], dict[str, Question]]:
     by_id = questions_by_id(quiz)
     return {qid: (question, _arrange_keys(question)) for qid, question in by_id.items()}, by_id
 
 
-_quiz_entry = _PerObject(_make_quiz_entry, 64)
-
-
 def _keyed(quiz: Quiz) -> dict[str, tuple[Question, tuple[list[str], list[int]]]]:
-    """Each question of the quiz with the option ids and positions a paper of it must have (per quiz object)."""
-    return _quiz_entry(quiz)[0]
+    """Each question of the quiz with the option ids and positions a paper of it must have."""
+    return _make_quiz_entry(quiz)[0]
 
 
 def question_index(quiz: Quiz) -> dict[str, Question]:
-    """Every question of a quiz by id, as ``generator.quizzes.questions_by_id`` (remembered per quiz object; do not change it)."""
-    return _quiz_entry(quiz)[1]
+    """Every question of a quiz by id, as ``generator.quizzes.questions_by_id``."""
+    return _make_quiz_entry(quiz)[1]
 
 
 def _make_facts(question: Question) -> tuple[frozenset[str], dict[str, Any], dict[str, Any] | None]:
@@ -175,11 +143,6 @@ def _make_facts(question: Question) -> tuple[frozenset[str], dict[str, Any], dic
     return (frozenset(question.correct_ids()) if choice else frozenset(),
             {o.id: o for o in question.options} if choice else {},
             {"kind": link.kind, "id": link.ref, "section": link.section} if link else None)
-
-
-# Correct option ids, options by id (both empty unless a choice question) and the ``teaches`` link as shown,
-# per question object: grading and the review ask for them once per question of every submission.
-_facts = _PerObject(_make_facts, 4096)
 
 
 def _arrange_keys(question: Question) -> tuple[list[str], list[int]]:
@@ -217,7 +180,7 @@ def validate_answers(quiz: Quiz, paper: Paper, answers: Any) -> list[Problem]:
     """Per-field problems with a submission (for a 422): unknown questions or options, wrong shapes."""
     if not isinstance(answers, Mapping):
         return [((), "answers must be an object that maps question ids to answers")]
-    in_paper = _paired(quiz, paper)[1]
+    in_paper = _make_paired(quiz, paper)[1]
     problems: list[Problem] = []
     for qid, value in answers.items():
         if qid not in in_paper:
@@ -331,7 +294,7 @@ def _fraction(question: Question, pq: PaperQuestion, given: Any) -> float:
     """The share of the points a valid answer earns, 0 to 1."""
     kind = question.type
     if kind == "single":
-        return float(given in _facts(question)[0])
+        return float(given in _make_facts(question)[0])
     if kind == "multiple":
         return _choice_fraction(question, set(given))
     if kind == "true-false":
@@ -351,7 +314,7 @@ def _fraction(question: Question, pq: PaperQuestion, given: Any) -> float:
 
 
 def _choice_fraction(question: Multiple, picks: set[str]) -> float:
-    correct = _facts(question)[0]
+    correct = _make_facts(question)[0]
     if question.scoring is Scoring.all_or_nothing:
         return float(picks == correct)
     right, wrong = len(picks & correct), len(picks - correct)
@@ -392,7 +355,7 @@ def review(quiz: Quiz, paper: Paper, result: GradeResult, level: ReviewLevel | s
 
 
 def _answer_detail(question: Question, pq: PaperQuestion, given: Any) -> dict[str, Any]:
-    correct, options, link = _facts(question)
+    correct, options, link = _make_facts(question)
     detail: dict[str, Any] = {"explanation": question.explanation, "teaches": dict(link) if link else None, "given": given}
     kind = question.type
     if kind in CHOICE:
