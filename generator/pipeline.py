@@ -19,6 +19,7 @@ from .errors import Problems
 from .links import page_url
 from .load import Portal, load_portal
 from .models import PortalSettings
+from .mentions import check_mentions
 from .openapi import load_spec
 from .openapi_pages import operation_count, spec_pages
 from .pyapi import python_pages
@@ -56,6 +57,7 @@ def generate(root: Path, settings: PortalSettings, site_name: str, directory_url
     validate.check_collisions(portal, rendered, problems)
     validate.check_links(portal, rendered, problems)
     validate.check_reviews(portal, on or today(), problems)
+    check_mentions(portal, problems)
     add_help_links(rendered, renderer.env, settings.support_url, directory_urls)
     result.rendered = rendered
     result.exports[EXPORT_KB] = _kb_export(portal, rendered, site_name, directory_urls)

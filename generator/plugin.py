@@ -21,6 +21,7 @@ from .errors import did_you_mean
 from .minify import ThemeWhitespace
 from .models import PortalSettings
 from .pipeline import Result, generate
+from .render import not_found_help_url
 
 log = logging.getLogger("mkdocs.plugins.portal")
 THEME_DIR = Path(__file__).parent / "theme"
@@ -69,6 +70,9 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
             log.warning("portal: set 'theme.font: false' in mkdocs.yml: the theme's default fonts load from an outside host")
         if "assets/portal.css" not in [str(c) for c in config.extra_css]:
             config.extra_css.append("assets/portal.css")
+        if "assets/portal.js" not in [str(s) for s in config.extra_javascript]:
+            config.extra_javascript.append("assets/portal.js")
+        config.extra["portal_help_url"] = not_found_help_url(self.settings.support_url)
         for ext in REQUIRED_EXTENSIONS:
             if ext not in config.markdown_extensions:
                 config.markdown_extensions.append(ext)

@@ -233,6 +233,11 @@ def help_block(env: Environment, support_url: str, page: Page, url: str) -> str:
     return env.get_template("help.md.j2").render(help_url=f"{support_url}/tickets/new?{query}")
 
 
+def not_found_help_url(support_url: str) -> str:
+    """The "Need help?" link of the site's 404 page (the missing page's URL is added in the browser)."""
+    return f"{support_url}/tickets/new?" + urlencode({"page_id": "not-found", "page_title": "Page not found"})
+
+
 def add_help_links(rendered: Rendered, env: Environment, support_url: str, directory_urls: bool) -> None:
     """Append the help link to every page."""
     for page in rendered.pages.values():

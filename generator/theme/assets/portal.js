@@ -1,0 +1,74 @@
+/* portalgen: runbook checklists keep their ticks in this browser (localStorage, one entry per runbook). */
+(function () {
+  "use strict";
+
+  function load(key) {
+    try {
+      return JSON.parse(window.localStorage.getItem(key) || "[]");
+    } catch (error) {
+      return [];
+    }
+  }
+
+  function save(key, ticked) {
+    try {
+      window.localStorage.setItem(key, JSON.stringify(ticked));
+    } catch (error) {
+      /* storage full or disabled: the ticks still work for this visit */
+    }
+  }
+
+  function setUp(progress) {
+    var key = "portalgen:runbook:" + progress.dataset.runbook;
+    var boxes = Array.prototype.slice.call(
+      document.querySelectorAll("article .portal-checklist input[type=checkbox]"));
+    var status = document.createElement("p");
+    status.setAttribute("role", "status");
+    var reset = document.createElement("button");
+    reset.type = "button";
+    reset.className = "md-button portal-reset";
+    reset.textContent = "Reset the checklist";
+
+    function show() {
+      var done = boxes.filter(function (box) { return box.checked; }).length;
+      status.textContent = done + " of " + boxes.length + " items ticked";
+    }
+
+    function record() {
+      save(key, boxes.map(function (box, i) { return box.checked ? i : -1; }).filter(function (i) { return i >= 0; }));
+      show();
+    }
+
+    load(key).forEach(function (i) { if (boxes[i]) { boxes[i].checked = true; } });
+    boxes.forEach(function (box) { box.addEventListener("change", record); });
+    reset.addEventListener("click", function () {
+      boxes.forEach(function (box) { box.checked = false; });
+      save(key, []);
+      show();
+    });
+    progress.append(status, reset);
+    progress.hidden = false;
+    show();
+  }
+
+  function addPageUrl(link) {
+    link.href += "&page_url=" + encodeURIComponent(window.location.pathname);
+    link.removeAttribute("data-add-page-url");
+  }
+
+  function init() {
+    document.querySelectorAll("a[data-add-page-url]").forEach(addPageUrl);
+    document.querySelectorAll(".portal-progress[data-runbook]").forEach(function (progress) {
+      if (!progress.dataset.ready) {
+        progress.dataset.ready = "1";
+        setUp(progress);
+      }
+    });
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(init);
+  } else {
+    init();
+  }
+})();
