@@ -84,6 +84,9 @@ def _operation(api: ApiSpec, o: Operation) -> list[str]:
             schema = deref(api.spec, p.get("schema", {}))
             out.append(f"| `{p.get('name')}` | {p.get('in')} | {_type(api, schema)} | {'yes' if p.get('required') else 'no'} | {_cell(p.get('description', ''))} |")
         out.append("")
+    from .openapi_samples import sample_tabs  # it builds on this module's examples
+
+    out += sample_tabs(api, o)
     body = deref(api.spec, op.get("requestBody"))
     if body:
         out += ["### Request body", ""]
