@@ -17,8 +17,8 @@ RUNBOOK = "/runbooks/rollback/"
 
 @pytest.fixture(params=list(SIZES))
 def page(browsing: Browsing, request: pytest.FixtureRequest) -> Page:
-    """A page at one of the two sizes (axe-core injected later needs the CSP bypassed)."""
-    opened = browsing.new_page(bypass_csp=True)
+    """A page at one of the two sizes, under the site's own CSP (it allows the inline script axe-core is)."""
+    opened = browsing.new_page()
     opened.set_viewport_size(SIZES[request.param])
     return opened
 
@@ -41,7 +41,8 @@ def test_runbook_ticks_survive_a_reload_and_reset_clears_them(page: Page, browsi
     status = page.locator(".portal-progress [role=status]")
     total = page.locator("article .portal-checklist input[type=checkbox]").count()
     expect(status).to_have_text(f"0 of {total} items ticked")
-    page.get_by_label("Step 1 done").check()
+    page.locator("label", has_text="Step 1 done").click()
+    expect(page.get_by_label("Step 1 done")).to_be_checked()
     tab_to(page, "input[type=checkbox]:not(:checked)")
     page.keyboard.press("Space")
     expect(status).to_have_text(f"2 of {total} items ticked")
@@ -60,15 +61,15 @@ def test_runbook_ticks_survive_a_reload_and_reset_clears_them(page: Page, browsi
 def test_runbook_prints_as_a_checklist(page: Page) -> None:
     """In print, the navigation, help link and progress bar go; the steps' boxes stay, ticked ones filled."""
     page.goto(RUNBOOK)
-    page.get_by_label("Step 1 done").check()
+    page.locator("label", has_text="Step 1 done").click()
     page.emulate_media(media="print")
     expect(page.locator(".md-header")).to_be_hidden()
     expect(page.locator(".portal-help")).to_be_hidden()
     expect(page.locator(".portal-progress")).to_be_hidden()
+    expect(page.locator("label", has_text="Step 1 done")).to_be_visible()
     box = page.locator("#step-1 ~ .portal-checklist .task-list-indicator").first
-    expect(box).to_be_visible()
-    border = box.evaluate("el => getComputedStyle(el, '::before').borderTopStyle")
-    assert border == "solid"
+    drawn = box.evaluate("el => { const s = getComputedStyle(el, '::before'); return [s.borderTopStyle, s.backgroundColor]; }")
+    assert drawn == ["solid", "rgb(0, 0, 0)"]  # a ticked box prints filled
     assert len(page.pdf()) > 1000
 
 
@@ -78,4 +79,56 @@ def test_the_404_page_offers_help_with_the_missing_address(page: Page, browsing:
     link = page.get_by_role("link", name="Need help finding a page? Ask support")
     expect(link).to_have_attribute("href", "/support/tickets/new?page_id=not-found&page_title=Page+not+found&page_url=%2Fno%2Fsuch%2Fpage%2F")
     expect_no_sideways_scroll(page)
+    assert [e for e in browsing.console_errors if "status of 404" not in e] == []  # the page itself is a 404
+    assert browsing.outside_requests() == []
+
+
+def test_rest_operation_request_sample_switches_language_and_copies(page: Page, browsing: Browsing) -> None:
+    """On the Alarms reference, the keyboard picks the Python sample of an operation and the copy button copies it."""
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=browsing.base_url)
+    page.goto("/reference/rest/line-control/alarms/")
+    tabs = page.locator(".tabbed-set").first
+    tabs.get_by_text("curl", exact=True).click()
+    page.keyboard.press("ArrowRight")  # Material's tab labels follow the arrow keys
+    python = tabs.locator(".tabbed-block").nth(1)
+    expect(python).to_be_visible()
+    expect(python.locator("code")).to_contain_text("import requests")
+    code = python.locator("code").inner_text().strip()
+    python.hover()
+    python.get_by_role("button", name="Copy to clipboard").click()
+    assert page.evaluate("navigator.clipboard.readText()").strip() == code
+    assert "os.environ['LINE_CONTROL_TOKEN']" in code
+    expect_no_sideways_scroll(page)
+    expect_no_axe_violations(page)
+    browsing.assert_clean()
+
+
+CSP_STYLE = "violates the following Content Security Policy directive 'style-src 'self''"
+
+
+def test_architecture_diagrams_render_from_the_sites_own_mermaid(page: Page, browsing: Browsing) -> None:
+    """The architecture article's two Mermaid blocks become drawn diagrams; Mermaid comes from this server.
+
+    Under the site's CSP (support/app.py, ``style-src 'self'``) the browser refuses the inline styles Mermaid
+    writes into each SVG; those refusals are left to the test below.
+    """
+    page.goto("/articles/administration/system-architecture/")
+    diagrams = page.locator("article div.mermaid")
+    expect(diagrams).to_have_count(2)
+    for i in range(2):
+        box = diagrams.nth(i).bounding_box()
+        assert box and box["height"] > 50 and box["width"] > 250, box
+    assert any(url.endswith("/assets/vendor/mermaid.min.js") for url in browsing.requests)
+    expect_no_sideways_scroll(page)
+    expect_no_axe_violations(page)
+    assert [e for e in browsing.console_errors if CSP_STYLE not in e] == []
+    assert browsing.outside_requests() == []
+
+
+@pytest.mark.xfail(strict=True, reason="the site's CSP (support/app.py SITE_CSP) has style-src 'self': Mermaid's inline "
+                   "<style> and style attributes are refused, so diagrams draw unstyled; needs style-src 'unsafe-inline'")
+def test_diagrams_draw_without_csp_refusals(page: Page, browsing: Browsing) -> None:
+    """No console error at all on the diagram page."""
+    page.goto("/articles/administration/system-architecture/")
+    expect(page.locator("article div.mermaid")).to_have_count(2)
     browsing.assert_clean()

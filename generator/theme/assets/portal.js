@@ -52,11 +52,27 @@
   }
 
   function addPageUrl(link) {
-    link.href += "&page_url=" + encodeURIComponent(window.location.pathname);
+    link.setAttribute("href", link.getAttribute("href") + "&page_url=" + encodeURIComponent(window.location.pathname));
     link.removeAttribute("data-add-page-url");
   }
 
+  /* A table wider than a phone scrolls sideways in its wrapper; the keyboard must reach it (WCAG 2.1.1). */
+  function reachScrollingTables() {
+    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth) {
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", "Table, scrolls sideways");
+      } else if (wrap.getAttribute("role") === "region") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  }
+
   function init() {
+    reachScrollingTables();
     document.querySelectorAll("a[data-add-page-url]").forEach(addPageUrl);
     document.querySelectorAll(".portal-progress[data-runbook]").forEach(function (progress) {
       if (!progress.dataset.ready) {
@@ -66,6 +82,7 @@
     });
   }
 
+  window.addEventListener("resize", reachScrollingTables);
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(init);
   } else {
