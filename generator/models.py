@@ -189,6 +189,10 @@ class OpenAPISpec(Strict):
     title: str = ""
 
 
+class AsyncAPISpec(OpenAPISpec):
+    """An AsyncAPI 2.6/3.0 spec (event or WebSocket API) to render as an event reference."""
+
+
 class PortalSettings(Strict):
     """The ``portal`` plugin's settings in ``mkdocs.yml``."""
 
@@ -198,6 +202,7 @@ class PortalSettings(Strict):
     python_packages: list[str] = Field(default_factory=list)
     python_paths: list[str] = Field(default_factory=lambda: ["."])
     openapi: list[OpenAPISpec] = Field(default_factory=list)
+    asyncapi: list[AsyncAPISpec] = Field(default_factory=list)
     review: ReviewPolicy = Field(default_factory=ReviewPolicy)
     title: str = ""
 

@@ -19,6 +19,7 @@ from .errors import Problems
 from .links import page_url
 from .load import Portal, load_portal
 from .models import PortalSettings
+from .asyncapi_pages import event_reference
 from .mentions import check_mentions
 from .openapi import load_spec
 from .openapi_pages import operation_count, spec_pages
@@ -83,8 +84,9 @@ def _api_pages(portal: Portal, renderer: Renderer, problems: Problems) -> list[A
         pages = spec_pages(api)
         for page in pages:
             rendered.add(page)
-        specs.append({"title": api.title, "version": api.spec["info"]["version"], "index": pages[0].path, "operation_count": operation_count(api)})
+        specs.append({"title": api.title, "version": api.spec["info"]["version"], "index": pages[0].path, "operation_count": operation_count(api), "kind": "rest"})
         rest_nav.append({api.title: [p.path for p in pages[:1]] + [{p.title: p.path} for p in pages[1:]]})
+    events_nav = event_reference(portal, rendered, specs, problems)
     packages = python_pages(portal.root, settings.python_packages, settings.python_paths, problems)
     py_nav = []
     for package, modules in packages.items():
@@ -97,6 +99,8 @@ def _api_pages(portal: Portal, renderer: Renderer, problems: Problems) -> list[A
     nav: list[Any] = ["reference/index.md"]
     if rest_nav:
         nav.append({"REST": rest_nav})
+    if events_nav:
+        nav.append({"Events": events_nav})
     if py_nav:
         nav.append({"Python": py_nav})
     return nav

@@ -145,7 +145,7 @@ class Renderer:
             "home.md.j2", "index.md", portal_title=self.portal.settings.title or self.site_name,
             description="Guides, runbooks, knowledge base, API reference, assessments and support in one place.",
             roles=roles, article_count=len(articles), runbook_count=len(runbooks),
-            has_api=bool(self.portal.settings.openapi or self.portal.settings.python_packages),
+            has_api=bool(self.portal.settings.openapi or self.portal.settings.asyncapi or self.portal.settings.python_packages),
             assessment_count=len(self.quiz_rules),
         )
         self.out.add(Page("index.md", self.site_name, text, "home"))

@@ -132,3 +132,16 @@ def test_diagrams_draw_without_csp_refusals(page: Page, browsing: Browsing) -> N
     page.goto("/articles/administration/system-architecture/")
     expect(page.locator("article div.mermaid")).to_have_count(2)
     browsing.assert_clean()
+
+
+def test_event_reference_shows_the_alarm_stream_channels_and_messages(page: Page, browsing: Browsing) -> None:
+    """From the API reference a reader reaches the alarm stream, its alarms channel and the alarm.raised example."""
+    page.goto("/reference/")
+    page.get_by_role("article").get_by_role("link", name="LineCtl alarm stream").click()
+    expect_page_heading(page, "LineCtl alarm stream")
+    page.get_by_role("article").get_by_role("link", name="alarm.raised").click()
+    expect(page.get_by_role("heading", level=2, name="Message alarm.raised")).to_be_in_viewport()
+    expect(page.locator("article")).to_contain_text("ALM-20260921-00417")
+    expect_no_sideways_scroll(page)
+    expect_no_axe_violations(page)
+    browsing.assert_clean()
