@@ -21,6 +21,7 @@ from .load import Portal, load_portal
 from .models import PortalSettings
 from .asyncapi_pages import event_reference
 from .mentions import check_mentions
+from .videos import check_videos, transcripts
 from .openapi import load_spec
 from .openapi_pages import operation_count, spec_pages
 from .pyapi import python_pages
@@ -50,7 +51,7 @@ def generate(root: Path, settings: PortalSettings, site_name: str, directory_url
     problems = Problems()
     portal = load_portal(root, settings, problems)
     result = Result(portal, problems)
-    renderer = Renderer(portal, on or today(), site_name, _quiz_rules(portal))
+    renderer = Renderer(portal, on or today(), site_name, _quiz_rules(portal), directory_urls)
     rendered = renderer.render_all()
     api_nav = _api_pages(portal, renderer, problems)
     rendered.nav = _nav(portal, rendered, api_nav, renderer.quiz_rules)
@@ -59,6 +60,7 @@ def generate(root: Path, settings: PortalSettings, site_name: str, directory_url
     validate.check_links(portal, rendered, problems)
     validate.check_reviews(portal, on or today(), problems)
     check_mentions(portal, problems)
+    check_videos(portal, problems)
     add_help_links(rendered, renderer.env, settings.support_url, directory_urls)
     result.rendered = rendered
     result.exports[EXPORT_KB] = _kb_export(portal, rendered, site_name, directory_urls)
@@ -119,6 +121,8 @@ def _nav(portal: Portal, rendered: Rendered, api_nav: list[Any], quiz_rules: dic
         {"Knowledge base": ["kb/index.md"] + [{label: _chunked(items)} for label, items in sorted(by_topic.items())]},
         {"Runbooks": ["runbooks/index.md"] + _chunked([{s.model.title: f"runbooks/{s.model.id}.md"} for s in runbooks])},
     ]
+    if "videos/index.md" in rendered.pages:
+        nav.append({"Videos": "videos/index.md"})
     if quiz_rules:
         nav.append({"Assessments": ["assessments/index.md"] + [{r["title"]: f"assessments/{q}.md"} for q, r in quiz_rules.items()]})
     if api_nav:
@@ -174,7 +178,7 @@ def _kb_export(portal: Portal, rendered: Rendered, site_name: str, directory_url
         pages.append({
             "id": ident, "type": "article", "title": meta.title, "kind": meta.kind.value,
             "url": page_url(portal.article_paths[ident], directory_urls), "roles": meta.roles,
-            "tags": meta.tags, "summary": meta.summary, "text": source.doc.body,
+            "tags": meta.tags, "summary": meta.summary, "text": source.doc.body + transcripts(portal, meta.videos),
             "fingerprint": hashlib.sha256(source.doc.text.encode()).hexdigest(),
         })
     for ident, source in portal.runbooks.items():

@@ -145,3 +145,43 @@ def test_event_reference_shows_the_alarm_stream_channels_and_messages(page: Page
     expect_no_sideways_scroll(page)
     expect_no_axe_violations(page)
     browsing.assert_clean()
+
+
+VIDEO_PAGE = "/articles/operations/handling-a-station-alarm/"
+
+
+def test_video_tutorial_plays_with_captions_and_chapters_from_the_keyboard(page: Page, browsing: Browsing) -> None:
+    """The player shows a poster, its captions track loads, a chapter button (pressed with Enter) jumps and plays."""
+    page.goto(VIDEO_PAGE)
+    video = page.locator("figure.portal-video video")
+    expect(video).to_be_visible()
+    assert video.get_attribute("poster", timeout=1000)
+    tab_to(page, "button.portal-chapter[data-seek='10']")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => { const v = document.querySelector('figure.portal-video video');"
+                           " return !v.paused && v.currentTime >= 10; }")
+    cues = page.evaluate("() => { const t = document.querySelector('figure.portal-video video').textTracks[0];"
+                         " return [t.kind, t.mode, t.cues ? t.cues.length : 0]; }")
+    assert cues == ["captions", "showing", 8]
+    page.get_by_text("Transcript of").click()
+    expect(page.locator(".portal-transcript")).to_contain_text("press Alarm, then Help")
+    expect_no_sideways_scroll(page)
+    expect_no_axe_violations(page)
+    browsing.assert_clean()
+
+
+def test_a_transcript_is_found_by_the_site_search_and_the_videos_index_links_to_it(page: Page, browsing: Browsing) -> None:
+    """Words said only in the video find its article; the videos index lists it for production operators."""
+    page.goto("/videos/")
+    expect_page_heading(page, "Video tutorials")
+    expect(page.get_by_role("heading", name="Production operator")).to_be_visible()
+    expect_no_axe_violations(page)
+    expect_no_sideways_scroll(page)
+    box = page.get_by_role("textbox", name="Search")
+    if not box.is_visible():  # on a phone the search opens from the header's magnifier
+        page.locator("label.md-header__button[for='__search']").click()
+    box.click()
+    box.press_sequentially("instruction card says")
+    result = page.locator(".md-search-result__link").filter(has_text="Handling a station alarm").first
+    expect(result).to_be_visible()
+    browsing.assert_clean()

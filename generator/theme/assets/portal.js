@@ -71,6 +71,18 @@
     });
   }
 
+  /* Chapter buttons of a video tutorial: jump there and play. */
+  function seek(event) {
+    var button = event.target.closest("button[data-seek]");
+    var figure = button && document.getElementById(button.dataset.video);
+    var video = figure && figure.querySelector("video");
+    if (video) {
+      video.currentTime = Number(button.dataset.seek);
+      video.play().catch(function () { /* the reader's browser may refuse to autoplay */ });
+      video.focus();
+    }
+  }
+
   function init() {
     reachScrollingTables();
     document.querySelectorAll("a[data-add-page-url]").forEach(addPageUrl);
@@ -83,6 +95,7 @@
   }
 
   window.addEventListener("resize", reachScrollingTables);
+  document.addEventListener("click", seek);
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(init);
   } else {
