@@ -11,7 +11,8 @@ from .asyncapi import Channel, EventSpec, Message, load_asyncapi
 from .errors import Problems
 from .load import Portal
 from .openapi import deref
-from .openapi_pages import _cell, _fields, _synth, _type
+from .openapi_examples import synth
+from .openapi_pages import _cell, _fields, _type
 from .render import Page, Rendered
 
 ACTIONS = {
@@ -127,7 +128,7 @@ def _schema_table(api: EventSpec, schema: Any) -> list[str]:
 def _examples(api: EventSpec, m: dict[str, Any], payload: Any) -> list[str]:
     examples = [e for e in (m.get("examples") or []) if isinstance(e, dict) and "payload" in e]
     if not examples:
-        examples = [{"payload": _synth(api, payload, 0)}]  # type: ignore[arg-type]
+        examples = [{"payload": synth(api, payload, 0)}]  # type: ignore[arg-type]
     out: list[str] = []
     for example in examples:
         label = example.get("summary") or example.get("name") or "Example"

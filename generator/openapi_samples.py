@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from .openapi import ApiSpec, Operation, deref
-from .openapi_pages import _example_of, _synth
+from .openapi_examples import example_of, synth
 
 
 @dataclass
@@ -47,7 +47,7 @@ def request_for(api: ApiSpec, o: Operation) -> Request:
     media = (body.get("content") or {}).get("application/json")
     if media is not None:
         request.headers["Content-Type"] = "application/json"
-        request.body = _example_of(api, media, media.get("schema") or {})
+        request.body = example_of(api, media, media.get("schema") or {})
     return request
 
 
@@ -57,7 +57,7 @@ def _param_example(api: ApiSpec, param: dict[str, Any]) -> Any:
     if param.get("examples"):
         first = deref(api.spec, next(iter(param["examples"].values()))) or {}
         return first.get("value", "")
-    value = _synth(api, param.get("schema") or {}, 0)
+    value = synth(api, param.get("schema") or {}, 0)
     return "{" + param["name"] + "}" if value in (None, "string") else value
 
 
