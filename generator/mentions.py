@@ -43,9 +43,29 @@ class Target:
         return f"[{self.title}]({self.kind}:{self.ident})"
 
 
-def _targets(portal: Portal) -> dict[str, list[Target]]:
-    """Every mentionable name, keyed by its first word in lower case."""
-    found: dict[str, list[Target]] = {}
+class Index:
+    """Mentionable names by their first word, and the first word pairs that let most texts be skipped at once."""
+
+    def __init__(self, targets: list[tuple[list[str], Target]]):
+        self.by_first: dict[str, list[Target]] = {}
+        self.singles: set[str] = set()
+        self.pairs: set[tuple[str, str]] = set()
+        for words, target in targets:
+            lowered = [w.lower() for w in words]
+            self.by_first.setdefault(lowered[0], []).append(target)
+            if len(lowered) == 1:
+                self.singles.add(lowered[0])
+            else:
+                self.pairs.add((lowered[0], lowered[1]))
+
+    def may_name(self, tokens: list[str]) -> bool:
+        """Whether a text with these lower-case words could name any target (set operations, in C)."""
+        return bool(self.singles.intersection(tokens) or self.pairs.intersection(zip(tokens, tokens[1:])))
+
+
+def index(portal: Portal) -> Index:
+    """Every mentionable name of the portal's runbooks and articles."""
+    found = []
     for kind, table in (("runbook", portal.runbooks), ("article", portal.articles)):
         for ident, source in table.items():
             title = source.model.title
@@ -54,8 +74,8 @@ def _targets(portal: Portal) -> dict[str, list[Target]]:
             for name in names:
                 words = WORD.findall(name)
                 if words:
-                    found.setdefault(words[0].lower(), []).append(Target(kind, ident, title, _pattern(words, name == ident)))
-    return found
+                    found.append((words, Target(kind, ident, title, _pattern(words, name == ident))))
+    return Index(found)
 
 
 def _pattern(words: list[str], is_id: bool) -> re.Pattern[str]:
@@ -69,14 +89,16 @@ def _pattern(words: list[str], is_id: bool) -> re.Pattern[str]:
     return re.compile(first + r"\W+" + rest + r"(?![\w-])")
 
 
-def mentions(text: str, targets: dict[str, list[Target]], own: tuple[str, str]) -> Iterator[tuple[int, Target]]:
+def mentions(text: str, names: Index, own: tuple[str, str]) -> Iterator[tuple[int, Target]]:
     """Offsets in ``text`` where another source is named in plain text, and which one."""
+    if not names.may_name(WORD.findall(text.lower())):  # masking can only take names away
+        return
     masked = MASKED.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
     for word in WORD.finditer(masked):
         start = word.start()
         if start and (masked[start - 1].isalnum() or masked[start - 1] in "-/"):
             continue
-        for target in targets.get(word.group(0).lower(), ()):
+        for target in names.by_first.get(word.group(0).lower(), ()):
             if (target.kind, target.ident) != own and target.pattern.match(masked, start):
                 yield start, target
                 break
@@ -93,8 +115,8 @@ def _message(target: Target) -> str:
 
 def check_mentions(portal: Portal, problems: Problems) -> None:
     """Warn, at the place, about each plain-text mention of another runbook or article."""
-    targets = _targets(portal)
-    if not targets:
+    targets = index(portal)
+    if not targets.by_first:
         return
     for ident, source in portal.articles.items():
         body = source.doc.body

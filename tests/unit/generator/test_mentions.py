@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
-from generator.mentions import Target, _pattern, mentions
+from generator.mentions import WORD, Index, Target, _pattern, mentions
 
 
-def _targets(*items: tuple[str, str, str, str]) -> dict[str, list[Target]]:
-    found: dict[str, list[Target]] = {}
+def _targets(*items: tuple[str, str, str, str]) -> Index:
+    found = []
     for kind, ident, title, name in items:
-        words = re.findall(r"[a-z0-9][a-z0-9/'-]*", name, re.I)
-        found.setdefault(words[0].lower(), []).append(Target(kind, ident, title, _pattern(words, name == ident)))
-    return found
+        words = WORD.findall(name)
+        found.append((words, Target(kind, ident, title, _pattern(words, name == ident))))
+    return Index(found)
 
 
 TARGETS = _targets(
