@@ -184,7 +184,8 @@ class TestRunbookPage:
         """Rollback steps are an ordered list, commands included."""
         rollback = section(content(site, "runbooks/deploy-release/"), "rollback")
         assert "<ol>" in rollback
-        assert text(rollback) == "Rollback Switch back to the previous release. sudo example-ctl activate --previous Tell the release team the rollout was undone."
+        assert text(rollback) == ("Rollback Switch back to the previous release. sudo example-ctl activate --previous Tell the release team the rollout was undone."
+                                  " Rollback step 1 done Rollback step 2 done")  # each can be ticked, like the steps
 
     def test_escalation_is_a_table_of_tiers(self, site: Path) -> None:
         """The escalation table has one row per tier: tier, who, contact, when."""

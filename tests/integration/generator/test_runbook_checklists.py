@@ -41,6 +41,7 @@ def test_built_runbook_has_a_box_per_step_the_progress_hook_and_print_styles(tmp
     assert result.exit_code == 0, result.output
     page = (tmp_portal / "site" / "runbooks" / "restart-service" / "index.html").read_text()
     assert re.findall(r'<input type="checkbox"><span class="task-list-indicator"></span> (Step \d done)</label>', page) == ["Step 1 done", "Step 2 done"]
+    assert re.findall(r"</span> (Rollback step \d done)</label>", page) == ["Rollback step 1 done"]
     assert '<div class="portal-progress" data-runbook="restart-service" hidden></div>' in page
     assert 'src="../../assets/portal.js"' in page
     css = (tmp_portal / "site" / "assets" / "portal.css").read_text()
