@@ -41,32 +41,32 @@ def test_runbook_ticks_survive_a_reload_and_reset_clears_them(page: Page, browsi
     status = page.locator(".portal-progress [role=status]")
     total = page.locator("article .portal-checklist input[type=checkbox]").count()
     expect(status).to_have_text(f"0 of {total} items ticked")
-    page.locator("label", has_text="Step 1 done").click()
-    expect(page.get_by_label("Step 1 done")).to_be_checked()
+    page.locator("label").filter(has=page.get_by_text("Step 1 done", exact=True)).click()
+    expect(page.get_by_label("Step 1 done", exact=True)).to_be_checked()
     tab_to(page, "input[type=checkbox]:not(:checked)")
     page.keyboard.press("Space")
     expect(status).to_have_text(f"2 of {total} items ticked")
     page.reload()
-    expect(page.get_by_label("Step 1 done")).to_be_checked()
+    expect(page.get_by_label("Step 1 done", exact=True)).to_be_checked()
     expect(status).to_have_text(f"2 of {total} items ticked")
     expect_no_sideways_scroll(page)
     expect_no_axe_violations(page)
     page.get_by_role("button", name="Reset the checklist").click()
     expect(status).to_have_text(f"0 of {total} items ticked")
     page.reload()
-    expect(page.get_by_label("Step 1 done")).not_to_be_checked()
+    expect(page.get_by_label("Step 1 done", exact=True)).not_to_be_checked()
     browsing.assert_clean()
 
 
 def test_runbook_prints_as_a_checklist(page: Page) -> None:
     """In print, the navigation, help link and progress bar go; the steps' boxes stay, ticked ones filled."""
     page.goto(RUNBOOK)
-    page.locator("label", has_text="Step 1 done").click()
+    page.locator("label").filter(has=page.get_by_text("Step 1 done", exact=True)).click()
     page.emulate_media(media="print")
     expect(page.locator(".md-header")).to_be_hidden()
     expect(page.locator(".portal-help")).to_be_hidden()
     expect(page.locator(".portal-progress")).to_be_hidden()
-    expect(page.locator("label", has_text="Step 1 done")).to_be_visible()
+    expect(page.locator("label").filter(has=page.get_by_text("Step 1 done", exact=True))).to_be_visible()
     box = page.locator("#step-1 ~ .portal-checklist .task-list-indicator").first
     drawn = box.evaluate("el => { const s = getComputedStyle(el, '::before'); return [s.borderTopStyle, s.backgroundColor]; }")
     assert drawn == ["solid", "rgb(0, 0, 0)"]  # a ticked box prints filled
