@@ -24,3 +24,16 @@ def test_media_urls_are_relative_to_the_published_page() -> None:
     assert _url("media/a.webm", "articles/ops/x.md", True) == "../../../media/a.webm"
     assert _url("media/a.webm", "articles/ops/x.md", False) == "../../media/a.webm"
     assert _url("https://example.test/a.webm", "articles/x.md", True) == "https://example.test/a.webm"
+
+
+def test_a_video_from_a_url_loads_nothing_until_played(tmp_path) -> None:
+    """preload="none" for a URL: the page itself asks no other host for anything; local files preload metadata."""
+    from generator.models import Video
+    from generator.videos import player
+
+    (tmp_path / "c.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nHi.\n")
+    remote = player(Video(title="R", src="https://videos.example.test/r.mp4", captions="c.vtt"), "articles/x.md", tmp_path, True)
+    local = player(Video(title="L", src="media/l.webm", captions="c.vtt"), "articles/x.md", tmp_path, True)
+    assert '<video controls preload="none" playsinline aria-label="R">' in remote
+    assert '<source src="https://videos.example.test/r.mp4" type="video/mp4">' in remote
+    assert 'preload="metadata"' in local and "<p>Hi.</p>" in local
