@@ -119,6 +119,9 @@ def test_architecture_diagrams_render_from_the_sites_own_mermaid(page: Page, bro
         box = diagrams.nth(i).bounding_box()
         assert box and box["height"] > 50 and box["width"] > 250, box
     assert any(url.endswith("/assets/vendor/mermaid.min.js") for url in browsing.requests)
+    source = page.locator("details.portal-diagram-source").first
+    source.get_by_text("The diagram as text").click()
+    expect(source.locator("pre")).to_contain_text("flowchart TB")
     expect_no_sideways_scroll(page)
     expect_no_axe_violations(page)
     assert [e for e in browsing.console_errors if CSP_STYLE not in e] == []

@@ -94,6 +94,20 @@
     });
   }
 
+  /* Each diagram keeps its Mermaid source beside it as text: a text alternative for screen readers and
+     the reader's fallback where a strict CSP keeps the drawing unstyled. Runs before the theme swaps the
+     block for the drawing. */
+  document.querySelectorAll("pre.mermaid").forEach(function (block) {
+    var details = document.createElement("details");
+    details.className = "portal-diagram-source";
+    var summary = document.createElement("summary");
+    summary.textContent = "The diagram as text";
+    var code = document.createElement("pre");
+    code.textContent = block.textContent;
+    details.append(summary, code);
+    block.after(details);
+  });
+
   window.addEventListener("resize", reachScrollingTables);
   document.addEventListener("click", seek);
   if (window.document$ && typeof window.document$.subscribe === "function") {
