@@ -85,6 +85,43 @@ class Role(Strict):
     )
 
 
+# --- Videos ------------------------------------------------------------------------------
+
+
+class Chapter(Strict):
+    """A point in a video a reader can jump to."""
+
+    at: Annotated[str, StringConstraints(pattern=r"^(\d+:)?\d{1,2}:\d{2}$")] = Field(description="Start as m:ss or h:mm:ss.")
+    title: Text
+
+    @property
+    def seconds(self) -> int:
+        """The start in seconds."""
+        total = 0
+        for part in self.at.split(":"):
+            total = total * 60 + int(part)
+        return total
+
+
+class Video(Strict):
+    """A video tutorial: a file under the content folder or a URL, always with captions."""
+
+    title: Text
+    src: Text = Field(description="A path under the content folder (e.g. media/x.webm) or an https URL.")
+    captions: str | None = Field(default=None, description="WebVTT captions: a path under the content folder (required, WCAG 1.2.2).")
+    captions_language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")] = "en"
+    poster: str | None = Field(default=None, description="An image shown before the video plays (a path under the content folder).")
+    duration: str = Field(default="", description="Shown beside the title, e.g. 1:05.")
+    chapters: list[Chapter] = Field(default_factory=list)
+    roles: list[Id] = Field(default_factory=list, description="Roles whose videos index lists it (default: the page's roles).")
+
+    @model_validator(mode="after")
+    def _needs_captions(self) -> "Video":
+        if not self.captions:
+            raise ValueError("a video needs captions (WCAG 1.2.2): add 'captions: media/<name>.vtt', a WebVTT file")
+        return self
+
+
 # --- Articles ----------------------------------------------------------------------------
 
 
@@ -109,6 +146,7 @@ class ArticleMeta(Strict):
     reviewed: dt.date
     review_interval_days: int | None = Field(default=None, gt=0)
     summary: str = ""
+    videos: list[Video] = Field(default_factory=list, description="Video tutorials shown at the top of the article.")
 
 
 # --- Runbooks ----------------------------------------------------------------------------
@@ -128,6 +166,7 @@ class Step(Strict):
     command: str | None = None
     expected: Text = Field(description="What you should see when the step worked.")
     if_fails: str | None = Field(default=None, description="What to do when the expected result does not appear.")
+    video: Video | None = Field(default=None, description="A video of the step being done.")
 
 
 class RollbackStep(Strict):
@@ -225,6 +264,10 @@ class OpenAPISpec(Strict):
     title: str = ""
 
 
+class AsyncAPISpec(OpenAPISpec):
+    """An AsyncAPI 2.6/3.0 spec (event or WebSocket API) to render as an event reference."""
+
+
 class PortalSettings(Strict):
     """The ``portal`` plugin's settings in ``mkdocs.yml``."""
 
@@ -234,6 +277,7 @@ class PortalSettings(Strict):
     python_packages: list[str] = Field(default_factory=list)
     python_paths: list[str] = Field(default_factory=lambda: ["."])
     openapi: list[OpenAPISpec] = Field(default_factory=list)
+    asyncapi: list[AsyncAPISpec] = Field(default_factory=list)
     review: ReviewPolicy = Field(default_factory=ReviewPolicy)
     title: str = ""
 

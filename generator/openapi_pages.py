@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 from .openapi import MAX_DEPTH, ApiSpec, Operation, deref
+from .openapi_examples import example_of, synth
+from .openapi_samples import sample_tabs
 from .render import Page
 
 
@@ -84,6 +86,7 @@ def _operation(api: ApiSpec, o: Operation) -> list[str]:
             schema = deref(api.spec, p.get("schema", {}))
             out.append(f"| `{p.get('name')}` | {p.get('in')} | {_type(api, schema)} | {'yes' if p.get('required') else 'no'} | {_cell(p.get('description', ''))} |")
         out.append("")
+    out += sample_tabs(api, o)
     body = deref(api.spec, op.get("requestBody"))
     if body:
         out += ["### Request body", ""]
@@ -119,40 +122,10 @@ def _content(api: ApiSpec, content: dict[str, Any], required: bool = False) -> l
         rows = list(_fields(api, deref(api.spec, schema), "", 0, set()))
         if rows:
             out += ["| Field | Type | Required | Description |", "|---|---|---|---|"] + rows + [""]
-        example = _example_of(api, item, schema)
+        example = example_of(api, item, schema)
         if example is not None:
             out += ["Example:", "", "```json", json.dumps(example, indent=2, default=str), "```", ""]
     return out
-
-
-def _example_of(api: ApiSpec, item: dict[str, Any], schema: Any) -> Any:
-    if "example" in item:
-        return item["example"]
-    if item.get("examples"):
-        first = deref(api.spec, next(iter(item["examples"].values())))
-        return first.get("value") if isinstance(first, dict) else first
-    return _synth(api, schema, 0)
-
-
-def _synth(api: ApiSpec, schema: Any, depth: int) -> Any:
-    schema = deref(api.spec, schema) or {}
-    if "example" in schema:
-        return schema["example"]
-    if schema.get("examples"):
-        return schema["examples"][0]
-    if depth > MAX_DEPTH:
-        return None
-    kind = schema.get("type")
-    if kind == "object" or "properties" in schema:
-        return {k: _synth(api, v, depth + 1) for k, v in (schema.get("properties") or {}).items()}
-    if kind == "array":
-        return [_synth(api, schema.get("items", {}), depth + 1)]
-    if "enum" in schema:
-        return schema["enum"][0]
-    for combo in ("allOf", "oneOf", "anyOf"):
-        if combo in schema:
-            return _synth(api, schema[combo][0], depth + 1)
-    return {"integer": 0, "number": 0.0, "boolean": True, "string": "string"}.get(kind if isinstance(kind, str) else "", None)
 
 
 def _ref_name(schema: Any) -> str | None:

@@ -20,6 +20,9 @@ from .glossary import EXPORT_GLOSSARY, GLOSSARY_PAGE, check_glossary, glossary_e
 from .links import page_url
 from .load import Portal, load_portal
 from .models import PortalSettings
+from .asyncapi_pages import event_reference
+from .mentions import check_mentions
+from .videos import check_videos, transcripts
 from .openapi import load_spec
 from .openapi_pages import operation_count, spec_pages
 from .pyapi import python_pages
@@ -49,7 +52,7 @@ def generate(root: Path, settings: PortalSettings, site_name: str, directory_url
     problems = Problems()
     portal = load_portal(root, settings, problems)
     result = Result(portal, problems)
-    renderer = Renderer(portal, on or today(), site_name, _quiz_rules(portal))
+    renderer = Renderer(portal, on or today(), site_name, _quiz_rules(portal), directory_urls)
     rendered = renderer.render_all()
     api_nav = _api_pages(portal, renderer, problems)
     rendered.nav = _nav(portal, rendered, api_nav, renderer.quiz_rules)
@@ -58,6 +61,8 @@ def generate(root: Path, settings: PortalSettings, site_name: str, directory_url
     validate.check_links(portal, rendered, problems)
     check_glossary(portal, problems)
     validate.check_reviews(portal, on or today(), problems)
+    check_mentions(portal, problems)
+    check_videos(portal, problems)
     add_help_links(rendered, renderer.env, settings.support_url, directory_urls)
     result.rendered = rendered
     result.exports[EXPORT_KB] = _kb_export(portal, rendered, site_name, directory_urls)
@@ -84,8 +89,9 @@ def _api_pages(portal: Portal, renderer: Renderer, problems: Problems) -> list[A
         pages = spec_pages(api)
         for page in pages:
             rendered.add(page)
-        specs.append({"title": api.title, "version": api.spec["info"]["version"], "index": pages[0].path, "operation_count": operation_count(api)})
+        specs.append({"title": api.title, "version": api.spec["info"]["version"], "index": pages[0].path, "operation_count": operation_count(api), "kind": "rest"})
         rest_nav.append({api.title: [p.path for p in pages[:1]] + [{p.title: p.path} for p in pages[1:]]})
+    events_nav = event_reference(portal, rendered, specs, problems)
     packages = python_pages(portal.root, settings.python_packages, settings.python_paths, problems)
     py_nav = []
     for package, modules in packages.items():
@@ -98,6 +104,8 @@ def _api_pages(portal: Portal, renderer: Renderer, problems: Problems) -> list[A
     nav: list[Any] = ["reference/index.md"]
     if rest_nav:
         nav.append({"REST": rest_nav})
+    if events_nav:
+        nav.append({"Events": events_nav})
     if py_nav:
         nav.append({"Python": py_nav})
     return nav
@@ -118,6 +126,8 @@ def _nav(portal: Portal, rendered: Rendered, api_nav: list[Any], quiz_rules: dic
     ]
     if portal.glossary is not None:
         nav.append({portal.glossary.model.title: GLOSSARY_PAGE})
+    if "videos/index.md" in rendered.pages:
+        nav.append({"Videos": "videos/index.md"})
     if quiz_rules:
         nav.append({"Assessments": ["assessments/index.md"] + [{r["title"]: f"assessments/{q}.md"} for q, r in quiz_rules.items()]})
     if api_nav:
@@ -175,7 +185,7 @@ def _kb_export(portal: Portal, rendered: Rendered, site_name: str, directory_url
         pages.append({
             "id": ident, "type": "article", "title": meta.title, "kind": meta.kind.value,
             "url": url, "roles": meta.roles, "tags": meta.tags, "keywords": keywords.get(url, []),
-            "summary": meta.summary, "text": source.doc.body,
+            "summary": meta.summary, "text": source.doc.body + transcripts(portal, meta.videos),
             "fingerprint": hashlib.sha256(source.doc.text.encode()).hexdigest(),
         })
     for ident, source in portal.runbooks.items():

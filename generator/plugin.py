@@ -16,6 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from pydantic import ValidationError
+from pymdownx.superfences import fence_code_format
 
 from .errors import did_you_mean
 from .load import GLOSSARY_FILES
@@ -23,10 +24,13 @@ from .template_whitespace import ThemeWhitespace
 from .models import PortalSettings
 from .glossary import search_keywords
 from .pipeline import Result, generate
+from .render import not_found_help_url
 from .search import tune_index, use_portal_worker
 
 log = logging.getLogger("mkdocs.plugins.portal")
 THEME_DIR = Path(__file__).parent / "theme"
+MERMAID_JS = Path(__file__).parent / "vendor" / "mermaid" / "mermaid.min.js"
+MERMAID_URI = "assets/vendor/mermaid.min.js"
 REQUIRED_EXTENSIONS = ("attr_list", "def_list", "md_in_html", "admonition", "tables", "toc", "pymdownx.superfences", "pymdownx.tasklist")
 
 #: Results computed by the ``portal`` CLI before it runs MkDocs, keyed by config file path,
@@ -72,9 +76,13 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
             log.warning("portal: set 'theme.font: false' in mkdocs.yml: the theme's default fonts load from an outside host")
         if "assets/portal.css" not in [str(c) for c in config.extra_css]:
             config.extra_css.append("assets/portal.css")
+        if "assets/portal.js" not in [str(s) for s in config.extra_javascript]:
+            config.extra_javascript.append("assets/portal.js")
+        config.extra["portal_help_url"] = not_found_help_url(self.settings.support_url)
         for ext in REQUIRED_EXTENSIONS:
             if ext not in config.markdown_extensions:
                 config.markdown_extensions.append(ext)
+        _add_theme_needs(config)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -83,6 +91,8 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
         kept = Files([f for f in files if not self._is_source(f)])
         for page in self.result.rendered.pages.values():
             kept.append(File.generated(config, page.path, content=page.markdown))
+        if any(has_diagram(page.markdown) for page in self.result.rendered.pages.values()):
+            kept.append(File.generated(config, MERMAID_URI, abs_src_path=str(MERMAID_JS)))
         return kept
 
     def _is_source(self, file: File) -> bool:
@@ -117,6 +127,25 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
         if quizzes.is_dir():
             server.watch(str(quizzes))
         return server
+
+
+def has_diagram(markdown: str) -> bool:
+    """Whether a page has a Mermaid block (then the site serves the vendored Mermaid script)."""
+    return "```mermaid" in markdown or "~~~mermaid" in markdown
+
+
+def _add_theme_needs(config: MkDocsConfig) -> None:
+    """Content tabs (the REST request samples), the theme's copy button for code, Mermaid fences."""
+    fences = config.mdx_configs.setdefault("pymdownx.superfences", {}).setdefault("custom_fences", [])
+    if not any(fence.get("name") == "mermaid" for fence in fences):
+        fences.append({"name": "mermaid", "class": "mermaid", "format": fence_code_format})
+    config.extra["portal_mermaid_js"] = MERMAID_URI
+    if "pymdownx.tabbed" not in config.markdown_extensions:
+        config.markdown_extensions.append("pymdownx.tabbed")
+        config.mdx_configs["pymdownx.tabbed"] = {"alternate_style": True}
+    features = config.theme.get("features") or []
+    if config.theme.name == "material" and "content.code.copy" not in features:
+        config.theme["features"] = [*features, "content.code.copy"]
 
 
 def _option_error(error: Any) -> tuple[str, Exception]:

@@ -83,8 +83,9 @@ _shared_env = functools.cache(make_env)  # one per process: templates compile on
 class Renderer:
     """Renders every page of a portal; one instance per build."""
 
-    def __init__(self, portal: Portal, today: dt.date, site_name: str, quiz_rules: dict[str, dict[str, Any]]):
+    def __init__(self, portal: Portal, today: dt.date, site_name: str, quiz_rules: dict[str, dict[str, Any]], directory_urls: bool = True):
         self.portal = portal
+        self.directory_urls = directory_urls
         self.today = today
         self.site_name = site_name
         self.quiz_rules = quiz_rules
@@ -138,6 +139,7 @@ class Renderer:
         for rb in runbooks:
             self._runbook(rb)
         self._kb_index(roles, articles)
+        self._videos_index()
         self._assessments()
         self._glossary()
         return self.out
@@ -147,7 +149,7 @@ class Renderer:
             "home.md.j2", "index.md", portal_title=self.portal.settings.title or self.site_name,
             description="Guides, runbooks, knowledge base, API reference, assessments and support in one place.",
             roles=roles, article_count=len(articles), runbook_count=len(runbooks),
-            has_api=bool(self.portal.settings.openapi or self.portal.settings.python_packages),
+            has_api=bool(self.portal.settings.openapi or self.portal.settings.asyncapi or self.portal.settings.python_packages),
             assessment_count=len(self.quiz_rules),
         )
         self.out.add(Page("index.md", self.site_name, text, "home"))
@@ -167,7 +169,7 @@ class Renderer:
         here = self.portal.article_paths[meta.id]
         interval = meta.review_interval_days or self.portal.settings.review.article_interval_days
         due = meta.reviewed + dt.timedelta(days=interval)
-        body = source.doc.body.strip("\n")
+        body = "\n".join([self._player(v, here) for v in meta.videos] + [source.doc.body.strip("\n")])
         roles = [self.portal.roles[r].model for r in meta.roles if r in self.portal.roles]
         soon = not due < self.today and (due - self.today).days <= self.portal.settings.review.warn_before_days
         text = self._render("article.md.j2", here, meta=meta, body=body, roles=roles, overdue=due < self.today, soon=soon, due=due)
@@ -178,8 +180,19 @@ class Renderer:
         roles = [self.portal.roles[r].model for r in rb.roles if r in self.portal.roles]
         overdue = rb.next_review < self.today
         soon = not overdue and (rb.next_review - self.today).days <= self.portal.settings.review.warn_before_days
-        text = self._render("runbook.md.j2", here, rb=rb, roles=roles, overdue=overdue, soon=soon)
+        text = self._render("runbook.md.j2", here, rb=rb, roles=roles, overdue=overdue, soon=soon, player=partial(self._player, here=here))
         self.out.add(Page(here, rb.title, text, f"runbook:{rb.id}", self.portal.runbooks[rb.id].path))
+
+    def _player(self, video: Any, here: str) -> str:
+        from .videos import player
+
+        return player(video, here, self.portal.content_dir, self.directory_urls)
+
+    def _videos_index(self) -> None:
+        from .videos import placed_videos, videos_index
+
+        if placed_videos(self.portal):
+            self.out.add(Page("videos/index.md", "Video tutorials", videos_index(self.portal), "videos"))
 
     def _kb_index(self, roles: list[Role], articles: list[ArticleMeta]) -> None:
         by_role = [(r, [a for a in articles if r.id in a.roles]) for r in roles]
@@ -246,6 +259,11 @@ def help_block(env: Environment, support_url: str, page: Page, url: str) -> str:
     """The "Need help?" link for a page, carrying its id, title and URL to the ticket form."""
     query = urlencode({"page_id": page.page_id, "page_title": page.title, "page_url": url})
     return env.get_template("help.md.j2").render(help_url=f"{support_url}/tickets/new?{query}")
+
+
+def not_found_help_url(support_url: str) -> str:
+    """The "Need help?" link of the site's 404 page (the missing page's URL is added in the browser)."""
+    return f"{support_url}/tickets/new?" + urlencode({"page_id": "not-found", "page_title": "Page not found"})
 
 
 def add_help_links(rendered: Rendered, env: Environment, support_url: str, directory_urls: bool) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"
-# The built site's policy. 'unsafe-inline' for scripts only: Material puts two small scripts in every page, and one of them
-# differs with the page's depth (__md_scope=new URL("../..",location)), so no fixed hash could allow it; no outside host
-# is allowed for anything, and no inline style is needed.
-SITE_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+# The built site's policy; no outside host is allowed for anything. 'unsafe-inline' for scripts: Material puts two small
+# scripts in every page, one differing with the page's depth (__md_scope=new URL("../..",location)), so no fixed hash
+# could allow it; and for styles: Mermaid writes its diagrams' styles inline (a <style> and style attributes per SVG).
+SITE_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; "
             "connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 SHARED = ("/support/static/", "/api/openapi.json", "/api/docs")  # the same for everyone: may be cached
 

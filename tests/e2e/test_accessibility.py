@@ -131,6 +131,12 @@ PAGES: dict[str, tuple[str | None, Visit]] = {
     "assessments index (site)": (None, _go("/assessments/")),
     "quiz page (site)": (None, _go(f"/assessments/{QUIZ}/")),
     "site 404": (None, _go("/no-such-page/")),
+    "article with a video": (None, _go("/articles/operations/handling-a-station-alarm/")),
+    "videos index": (None, _go("/videos/")),
+    "article with diagrams": (None, _go("/articles/administration/system-architecture/")),
+    "event reference index": (None, _follow(["API reference", "LineCtl alarm stream"], "LineCtl alarm stream")),
+    "event channel": (None, _go("/reference/events/line-control-events/alarms/")),
+    "new runbook (incident communication)": (None, _go("/runbooks/incident-communication/")),
     # support
     "support home": (None, _go("/support/")),
     "login": (None, _go("/support/login")),

@@ -34,6 +34,18 @@ def _rest_reference(page: Page, state: dict[str, Any]) -> None:
         page.get_by_role("article").get_by_role("link", name=name, exact=True).first.click()
 
 
+def _request_samples(page: Page, state: dict[str, Any]) -> None:
+    page.goto("/reference/rest/line-control/alarms/")
+    page.locator(".tabbed-set").nth(2).scroll_into_view_if_needed()
+    page.locator(".tabbed-set").nth(2).get_by_text("Python", exact=True).click()
+
+
+def _video(page: Page, state: dict[str, Any]) -> None:
+    page.goto("/articles/operations/handling-a-station-alarm/")
+    page.get_by_text("Transcript of").click()
+    page.locator("figure.portal-video").scroll_into_view_if_needed()
+
+
 def _ticket_form(page: Page, state: dict[str, Any]) -> None:
     page.goto("/articles/maintenance/replacing-a-torque-sensor/")
     page.get_by_role("link", name="Need help with this page? Ask support").click()
@@ -81,6 +93,8 @@ SCREENSHOTS: list[tuple[str, Callable[[Page, dict[str, Any]], None]]] = [
     ("kb-index", _site("/kb/")),
     ("search", _search),
     ("rest-reference", _rest_reference),
+    ("request-samples", _request_samples),
+    ("video-tutorial", _video),
     ("ticket-form", _ticket_form),
     ("agent-ticket", _agent_ticket),
     ("quiz-attempt", _quiz),
