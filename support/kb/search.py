@@ -26,7 +26,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.query import Or, Term
 
 MAX_QUERY_TERMS = 32
-INDEX_FORMAT = 4  # bump when indexing changes, so a stored index of the same kb.json is rebuilt
+INDEX_FORMAT = 5  # bump when indexing changes, so a stored index of the same kb.json is rebuilt
 MARKDOWN = [
     (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # [text](target) and images -> text
     (re.compile(r"^\s{0,3}(#{1,6}|>|[-*+]|\d+\.)\s+", re.M), ""),  # headings, quotes, list markers
@@ -39,6 +39,9 @@ PAIR_BOOST = 8.0  # a pair of the query's words side by side in a page counts ei
 # words: it hardly changes the ranking and its long posting list made the slowest queries.
 COMMON_SHARE, COMMON_MIN_DOCS = 0.1, 100
 SNIPPET_CHARS = 160
+# Below this BM25F score the best hit is no good match: calibrated on tests/data/search/questions.yml over the example
+# (11 of its 12 unanswerable questions fall below, 8 of its 168 answerable ones too; those still show their articles).
+GOOD_MATCH_SCORE = 12.0
 # Function words skipped when pairing neighbouring words: "replace the scanner cable" pairs "replac scanner", "scanner cabl".
 PAIR_STOPWORDS = frozenset(STOP_WORDS) | frozenset(
     "about above after again all also any because been before being below between both but could did do does doing down "
@@ -82,12 +85,13 @@ class InliningCodec(W3Codec):
 
 
 def make_schema() -> Schema:
-    """Fields and boosts: title (x3) > tags (x2) > text; ``pairs`` holds neighbouring-word pairs of title and text."""
+    """Fields and boosts: title (x3) > tags, glossary keywords (x2) > text; ``pairs``: neighbouring-word pairs of all three."""
     return Schema(
         id=ID(stored=True, unique=True),
         title=TEXT(stored=True, analyzer=StemmingAnalyzer(), field_boost=3.0),
         tags=KEYWORD(stored=True, lowercase=True, commas=True, scorable=True, field_boost=2.0),
         text=TEXT(stored=True, analyzer=StemmingAnalyzer()),
+        keywords=TEXT(analyzer=StemmingAnalyzer(), field_boost=2.0),
         pairs=TEXT(analyzer=pair_analyzer(), phrase=False),
         url=STORED,
     )
@@ -197,7 +201,7 @@ class KnowledgeBase:
         # when every word is common, the rarest one and the pairs rank as well (same top-5 share) at a
         # fraction of the cost: over 10,000 articles p95 13.6 -> 5.9 ms, p99 31 -> 8 ms
         narrowing = [s for s in stems if frequency[s] <= common] or sorted(stems, key=frequency.__getitem__)[:1]
-        terms = [Term(f, s) for s in narrowing for f in ("title", "text")] + [Term("tags", w) for w in words]
+        terms = [Term(f, s) for s in narrowing for f in ("title", "text", "keywords")] + [Term("tags", w) for w in words]
         terms += [Term("pairs", p, boost=PAIR_BOOST) for p in pairs]
         results = searcher.search(Or(terms), limit=limit + len(exclude))
         hits = [hit for hit in results if hit["id"] not in exclude][:limit]
@@ -289,9 +293,11 @@ def build_index(folder: Path, pages: Any) -> None:
     with ix.writer(codec=InliningCodec()) as writer:
         for page in pages:
             title, text = str(page.get("title", page["id"])), plain_text(f"{page.get('summary', '')}\n\n{page.get('text', '')}")
+            keywords = "\n".join(str(k) for k in page.get("keywords", []))  # the glossary's other names for what the page covers
             writer.add_document(
                 id=str(page["id"]), title=title, url=str(page.get("url", "")),
-                tags=",".join(str(t) for t in page.get("tags", [])), text=text, pairs=f"{title}\n{text}",
+                tags=",".join(str(t) for t in page.get("tags", [])), text=text, keywords=keywords,
+                pairs=f"{title}\n{keywords}\n{text}",
             )
     ix.close()
     shutil.rmtree(folder, ignore_errors=True)
@@ -314,3 +320,9 @@ def _write_current(root: Path, folder: Path) -> None:
     for other in root.iterdir():
         if other.is_dir() and other != folder and ".tmp" not in other.name:
             shutil.rmtree(other, ignore_errors=True)
+
+
+def good_match(hits: list[Suggestion]) -> bool:
+    """True when the best hit scores as an answer (``GOOD_MATCH_SCORE``), False when the portal seems to have none."""
+    return bool(hits) and hits[0].score >= GOOD_MATCH_SCORE
+

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from support.context import Context
-from support.kb.search import KnowledgeBase, Suggestion, parse_export
+from support.kb.search import KnowledgeBase, Suggestion, good_match, parse_export
 
-__all__ = ["Suggestion", "KnowledgeBase", "page", "parse_export", "rebuild", "search"]
+__all__ = ["KnowledgeBase", "Suggestion", "good_match", "page", "parse_export", "rebuild", "search"]
 
 
 def page(ctx: Context, article_id: str) -> dict[str, Any] | None:

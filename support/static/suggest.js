@@ -18,7 +18,7 @@
     box.appendChild(p);
   }
 
-  function render(suggestions) {
+  function render(suggestions, goodMatch) {
     if (!suggestions.length) { message("No articles match yet. Add more detail, or file the ticket."); return; }
     var list = document.createElement("ol");
     list.className = "suggestion-list";
@@ -39,6 +39,12 @@
       list.appendChild(item);
     });
     box.textContent = "";
+    if (!goodMatch) {
+      var none = document.createElement("p");
+      none.className = "notice no-match";
+      none.textContent = "No article seems to answer this yet. File the ticket below; these may still help:";
+      box.appendChild(none);
+    }
     box.appendChild(list);
   }
 
@@ -51,7 +57,7 @@
     fetch("/api/suggestions", { method: "POST", body: body,
       headers: { Accept: "application/json", "Content-Type": "application/json", "X-CSRF-Token": token } })
       .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
-      .then(function (data) { if (query === lastQuery) { render(data.suggestions); } })
+      .then(function (data) { if (query === lastQuery) { render(data.suggestions, data.good_match); } })
       .catch(function () { /* keep the previous suggestions; the button still works */ });
   }
 

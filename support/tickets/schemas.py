@@ -186,6 +186,8 @@ class Suggestions(Out):
 
     query: str
     form_id: str | None
+    good_match: bool = Field(description="False when even the best article scores too low to answer the text: "
+                                          "the portal seems to have no answer, and the form says so.")
     suggestions: list[SuggestionPublic]
 
 

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from support.accounts import service as accounts
+from support.kb import service as kb
 from support.tickets import queue, reports, sla, storage
 from support import ratelimit
 from support.context import Context
@@ -314,4 +315,9 @@ def sweep(db: Store, settings: Settings, now: dt.datetime) -> None:
 def index_pending(db: Store) -> int:
     """Index a batch of newly filed tickets for the queue search; returns how many (``INDEX_BATCH``: there may be more)."""
     return queue.index_pending(db)
+
+
+def good_match(hits: list[Any]) -> bool:
+    """Whether the best suggestion looks like an answer (else the form says the portal seems to have none)."""
+    return kb.good_match(hits)
 

@@ -287,3 +287,16 @@ def test_search_now_never_waits_for_a_due_look_or_a_rebuild(tmp_path) -> None:
         worker.join()
     assert [h.id for h in kb.search_now("conveyor jam", 5)] == first
     kb.close()
+
+
+def test_suggestions_say_when_no_article_seems_to_answer(live: Live) -> None:
+    """``good_match`` is true for a question an article answers and false for one the portal has no answer to;
+    the form without JavaScript says so above whatever weak matches it still lists."""
+    client = live.client()
+    assert client.get("/api/suggestions", params={"q": "HMI refuses my badge login"}).json()["good_match"] is True
+    none = client.get("/api/suggestions", params={"q": "where is the canteen menu today"}).json()
+    assert none["good_match"] is False
+    form_id = form_id_from(client.get("/support/tickets/new").text)
+    page = client.form("/support/tickets/new", {"subject": "Canteen menu", "description": "Where is the menu of the canteen today?",
+                                                 "requester_email": "olga@example.com", "form_id": form_id, "action": "suggest"})
+    assert "No article seems to answer this yet" in page.text or "No articles match yet" in page.text

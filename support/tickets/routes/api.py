@@ -40,7 +40,8 @@ def session(request: Request, user: CurrentUser) -> dict[str, Any]:
 async def suggestions(ctx: Ctx, q: Annotated[str, Query(max_length=2000)] = "",
                       exclude: Annotated[str | None, Query(max_length=200)] = None) -> dict[str, Any]:
     """Up to ``suggestion_count`` KB articles for a text; records nothing (a ticket form posts to record what it showed)."""
-    return {"query": q, "form_id": None, "suggestions": [h.__dict__ for h in await _suggest(ctx, q, exclude)]}
+    hits = await _suggest(ctx, q, exclude)
+    return {"query": q, "form_id": None, "good_match": service.good_match(hits), "suggestions": [h.__dict__ for h in hits]}
 
 
 @router.post("/suggestions", response_model=Suggestions, dependencies=[Csrf])
@@ -51,7 +52,7 @@ async def form_suggestions(request: Request, ctx: Ctx, body: SuggestionsAsk) -> 
     """
     hits = await _suggest(ctx, body.q, body.exclude)
     await ctx.db.write(service.record_shown, ctx, body.form_id, body.q, hits, client_address(request))
-    return {"query": body.q, "form_id": body.form_id, "suggestions": [h.__dict__ for h in hits]}
+    return {"query": body.q, "form_id": body.form_id, "good_match": service.good_match(hits), "suggestions": [h.__dict__ for h in hits]}
 
 
 async def _suggest(ctx: Ctx, q: str, exclude: str | None) -> list[Any]:

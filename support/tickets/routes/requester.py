@@ -72,7 +72,7 @@ def _with_suggestions(request: Request, ctx: Ctx, values: dict[str, str], **extr
     exclude = (values["page_id"],) if values["page_id"] else ()
     hits = service.suggest(ctx, query, exclude)
     service.record_shown(ctx, values["form_id"], query, hits, client_address(request))
-    return _form_page(request, ctx, values, suggestions=hits, **extra)
+    return _form_page(request, ctx, values, suggestions=hits, good_match=service.good_match(hits), **extra)
 
 
 async def _file(request: Request, ctx: Ctx, user: dict | None, values: dict[str, str]) -> Response:

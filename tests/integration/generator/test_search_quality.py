@@ -47,3 +47,21 @@ def test_python_reference_documents_the_linectl_sdk(example_site: Path) -> None:
     assert not (example_site / "reference" / "python" / "generator").exists()
     (found,) = site_search(example_site, ["api: acknowledge alarm"])
     assert "reference/python/linectl/alarms/" in found[:5]
+
+
+def test_the_ticket_forms_suggestions_find_the_expected_article_and_say_when_there_is_none(example_site: Path, tmp_path: Path) -> None:
+    """The backend's suggestions (whoosh over the build's kb.json, glossary keywords included) on the same questions:
+    an expected article in the first five for at least 95 %, and "no good match" for at least 10 of the 12 unanswerable."""
+    import yaml
+
+    from support.kb.search import KnowledgeBase, good_match
+
+    questions = yaml.safe_load((Path(__file__).parents[2] / "data" / "search" / "questions.yml").read_text(encoding="utf-8"))
+    kb = KnowledgeBase(example_site / "_portal" / "kb.json", tmp_path / "kb-index")
+    kb.refresh()
+    found = [bool(set(q["expect"]) & {h.id for h in kb.search(q["q"], 5)}) for q in questions["questions"]]
+    misses = [q["q"] for q, hit in zip(questions["questions"], found) if not hit]
+    assert sum(found) / len(found) >= 0.95, misses
+    answered = [q["q"] for q in questions["unanswerable"] if good_match(kb.search(q["q"], 5))]
+    assert len(answered) <= 2, answered
+    kb.close()
