@@ -186,6 +186,7 @@ def _kb_export(portal: Portal, rendered: Rendered, site_name: str, directory_url
             "id": ident, "type": "article", "title": meta.title, "kind": meta.kind.value,
             "url": url, "roles": meta.roles, "tags": meta.tags, "keywords": keywords.get(url, []),
             "summary": meta.summary, "text": source.doc.body + transcripts(portal, meta.videos),
+            "owner": meta.owner, "reviewed": meta.reviewed.isoformat(),
             "fingerprint": hashlib.sha256(source.doc.text.encode()).hexdigest(),
         })
     for ident, source in portal.runbooks.items():
@@ -195,6 +196,7 @@ def _kb_export(portal: Portal, rendered: Rendered, site_name: str, directory_url
         pages.append({
             "id": ident, "type": "runbook", "title": rb.title, "kind": "runbook", "url": url, "roles": rb.roles,
             "tags": [rb.service.lower()], "keywords": keywords.get(url, []), "summary": rb.summary or rb.trigger, "text": text,
+            "owner": rb.owner, "reviewed": rb.last_reviewed.isoformat(),
             "fingerprint": hashlib.sha256(source.doc.text.encode()).hexdigest(),
         })
     generated = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -79,6 +79,8 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
         if "assets/portal.js" not in [str(s) for s in config.extra_javascript]:
             config.extra_javascript.append("assets/portal.js")
         config.extra["portal_help_url"] = not_found_help_url(self.settings.support_url)
+        if config.theme.name == "material" and not config.extra.get("analytics"):
+            config.extra["analytics"] = feedback_widget(self.settings.support_url)
         for ext in REQUIRED_EXTENSIONS:
             if ext not in config.markdown_extensions:
                 config.markdown_extensions.append(ext)
@@ -156,4 +158,23 @@ def _option_error(error: Any) -> tuple[str, Exception]:
         hint = did_you_mean(name, PortalSettings.model_fields) if len(error["loc"]) == 1 else ""
         return key, PluginError(f"unknown option '{name}'{hint}")
     return key, PluginError(error["msg"])
+
+
+def feedback_widget(support_url: str) -> dict[str, Any]:
+    """Material's "Was this page helpful?" on every page, sent to the support backend's ``/api/feedback``.
+
+    The backend's API sits beside its pages (``/support`` -> ``/api``); a page can leave the widget out
+    with ``hide: [feedback]`` in its front matter.
+    """
+    base = support_url.rstrip("/").rsplit("/", 1)[0] if support_url.rstrip("/").endswith("/support") else support_url.rstrip("/")
+    comment = ('<span class="portal-feedback-comment" hidden><label>What was missing or wrong? (optional)'
+               '<textarea rows="3" maxlength="2000"></textarea></label><button type="button" class="md-button">Send</button></span>')
+    return {"provider": "portal", "endpoint": f"{base}/api/feedback", "feedback": {
+        "title": "Was this page helpful?",
+        "ratings": [
+            {"icon": "material/emoticon-happy-outline", "name": "This page was helpful", "data": 5,
+             "note": "Thanks for your feedback. " + comment},
+            {"icon": "material/emoticon-sad-outline", "name": "This page could be improved", "data": 1,
+             "note": "Thanks for telling us. " + comment},
+        ]}}
 

@@ -39,3 +39,10 @@ class Conflict(SupportError):
 
 class SettingsError(Exception):
     """Settings are invalid; the message names every bad setting, one per line."""
+
+
+class TooMany(SupportError):
+    """The client sent too many of these for now (429)."""
+
+    status = 429
+

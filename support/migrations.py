@@ -7,11 +7,12 @@ from pathlib import Path
 from support.accounts.migrations import MIGRATIONS as ACCOUNTS
 from support.assessments.migrations import MIGRATIONS as ASSESSMENTS
 from support.db.migrations import Migration
+from support.kb.feedback import MIGRATIONS as KB_FEEDBACK
 from support.db.store import Store, open_store
 from support.ratelimit import MIGRATIONS as RATE_LIMITS
 from support.tickets.migrations import MIGRATIONS as TICKETS
 
-MIGRATIONS: list[Migration] = sorted([*TICKETS, *ACCOUNTS, *RATE_LIMITS, *ASSESSMENTS], key=lambda m: m.version)
+MIGRATIONS: list[Migration] = sorted([*TICKETS, *ACCOUNTS, *RATE_LIMITS, *KB_FEEDBACK, *ASSESSMENTS], key=lambda m: m.version)
 LATEST = MIGRATIONS[-1].version
 
 

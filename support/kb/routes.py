@@ -9,8 +9,9 @@ from fastapi.responses import Response
 
 from support.kb import service as kb
 from support.tickets import service as tickets
-from support.web.deps import Csrf, Ctx, RequireAdmin, RequireAgent
-from support.errors import NotFound
+from support.kb.schemas import PageRating, RatingComment
+from support.web.deps import Csrf, Ctx, RequireAdmin, RequireAgent, client_address
+from support.errors import NotFound, TooMany
 from support.web.pages import redirect, render
 
 router = APIRouter()
@@ -45,3 +46,21 @@ def article_api(ctx: Ctx, user: RequireAgent, article_id: str) -> dict[str, Any]
 def rebuild_api(ctx: Ctx, user: RequireAdmin) -> dict[str, Any]:
     """Rebuild the KB index from the site's kb.json; returns how many pages it holds."""
     return {"pages": kb.rebuild(ctx)}
+
+
+@router.post("/api/feedback", tags=["articles"], status_code=201, dependencies=[Csrf])
+def rate_page(request: Request, ctx: Ctx, body: PageRating) -> dict[str, Any]:
+    """ "Was this page helpful?" from the site: store the rating; the answer's token lets the reader add a comment."""
+    saved = kb.rate_page(ctx, body.page, body.title, body.rating, client_address(request))
+    if saved is None:
+        raise TooMany("Too many ratings from this address; try again in an hour")
+    return saved
+
+
+@router.post("/api/feedback/comment", tags=["articles"], dependencies=[Csrf])
+def comment_on_rating(ctx: Ctx, body: RatingComment) -> dict[str, Any]:
+    """Add a comment to one's rating (once)."""
+    if not kb.comment_on_rating(ctx, body.token, body.comment):
+        raise NotFound("No rating takes a comment with this token")
+    return {"recorded": True}
+

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from support import ratelimit
 from support.context import Context
+from support.kb import feedback
+from support.tables import Table
 from support.kb.search import KnowledgeBase, Suggestion, good_match, parse_export
 
-__all__ = ["KnowledgeBase", "Suggestion", "good_match", "page", "parse_export", "rebuild", "search"]
+__all__ = ["KnowledgeBase", "Suggestion", "comment_on_rating", "content_tables", "good_match", "page", "parse_export", "rate_page",
+           "rebuild", "search"]
 
 
 def page(ctx: Context, article_id: str) -> dict[str, Any] | None:
@@ -23,3 +30,70 @@ def search(ctx: Context, text: str, limit: int) -> list[Suggestion]:
 def rebuild(ctx: Context) -> int:
     """Rebuild the search index from the site's ``kb.json``; returns how many pages it holds."""
     return ctx.kb.rebuild()
+
+
+USEFULNESS_TARGET = 4.5  # the seeds' target for page usefulness (out of 5)
+FRESHNESS_TARGET_DAYS = 30  # the seeds' target for the average days since review
+RATINGS_PER_CLIENT_HOUR = 60
+
+
+def _tokens(ctx: Context) -> URLSafeSerializer:
+    return URLSafeSerializer(ctx.settings.secret_key.get_secret_value(), salt="page-feedback")
+
+
+def rate_page(ctx: Context, page: str, title: str, rating: int, client: str) -> dict[str, Any] | None:
+    """Record a reader's rating of a page; returns its id and the token that lets the same reader add a comment.
+
+    None when the client has rated too many pages this hour (the rating is dropped: the reports stay honest).
+    """
+    if not ratelimit.allow(ctx.db, f"feedback:{client}", RATINGS_PER_CLIENT_HOUR, 3600, ctx.now()):
+        return None
+    feedback_id = feedback.record(ctx.db, page, title, rating, ctx.now())
+    return {"id": feedback_id, "token": _tokens(ctx).dumps(feedback_id)}
+
+
+def comment_on_rating(ctx: Context, token: str, comment: str) -> bool:
+    """Add the comment to the rating ``token`` names (once); False for a bad token or a rating that has one."""
+    try:
+        feedback_id = _tokens(ctx).loads(token)
+    except BadSignature:
+        return False
+    return isinstance(feedback_id, int) and feedback.add_comment(ctx.db, feedback_id, comment)
+
+
+def _owner_of(ctx: Context) -> dict[str, str]:
+    return {"/" + p.get("url", "").lstrip("/"): p.get("owner", "") for p in ctx.kb.pages.values()}
+
+
+def content_tables(ctx: Context, row_limit: int | None = None) -> list[Table]:
+    """Page usefulness (per page and per owner, next to the 4.5 target), readers' comments, content freshness."""
+    owners = _owner_of(ctx)
+    pages = feedback.per_page(ctx.db)
+    per_page = Table("page_usefulness", f"Page usefulness (target: more than {USEFULNESS_TARGET} of 5)",
+                     ["page", "title", "owner", "votes", "average of 5", "comments"],
+                     [[p["page"], p["title"], owners.get(p["page"], ""), p["votes"], round(p["average"], 2), p["comments"]]
+                      for p in pages[:row_limit]], total=len(pages))
+    by_owner: dict[str, list[float]] = {}
+    for p in pages:
+        by_owner.setdefault(owners.get(p["page"], "") or "(no owner)", []).extend([p["average"]] * p["votes"])
+    per_owner = Table("usefulness_by_owner", f"Usefulness by owner (target: more than {USEFULNESS_TARGET} of 5)",
+                      ["owner", "votes", "average of 5", "meets target"],
+                      [[o, len(v), round(sum(v) / len(v), 2), "yes" if sum(v) / len(v) > USEFULNESS_TARGET else "no"]
+                       for o, v in sorted(by_owner.items())])
+    said = Table("feedback_comments", "What readers said", ["page", "title", "rating", "comment", "at"],
+                 [[c["page"], c["title"], c["rating"], c["comment"], c["at"]] for c in feedback.comments(ctx.db, row_limit or 1000)])
+    return [per_page, per_owner, said, _freshness(ctx)]
+
+
+def _freshness(ctx: Context) -> Table:
+    today = ctx.now().date()
+    ages: dict[str, list[int]] = {}
+    for p in ctx.kb.pages.values():
+        if p.get("reviewed"):
+            ages.setdefault(p.get("owner") or "(no owner)", []).append((today - dt.date.fromisoformat(p["reviewed"])).days)
+    everyone = [a for v in ages.values() for a in v]
+    rows = [["all pages", len(everyone), round(sum(everyone) / len(everyone), 1) if everyone else None]]
+    rows += [[owner, len(v), round(sum(v) / len(v), 1)] for owner, v in sorted(ages.items())]
+    return Table("content_freshness", f"Content freshness: average days since review (target: under {FRESHNESS_TARGET_DAYS})",
+                 ["owner", "pages", "average days since review"], rows)
+

@@ -295,7 +295,7 @@ def article_list(ctx: Context) -> list[dict[str, Any]]:
 def report(ctx: Context, row_limit: int | None = None) -> list[Any]:
     """The ticket report's tables (see ``support.tickets.reports``)."""
     titles = {i: p.get("title", i) for i, p in ctx.kb.pages.items()}
-    return reports.ticket_report(ctx.db, ctx.settings, ctx.now(), titles, row_limit)
+    return reports.ticket_report(ctx.db, ctx.settings, ctx.now(), titles, row_limit) + kb.content_tables(ctx, row_limit)
 
 
 INDEX_BATCH = queue.INDEX_BATCH

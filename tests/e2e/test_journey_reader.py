@@ -7,7 +7,7 @@ import re
 import pytest
 from e2e_harness import Browsing, Portal
 from playwright.sync_api import Page, expect
-from steps import expect_page_heading
+from steps import expect_page_heading, sign_in
 
 
 def test_reader_finds_their_way_from_home_to_role_search_runbook_and_api(browsing: Browsing, portal: Portal) -> None:
@@ -107,3 +107,25 @@ def test_developer_tries_the_backend_api_in_its_docs_page(browsing: Browsing) ->
     expect(session.locator(".live-responses-table tbody .response-col_status")).to_have_text("200")
     expect(session.locator(".live-responses-table tbody")).to_contain_text("csrf_token")
     browsing.assert_clean()
+
+
+def test_reader_says_a_page_did_not_help_and_why_and_the_docs_team_sees_it(browsing: Browsing, portal: Portal) -> None:
+    """'Was this page helpful?' under an article: the sad face, then a comment; an agent reads both in the reports."""
+    page = browsing.new_page()
+    page.goto("/articles/maintenance/troubleshooting-barcode-scanner-not-reading/")
+    widget = page.locator("form.md-feedback")
+    expect(widget.get_by_text("Was this page helpful?")).to_be_visible()
+    widget.get_by_role("button", name="This page could be improved").click()
+    note = widget.locator(".portal-feedback-comment:visible")
+    expect(note).to_be_visible()
+    note.get_by_label("What was missing or wrong? (optional)").fill("The BC-305 error is not covered")
+    note.get_by_role("button", name="Send").click()
+    expect(widget).to_contain_text("your comment was sent")
+    browsing.assert_clean()
+    portal.add_users(("fiona@example.com", "agent", "Fiona Feedback"))
+    agent = browsing.new_page()
+    sign_in(agent, "fiona@example.com")
+    agent.goto("/support/reports")
+    expect(agent.get_by_role("table", name="What readers said")).to_contain_text("The BC-305 error is not covered")
+    usefulness = agent.get_by_role("table", name=re.compile("Page usefulness"))
+    expect(usefulness).to_contain_text("Barcode scanner not reading")

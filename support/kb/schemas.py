@@ -1,0 +1,22 @@
+"""What readers send about pages: a rating of a page, and a comment on that rating."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from support.schemas import Model
+
+
+class PageRating(Model):
+    """ "Was this page helpful?": the page's site path, its title, and 1 (no) to 5 (yes)."""
+
+    page: str = Field(min_length=1, max_length=500, pattern=r"^/[^\s<>\"'\\]*$", description="The page's path on the site.")
+    title: str = Field("", max_length=300)
+    rating: int = Field(ge=1, le=5)
+
+
+class RatingComment(Model):
+    """The optional comment a reader adds to their rating, with the token the rating's answer gave."""
+
+    token: str = Field(min_length=1, max_length=200)
+    comment: str = Field(min_length=1, max_length=2000)
