@@ -79,6 +79,7 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
         if "assets/portal.js" not in [str(s) for s in config.extra_javascript]:
             config.extra_javascript.append("assets/portal.js")
         config.extra["portal_help_url"] = not_found_help_url(self.settings.support_url)
+        config.extra["portal_api"] = api_base(self.settings.support_url)
         if config.theme.name == "material" and not config.extra.get("analytics"):
             config.extra["analytics"] = feedback_widget(self.settings.support_url)
         for ext in REQUIRED_EXTENSIONS:
@@ -160,16 +161,21 @@ def _option_error(error: Any) -> tuple[str, Exception]:
     return key, PluginError(error["msg"])
 
 
+def api_base(support_url: str) -> str:
+    """The support backend's JSON API beside its pages: ``/support`` -> ``/api``."""
+    base = support_url.rstrip("/")
+    return (base.rsplit("/", 1)[0] if base.endswith("/support") else base) + "/api"
+
+
 def feedback_widget(support_url: str) -> dict[str, Any]:
     """Material's "Was this page helpful?" on every page, sent to the support backend's ``/api/feedback``.
 
     The backend's API sits beside its pages (``/support`` -> ``/api``); a page can leave the widget out
     with ``hide: [feedback]`` in its front matter.
     """
-    base = support_url.rstrip("/").rsplit("/", 1)[0] if support_url.rstrip("/").endswith("/support") else support_url.rstrip("/")
     comment = ('<span class="portal-feedback-comment" hidden><label>What was missing or wrong? (optional)'
                '<textarea rows="3" maxlength="2000"></textarea></label><button type="button" class="md-button">Send</button></span>')
-    return {"provider": "portal", "endpoint": f"{base}/api/feedback", "feedback": {
+    return {"provider": "portal", "endpoint": f"{api_base(support_url)}/feedback", "feedback": {
         "title": "Was this page helpful?",
         "ratings": [
             {"icon": "material/emoticon-happy-outline", "name": "This page was helpful", "data": 5,

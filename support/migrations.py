@@ -8,11 +8,12 @@ from support.accounts.migrations import MIGRATIONS as ACCOUNTS
 from support.assessments.migrations import MIGRATIONS as ASSESSMENTS
 from support.db.migrations import Migration
 from support.kb.feedback import MIGRATIONS as KB_FEEDBACK
+from support.kb.searches import MIGRATIONS as KB_SEARCHES
 from support.db.store import Store, open_store
 from support.ratelimit import MIGRATIONS as RATE_LIMITS
 from support.tickets.migrations import MIGRATIONS as TICKETS
 
-MIGRATIONS: list[Migration] = sorted([*TICKETS, *ACCOUNTS, *RATE_LIMITS, *KB_FEEDBACK, *ASSESSMENTS], key=lambda m: m.version)
+MIGRATIONS: list[Migration] = sorted([*TICKETS, *ACCOUNTS, *RATE_LIMITS, *KB_FEEDBACK, *KB_SEARCHES, *ASSESSMENTS], key=lambda m: m.version)
 LATEST = MIGRATIONS[-1].version
 
 

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from support.kb import service as kb
 from support.tickets import service as tickets
-from support.kb.schemas import PageRating, RatingComment
+from support.kb.schemas import PageRating, RatingComment, SearchMade
 from support.web.deps import Csrf, Ctx, RequireAdmin, RequireAgent, client_address
 from support.errors import NotFound, TooMany
 from support.web.pages import redirect, render
@@ -64,3 +64,11 @@ def comment_on_rating(ctx: Ctx, body: RatingComment) -> dict[str, Any]:
         raise NotFound("No rating takes a comment with this token")
     return {"recorded": True}
 
+
+@router.post("/api/searches", tags=["articles"], status_code=201, dependencies=[Csrf])
+def record_search(request: Request, ctx: Ctx, body: SearchMade) -> dict[str, Any]:
+    """A search made in the site's box, the pages it showed, and (sent again) the one opened; no personal data."""
+    saved = kb.record_search(ctx, body.visit, body.query, body.scope, body.results, body.opened, client_address(request))
+    if saved is None:
+        raise TooMany("Too many searches recorded from this address; try again in an hour")
+    return {"id": saved}

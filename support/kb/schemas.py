@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 from pydantic import Field
 
 from support.schemas import Model
@@ -13,6 +15,16 @@ class PageRating(Model):
     page: str = Field(min_length=1, max_length=500, pattern=r"^/[^\s<>\"'\\]*$", description="The page's path on the site.")
     title: str = Field("", max_length=300)
     rating: int = Field(ge=1, le=5)
+
+
+class SearchMade(Model):
+    """A search in the site's box: the page's visit id, what was typed, the scope, the pages shown (site paths)."""
+
+    visit: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    query: str = Field(min_length=1, max_length=500)
+    scope: Literal["reader", "api"] = "reader"
+    results: list[Annotated[str, Field(max_length=500, pattern=r"^/[^\s<>\"'\\]*$")]] = Field(default_factory=list, max_length=20)
+    opened: str | None = Field(None, max_length=500, pattern=r"^/[^\s<>\"'\\]*$", description="The result the reader opened.")
 
 
 class RatingComment(Model):

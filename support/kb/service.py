@@ -9,12 +9,12 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from support import ratelimit
 from support.context import Context
-from support.kb import feedback
+from support.kb import feedback, searches
 from support.tables import Table
 from support.kb.search import KnowledgeBase, Suggestion, good_match, parse_export
 
 __all__ = ["KnowledgeBase", "Suggestion", "comment_on_rating", "content_tables", "good_match", "page", "parse_export", "rate_page",
-           "rebuild", "search"]
+           "rebuild", "record_search", "search", "search_tables", "ticket_filed_after_search"]
 
 
 def page(ctx: Context, article_id: str) -> dict[str, Any] | None:
@@ -82,7 +82,7 @@ def content_tables(ctx: Context, row_limit: int | None = None) -> list[Table]:
                        for o, v in sorted(by_owner.items())])
     said = Table("feedback_comments", "What readers said", ["page", "title", "rating", "comment", "at"],
                  [[c["page"], c["title"], c["rating"], c["comment"], c["at"]] for c in feedback.comments(ctx.db, row_limit or 1000)])
-    return [per_page, per_owner, said, _freshness(ctx)]
+    return [*search_tables(ctx, row_limit=row_limit), per_page, per_owner, said, _freshness(ctx)]
 
 
 def _freshness(ctx: Context) -> Table:
@@ -96,4 +96,41 @@ def _freshness(ctx: Context) -> Table:
     rows += [[owner, len(v), round(sum(v) / len(v), 1)] for owner, v in sorted(ages.items())]
     return Table("content_freshness", f"Content freshness: average days since review (target: under {FRESHNESS_TARGET_DAYS})",
                  ["owner", "pages", "average days since review"], rows)
+
+
+SEARCHES_PER_CLIENT_HOUR = 600
+SEARCH_SUCCESS_TARGET = 0.9  # the seeds' first documentation metric
+
+
+def record_search(ctx: Context, visit: str, query: str, scope: str, results: list[str], opened: str | None,
+                  client: str) -> int | None:
+    """Record a search from the site's box (or the result opened from it); its id (None: too many from this client)."""
+    if not ratelimit.allow(ctx.db, f"searches:{client}", SEARCHES_PER_CLIENT_HOUR, 3600, ctx.now()):
+        return None
+    return searches.record(ctx.db, visit, query, scope, results, opened, ctx.now())
+
+
+def ticket_filed_after_search(ctx: Context, visit: str | None, ticket_id: int) -> None:
+    """A ticket came from this visit: its searches of the last half hour did not find the answer."""
+    if visit:
+        searches.ticket_followed(ctx.db, visit, ticket_id, ctx.now())
+
+
+def search_tables(ctx: Context, days: int = 30, row_limit: int | None = None) -> list[Table]:
+    """Search success over the last ``days`` next to the 90 % target, failing queries, pages opened before a ticket."""
+    since = (ctx.now() - dt.timedelta(days=days)).isoformat(timespec="seconds")
+    done = searches.success(ctx.db, since)
+    total, ok = done["searches"] or 0, done["succeeded"] or 0
+    rate = round(ok / total, 3) if total else None
+    summary = Table("search_success", f"Search success, last {days} days (target: more than {SEARCH_SUCCESS_TARGET:.0%})",
+                    ["searches", "succeeded (opened, no ticket after)", "success rate", "no result", "no click", "meets target"],
+                    [[total, ok, rate, done["no_result"] or 0, done["no_click"] or 0,
+                      "" if rate is None else ("yes" if rate > SEARCH_SUCCESS_TARGET else "no")]])
+    failing = searches.failing_queries(ctx.db, since, row_limit or 50)
+    todo = Table("failing_searches", "Searches with no result or no click (the docs team's to-do list)",
+                 ["query", "times", "with no result"], [[f["query"], f["times"], f["no_result"]] for f in failing])
+    before = searches.opened_before_tickets(ctx.db, since, row_limit or 50)
+    anyway = Table("opened_then_filed", "Pages opened from a search before a ticket was filed anyway", ["page", "times"],
+                   [[b["page"], b["times"]] for b in before])
+    return [summary, todo, anyway]
 

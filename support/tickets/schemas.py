@@ -26,6 +26,8 @@ class TicketCreate(Model):
     page_title: str | None = Field(None, max_length=300)
     page_url: SiteUrl | None = None
     form_id: str | None = Field(None, max_length=64, description="The id of the form session that showed suggestions.")
+    visit: str | None = Field(None, max_length=64, pattern=r"^[A-Za-z0-9_-]*$",
+                              description="The site visit the help link came from (its searches count as failed).")
 
 
 class TicketUpdate(Model):

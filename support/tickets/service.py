@@ -65,11 +65,14 @@ def identify_requester(data: TicketCreate, user: dict[str, Any] | None) -> tuple
 def file_ticket(ctx: Context, data: TicketCreate, user: dict[str, Any] | None) -> tuple[dict[str, Any], str]:
     """File a ticket for an anonymous or signed-in requester; returns (the ticket as stored, private-link token)."""
     check_category(ctx, data)
-    fields = data.model_dump()
+    fields = data.model_dump(exclude={"visit"})
     fields["requester_id"], fields["identified_by"] = identify_requester(data, user)
     page_article = data.page_id if data.page_id and ctx.kb.get(data.page_id) else None
     actor = data.requester_name or data.requester_email
-    return storage.create_ticket(ctx.db, fields, page_article, actor, ctx.now())
+    with ctx.db.tx():
+        ticket, token = storage.create_ticket(ctx.db, fields, page_article, actor, ctx.now())
+        kb.ticket_filed_after_search(ctx, data.visit, ticket["id"])
+    return ticket, token
 
 
 def can_claim(ticket: dict[str, Any], user: dict[str, Any] | None) -> bool:

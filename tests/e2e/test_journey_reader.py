@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 
 import pytest
 from e2e_harness import Browsing, Portal
@@ -129,3 +130,23 @@ def test_reader_says_a_page_did_not_help_and_why_and_the_docs_team_sees_it(brows
     expect(agent.get_by_role("table", name="What readers said")).to_contain_text("The BC-305 error is not covered")
     usefulness = agent.get_by_role("table", name=re.compile("Page usefulness"))
     expect(usefulness).to_contain_text("Barcode scanner not reading")
+
+
+def test_a_search_from_the_site_box_and_the_page_opened_are_recorded(browsing: Browsing, portal: Portal) -> None:
+    """The site tells the backend what was searched, what it showed and what was opened; no cookie goes with it."""
+    page = browsing.new_page()
+    page.goto("/")
+    box = page.get_by_role("textbox", name="Search")
+    box.click()
+    box.press_sequentially("torque gun keeps stopping")
+    results = page.locator(".md-search-result__item > .md-search-result__link")
+    expect(results.first).to_be_visible()
+    with page.expect_request(lambda r: r.url.endswith("/api/searches") and '"opened"' in (r.post_data or "")) as opened:
+        results.first.click()
+    assert "cookie" not in {k.lower() for k in opened.value.headers}
+    page.wait_for_load_state()
+    with sqlite3.connect(portal.data_dir / "portal.db") as db:
+        rows = db.execute("SELECT query, scope, shown, opened FROM searches").fetchall()
+    assert any(q == "torque gun keeps stopping" and scope == "reader" and shown > 0 and opened for q, scope, shown, opened in rows), rows
+    help_link = page.get_by_role("link", name="Need help with this page? Ask support")
+    assert "visit=" in help_link.get_attribute("href")

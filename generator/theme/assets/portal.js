@@ -116,3 +116,62 @@
     init();
   }
 })();
+
+// Searches from the site's box, recorded by the support backend to measure search success (no cookies, no
+// personal data): the query, the results shown, the one opened; a visit id in this tab's sessionStorage ties
+// them to a ticket filed from the same visit (it travels on the Need help links).
+(function () {
+  "use strict";
+  var meta = document.querySelector('meta[name="portal-api"]');
+  if (!meta || !window.fetch || !window.sessionStorage) { return; }
+  var api = meta.content;
+  var visit = sessionStorage.getItem("portal-visit");
+  if (!visit) {
+    visit = Math.random().toString(36).slice(2, 12) + Date.now().toString(36);
+    sessionStorage.setItem("portal-visit", visit);
+  }
+  function post(path, body) {
+    return fetch(api + path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+      credentials: "omit", keepalive: true }).then(function (r) { return r.ok ? r.json() : null; }).catch(function () { return null; });
+  }
+  function tagHelpLinks() {
+    document.querySelectorAll('a[href*="/tickets/new"]').forEach(function (link) {
+      var url = new URL(link.href, location.href);
+      url.searchParams.set("visit", visit);
+      link.href = url.toString();
+    });
+  }
+  var timer = null, lastQuery = "";
+  function current() {
+    var input = document.querySelector("input.md-search__input");
+    var query = input ? input.value.trim().slice(0, 500) : "";
+    var shown = Array.prototype.slice.call(document.querySelectorAll(".md-search-result__item > .md-search-result__link"), 0, 10)
+      .map(function (a) { return new URL(a.href, location.href).pathname; });
+    return { visit: visit, query: query, scope: /^api:/i.test(query) ? "api" : "reader", results: shown };
+  }
+  function record() {
+    var search = current();
+    if (!search.query || search.query === lastQuery) { return; }
+    lastQuery = search.query;
+    post("/searches", search);
+  }
+  function watch() {
+    var list = document.querySelector(".md-search-result__list");
+    if (!list || list.dataset.portalWatched) { return; }
+    list.dataset.portalWatched = "1";
+    new MutationObserver(function () { clearTimeout(timer); timer = setTimeout(record, 1200); })
+      .observe(list, { childList: true, subtree: true });
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".md-search-result__link");
+    if (!link) { return; }
+    clearTimeout(timer);
+    var search = current();
+    if (!search.query) { return; }
+    search.opened = new URL(link.href, location.href).pathname;
+    lastQuery = search.query;
+    post("/searches", search);  // one request (keepalive): it outlives the page the click leaves
+  }, true);
+  if (window.document$) { document$.subscribe(function () { tagHelpLinks(); watch(); }); } else { tagHelpLinks(); watch(); }
+})();
+

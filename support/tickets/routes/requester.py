@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -18,7 +19,7 @@ from support.schemas import field_errors
 from support.tickets.schemas import ReplyCreate, TicketCreate
 
 router = APIRouter(prefix="/support", include_in_schema=False)
-FORM_FIELDS = ("subject", "description", "requester_email", "requester_name", "category", "priority",
+FORM_FIELDS = ("subject", "description", "requester_email", "requester_name", "category", "priority", "visit",
                "page_id", "page_title", "page_url", "form_id")
 
 
@@ -35,11 +36,17 @@ def new_ticket(request: Request, ctx: Ctx, user: CurrentUser) -> Response:
     values = {k: request.query_params.get(k, "") for k in FORM_FIELDS}
     if ":" in values["page_url"] or values["page_url"].startswith("//"):
         values["page_url"] = ""
+    values["visit"] = _visit(values["visit"])
     values.update(form_id=service.issue_form_id(ctx), priority=values["priority"] or "P3",
                   category=values["category"] or ctx.settings.categories[0])
     if user and not values["requester_email"]:
         values.update(requester_email=user["email"], requester_name=user["name"])
     return _form_page(request, ctx, values)
+
+
+def _visit(value: str) -> str:
+    """The help link's visit id if it looks like one (a hidden field: a bad one is dropped, not shown as an error)."""
+    return value if re.fullmatch(r"[A-Za-z0-9_-]{8,64}", value) else ""
 
 
 def _own_address_only(user: dict | None) -> bool:
@@ -53,6 +60,7 @@ async def post_ticket(request: Request, ctx: Ctx, user: CurrentUser, form: FormD
     Filing goes to the database's writer thread; the KB search runs in the thread pool.
     """
     values = {k: str(form.get(k, "")) for k in FORM_FIELDS}
+    values["visit"] = _visit(values["visit"])
     if not service.valid_form_id(ctx, values["form_id"][:64]):
         values["form_id"] = service.issue_form_id(ctx)
     try:
