@@ -23,3 +23,12 @@ def search(ctx: Context, text: str, limit: int) -> list[Suggestion]:
 def rebuild(ctx: Context) -> int:
     """Rebuild the search index from the site's ``kb.json``; returns how many pages it holds."""
     return ctx.kb.rebuild()
+
+
+def metric_families(kb: KnowledgeBase) -> list[tuple[str, str, str, tuple[str, ...], list[tuple[tuple[str, ...], float]]]]:
+    """KB searches run and those that found nothing, since start-up (the zero-result share is their ratio)."""
+    return [
+        ("portal_kb_search_queries", "KB searches run (suggestions and agents' searches).", "counter", (), [((), kb.queries)]),
+        ("portal_kb_search_zero_results", "KB searches that found nothing.", "counter", (), [((), kb.empty_queries)]),
+        ("portal_kb_pages", "Pages in the loaded KB export.", "gauge", (), [((), len(kb.pages))]),
+    ]

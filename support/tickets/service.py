@@ -315,3 +315,16 @@ def index_pending(db: Store) -> int:
     """Index a batch of newly filed tickets for the queue search; returns how many (``INDEX_BATCH``: there may be more)."""
     return queue.index_pending(db)
 
+
+
+def metric_families(db: Store) -> list[tuple[str, str, str, tuple[str, ...], list[tuple[tuple[str, ...], float]]]]:
+    """Tickets by status and priority, and unfinished tickets at risk of or past their SLA by priority (read by ``/metrics``)."""
+    by_status = [((r["status"], r["priority"]), r["n"]) for r in storage.counts_by_status(db)]
+    levels = storage.unfinished_by_sla_level(db)
+    at_risk = [((r["priority"],), r["n"]) for r in levels if r["sla_level"] == sla.AT_RISK]
+    breached = [((r["priority"],), r["n"]) for r in levels if r["sla_level"] == sla.BREACHED]
+    return [
+        ("portal_tickets", "Tickets by status and priority.", "gauge", ("status", "priority"), by_status),
+        ("portal_tickets_sla_at_risk", "Unfinished tickets whose SLA is at risk, by priority.", "gauge", ("priority",), at_risk),
+        ("portal_tickets_sla_breached", "Unfinished tickets past an SLA target, by priority.", "gauge", ("priority",), breached),
+    ]
