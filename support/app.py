@@ -158,8 +158,8 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s", request.url.path)
         request_id = getattr(request.state, "request_id", None)
+        log.exception("unhandled error on %s", request.url.path, extra={"request_id": request_id})
         if _wants_json(request):
             response = JSONResponse({"detail": "Internal error; it has been logged"}, status_code=500)
         else:
