@@ -75,7 +75,7 @@ def test_each_answer_carries_a_request_id_and_a_sane_incoming_one_is_kept(live: 
     first, second = browser.get("/healthz").headers["x-request-id"], browser.get("/healthz").headers["x-request-id"]
     assert re.fullmatch(r"[0-9a-f]{32}", first) and first != second
     assert browser.get("/healthz", headers={"X-Request-ID": "req-7f3a:1"}).headers["x-request-id"] == "req-7f3a:1"
-    for insane in ("a" * 129, "two words", "<script>", ""):
+    for insane in ("a" * 129, "two words", "<script>", "", "caf\xe9".encode("latin-1")):
         sent_back = browser.get("/api/session", headers={"X-Request-ID": insane}).headers["x-request-id"]
         assert re.fullmatch(r"[0-9a-f]{32}", sent_back), insane
     assert browser.get("/api/nothing").headers["x-request-id"]  # errors too
@@ -148,3 +148,12 @@ def test_the_json_log_format_configures_uvicorn_and_the_backend_loggers() -> Non
     assert {f["()"] for f in config["formatters"].values()} == {"support.web.accesslog.JsonFormatter"}
     assert config["loggers"]["support"]["handlers"] == ["default"]
     assert options["proxy_headers"] is False and "log_config" not in uvicorn_options(load_settings())
+
+
+def test_garbage_in_forwarded_headers_from_the_proxy_is_no_error(behind_proxy: tuple[Live, io.StringIO]) -> None:
+    """Whatever a trusted proxy passes on, the answer is an ordinary one (never a 500), and /metrics stays closed."""
+    live, _ = behind_proxy
+    client = live.client()
+    for value in ("not-an-address", "", ",,,", "[::1", "1.2.3.4:99999", "\xff\xfe".encode("latin-1")):
+        assert client.get("/api/session", headers={"X-Forwarded-For": value, "X-Forwarded-Proto": value}).status_code == 200
+        assert client.get("/metrics", headers={"X-Forwarded-For": value}).status_code == 403
