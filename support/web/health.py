@@ -12,13 +12,12 @@ import ipaddress
 import logging
 import secrets
 from collections.abc import Callable
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import State
 
 from support.metrics import CONTENT_TYPE
+from support.settings import Settings
 
 log = logging.getLogger("support")
 router = APIRouter(include_in_schema=False)
@@ -84,7 +83,7 @@ def metrics(request: Request) -> Response:
     return Response(request.app.state.metrics.exposition(), media_type=CONTENT_TYPE, headers=NO_STORE)
 
 
-def _has_token(request: Request, settings: Any) -> bool:
+def _has_token(request: Request, settings: Settings) -> bool:
     if settings.metrics_token is None:
         return False
     scheme, _, sent = request.headers.get("authorization", "").partition(" ")

@@ -10,6 +10,8 @@ import httpx
 import pytest
 from support_harness import Live, start_server, stop_server
 
+from support.errors import SettingsError
+from support.settings import load_settings
 from support.tickets import service as tickets
 
 TOKEN = "metrics-token-for-the-tests-0123456789"
@@ -160,3 +162,13 @@ def test_health_answers_carry_the_site_headers_and_no_session_cookie(live: Live)
     response = httpx.get(f"{live.url}/readyz")
     assert "set-cookie" not in response.headers
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_bad_metrics_settings_stop_the_start_naming_the_setting_but_not_the_token() -> None:
+    """A short token is refused without being echoed; an allow entry that is no address is named with its value."""
+    with pytest.raises(SettingsError) as short:
+        load_settings(metrics_token="tiny-secret")
+    assert "PORTAL_METRICS_TOKEN: use at least 16 characters" in str(short.value) and "tiny-secret" not in str(short.value)
+    with pytest.raises(SettingsError) as bad:
+        load_settings(metrics_allow="10.0.0.0/8, prometheus.local")
+    assert "PORTAL_METRICS_ALLOW: 'prometheus.local' is not an IP address or network" in str(bad.value)

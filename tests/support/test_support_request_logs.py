@@ -15,6 +15,7 @@ from fastapi.routing import APIRoute
 from support_harness import Live, start_server, stop_server
 from test_support_accesslog import lines_within
 
+from support.errors import SettingsError
 from support.server import uvicorn_options
 from support.settings import load_settings
 from support.web.accesslog import AccessLog, JsonFormatter
@@ -157,3 +158,10 @@ def test_garbage_in_forwarded_headers_from_the_proxy_is_no_error(behind_proxy: t
     for value in ("not-an-address", "", ",,,", "[::1", "1.2.3.4:99999", "\xff\xfe".encode("latin-1")):
         assert client.get("/api/session", headers={"X-Forwarded-For": value, "X-Forwarded-Proto": value}).status_code == 200
         assert client.get("/metrics", headers={"X-Forwarded-For": value}).status_code == 403
+
+
+def test_trusted_proxies_take_addresses_and_networks_and_refuse_names() -> None:
+    """Each entry is normalised (a host's bits cleared: 10.1.2.3/8 is 10.0.0.0/8); a host name is refused by name."""
+    assert load_settings(trusted_proxies="127.0.0.1, 10.1.2.3/8, ::1").trusted_proxies == ["127.0.0.1/32", "10.0.0.0/8", "::1/128"]
+    with pytest.raises(SettingsError, match="PORTAL_TRUSTED_PROXIES: 'nginx' is not an IP address or network"):
+        load_settings(trusted_proxies="nginx")
