@@ -20,12 +20,16 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from support.assessments.catalog import Catalog
 from support.clock import Clock, system_clock
-from support.migrations import open_portal_store
+from support.metrics import Metrics
+from support.migrations import MIGRATIONS, open_portal_store
 from support.context import Context
+from support.web import health
 from support.web.security import SecurityHeaders
+from support.web.telemetry import RequestTelemetry
 from support.errors import NotFound, SupportError, Unauthorized
 from support.web.pages import make_environment, redirect, render
 from support.assessments.forms import inline_markdown, plain_markdown
@@ -33,16 +37,18 @@ from support.accounts.routes import admin, auth
 from support.assessments.routes import api as assessments_api
 from support.assessments.routes import certificates, pages as assessment_pages, progress
 from support.kb import routes as articles
+from support.kb import service as kb
 from support.tickets import service as tickets
 from support.tickets.routes import api, reports, requester, workspace
 from support.kb.service import KnowledgeBase
+from support.db.store import Store
 from support.settings import Settings
 
 log = logging.getLogger("support")
 STATIC = Path(__file__).parent / "static"
 SWAGGER_UI = Path(fastapi_offline.__file__).parent / "static"  # Swagger UI's own files, so /api/docs needs no CDN
 # The JSON API first: a request is matched against the routers in this order, and the API is the busiest.
-ROUTERS = [api, assessments_api, auth, requester, workspace, articles, reports, admin, assessment_pages, certificates, progress]
+ROUTERS = [health, api, assessments_api, auth, requester, workspace, articles, reports, admin, assessment_pages, certificates, progress]
 CHECKPOINT_SECONDS = 1.0
 INDEX_SECONDS = 1.0  # how often newly filed tickets move into the queue's search index (see ``support.tickets.queue``)
 # Fewer, shorter collector pauses under load (request objects are freed by reference counting); see docs/performance.md.
@@ -68,6 +74,9 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     app.state.kb.refresh()
     app.state.catalog = Catalog.from_settings(settings)  # quizzes (with their answer keys) and roles
     app.state.context = Context(settings, app.state.store, app.state.kb, app.state.clock)
+    app.state.migration_versions = {m.version for m in MIGRATIONS}
+    app.state.ready_checks = dict(health.DEFAULT_CHECKS)
+    app.state.metrics = _metrics(app.state.store, app.state.kb)
     _add_middleware(app, settings)
     for module in ROUTERS:
         app.include_router(module.router)
@@ -88,13 +97,25 @@ def _not_found(path: str) -> None:
     raise NotFound(f"Nothing at this address ({path})")
 
 
+def _metrics(store: Store, knowledge: KnowledgeBase) -> Metrics:
+    """The registry: the request instruments, and the tickets' and the KB's figures read at each scrape."""
+    metrics = Metrics()
+    metrics.add(lambda: tickets.metric_families(store))
+    metrics.add(lambda: kb.metric_families(knowledge))
+    return metrics
+
+
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
+    """The last added runs first: forwarded headers, then the request id and metrics, CORS, the session, the headers."""
     app.add_middleware(SecurityHeaders)
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key.get_secret_value(), session_cookie="portal_session",
                        max_age=settings.session_max_age, same_site="lax", https_only=settings.base_url.startswith("https://"))
     if settings.allowed_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.allowed_origins, allow_credentials=True,
                            allow_methods=["GET", "POST", "PATCH", "DELETE"], allow_headers=["content-type", "x-csrf-token"])
+    app.add_middleware(RequestTelemetry, metrics=app.state.metrics)
+    if settings.trusted_proxies:  # X-Forwarded-For/-Proto from these only: the client address of throttles, logs, /metrics
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
 
 
 def _wants_json(request: Request) -> bool:
@@ -137,10 +158,16 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s", request.url.path)
+        request_id = getattr(request.state, "request_id", None)
+        log.exception("unhandled error on %s", request.url.path, extra={"request_id": request_id})
         if _wants_json(request):
-            return JSONResponse({"detail": "Internal error; it has been logged"}, status_code=500)
-        return render(request, "error.html", {"status": 500, "detail": "Something went wrong on our side; it has been logged."}, status=500)
+            response = JSONResponse({"detail": "Internal error; it has been logged"}, status_code=500)
+        else:
+            response = render(request, "error.html", {"status": 500, "detail": "Something went wrong on our side; it has been logged."},
+                              status=500)
+        if request_id:  # this answer is sent outside RequestTelemetry, which adds the header to the others
+            response.headers["x-request-id"] = request_id
+        return response
 
 
 def tune_collector() -> tuple[int, ...]:

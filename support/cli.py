@@ -25,11 +25,11 @@ from support.tickets.reports import ticket_report
 from support.kb.service import parse_export
 
 def register(group: click.Group) -> None:
-    """Add ``user``, ``backup``, ``restore``, ``report`` and ``attempts`` to the ``portal`` command group."""
+    """Add ``user``, ``backup``, ``restore``, ``report``, ``attempts`` and ``backend`` to the ``portal`` command group."""
     from support.assessments.commands import attempts, report_certifications
 
     report.add_command(report_certifications)
-    for command in (user, backup, restore, report, attempts):
+    for command in (user, backup, restore, report, attempts, backend):
         group.add_command(command)
 
 
@@ -96,12 +96,24 @@ def user_list(data_dir: Path) -> None:
     store.close()
 
 
+BACKUP_PATTERN = "portal-*.db"
+
+
 @click.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--keep", type=click.IntRange(min=1), help="FILE is a folder (created if need be): write portal-<UTC time>.db "
+              "into it and delete all but the newest N such backups.")
 @data_dir_option
-def backup(file: Path, data_dir: Path) -> None:
-    """Write a consistent copy of the database to FILE while the server keeps running (SQLite online backup)."""
+def backup(file: Path, keep: int | None, data_dir: Path) -> None:
+    """Write a consistent copy of the database to FILE while the server keeps running (SQLite online backup).
+
+    FILE may be a folder: the copy is then named ``portal-<UTC time>.db`` in it (for a scheduled backup).
+    """
     source_path = database_path(data_dir)
+    if keep is not None:
+        file.mkdir(parents=True, exist_ok=True)
+    if file.is_dir():
+        file = file / BACKUP_PATTERN.replace("*", dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ"))
     temp = file.with_name(file.name + ".partial")
     source, target = sqlite3.connect(source_path), sqlite3.connect(temp)
     try:
@@ -111,6 +123,30 @@ def backup(file: Path, data_dir: Path) -> None:
         source.close()
     os.replace(temp, file)
     click.echo(f"Backed up {source_path} to {file}")
+    if keep is not None:
+        for old in sorted(file.parent.glob(BACKUP_PATTERN))[:-keep]:
+            old.unlink()
+            click.echo(f"Deleted the older backup {old}")
+
+
+@click.command("backend")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), envvar="PORTAL_SITE_DIR", required=True,
+              help="The built site, served at / with its KB export (env PORTAL_SITE_DIR).")
+@click.option("--portal-dir", type=click.Path(file_okay=False, path_type=Path), envvar="PORTAL_PORTAL_DIR", default=".",
+              show_default=True, help="The portal folder, for its quizzes/ and content/roles/ (env PORTAL_PORTAL_DIR).")
+@data_dir_option
+def backend(host: str, port: int, site_dir: Path, portal_dir: Path, data_dir: Path) -> None:
+    """Serve an already built site and the backend, without building or watching (for a service manager or a container).
+
+    Migrations run at start-up; settings come from ``PORTAL_*`` (docs/deployment.md).
+    """
+    from support.server import serve
+
+    if not (site_dir / "_portal" / "kb.json").is_file():
+        raise click.ClickException(f"{site_dir} holds no built site (no _portal/kb.json): run `portal build` first")
+    serve(portal_dir=portal_dir, site_dir=site_dir, host=host, port=port, data_dir=data_dir)
 
 
 @click.command()

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 import uvicorn
+from uvicorn.config import LOGGING_CONFIG
 
 from support.web.accesslog import AccessLog
 from support.app import create_app
 from support.errors import SettingsError
-from support.settings import load_settings
+from support.settings import Settings, load_settings
 
 # uvicorn's options for every server we start (the bench's bare peer too): asyncio, which answers queued requests
 # in arrival order where uvloop let some wait a round (docs/performance.md); uvicorn's access log off, ours is batched.
@@ -40,9 +43,22 @@ def serve(*, portal_dir: Path, site_dir: Path, host: str, port: int, data_dir: P
                                  portal_dir=Path(portal_dir), **folders)
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from None
-    app = AccessLog(create_app(settings))
+    app = AccessLog(create_app(settings), json_lines=settings.log_format == "json")
     click.echo(f"Serving the portal on http://{host}:{port}/ (support at /support, API at /api, data in {settings.data_dir})")
     try:
-        uvicorn.run(app, host=host, port=port, **UVICORN_OPTIONS)
+        uvicorn.run(app, host=host, port=port, **uvicorn_options(settings))
     finally:
         app.flush()
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """``UVICORN_OPTIONS``, with every log record as a JSON line when ``PORTAL_LOG_FORMAT=json``.
+
+    Forwarded headers stay off in uvicorn: the app reads them itself, from ``PORTAL_TRUSTED_PROXIES`` only.
+    """
+    if settings.log_format != "json":
+        return dict(UVICORN_OPTIONS)
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"] = {name: {"()": "support.web.accesslog.JsonFormatter"} for name in config["formatters"]}
+    config["loggers"]["support"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return {**UVICORN_OPTIONS, "log_config": config}

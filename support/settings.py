@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -17,6 +18,7 @@ PLACEHOLDER_SECRET = "insecure-development-key-change-me"
 PRIORITIES = ("P1", "P2", "P3", "P4")
 SECONDS = re.compile(r"\s*[+-]?[0-9]+(\.[0-9]+)?\s*")
 LONGEST = dt.timedelta(days=3650)  # much longer would overflow the date arithmetic of SLA clocks (year 9999)
+SECRETS = ("secret_key", "metrics_token")  # never echoed in an error message
 OUT_OF_RANGE = "must be more than 0 seconds and at most 3650 days"
 
 
@@ -76,12 +78,36 @@ class Settings(BaseSettings):
     suggestion_count: int = Field(5, ge=1, le=20)
     page_size: int = Field(25, ge=5, le=200)
     session_max_age: int = Field(14 * 24 * 3600, ge=300)
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Addresses or networks (10.0.0.0/8) whose X-Forwarded-For and -Proto are believed.")
+    metrics_token: SecretStr | None = Field(None, description="Bearer token that opens /metrics.")
+    metrics_allow: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Addresses or networks that may read /metrics without the token.")
+    log_format: Literal["text", "json"] = Field("text", description="json: one JSON object per line, for log collectors.")
 
-    @field_validator("allowed_origins", "categories", mode="before")
+    @field_validator("allowed_origins", "categories", "trusted_proxies", "metrics_allow", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("trusted_proxies", "metrics_allow")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        networks = []
+        for part in value:
+            try:
+                networks.append(str(ipaddress.ip_network(part, strict=False)))
+            except ValueError:
+                raise ValueError(f"{part!r} is not an IP address or network; expected e.g. 127.0.0.1, 10.0.0.0/8, ::1") from None
+        return networks
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _long_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("use at least 16 characters (python -c 'import secrets; print(secrets.token_urlsafe(32))')")
         return value
 
     @field_validator("base_url", "site_url")
@@ -138,6 +164,7 @@ def format_errors(exc: ValidationError) -> str:
         message = error["msg"].removeprefix("Value error, ")
         if not name and ":" in message:
             name, message = (part.strip() for part in message.split(":", 1))
-        got = f" (got {error['input']!r})" if name and not isinstance(error["input"], dict) else ""
+        shown = name and name not in SECRETS and not isinstance(error["input"], dict)
+        got = f" (got {error['input']!r})" if shown else ""
         lines.append(f"PORTAL_{name.upper()}: {message}{got}" if name else message)
     return "invalid settings:\n  " + "\n  ".join(lines)

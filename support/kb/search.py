@@ -125,6 +125,12 @@ class KnowledgeBase:
         self._stat: tuple[int, int] | None = None
         self._searcher: Any = None
         self._lock = threading.RLock()
+        self.queries = 0  # searches run, and those that found nothing (read by /metrics)
+        self.empty_queries = 0
+
+    def loaded(self) -> bool:
+        """True when the export is indexed and searchable, or when there is no export to read."""
+        return self.kb_file is None or self._searcher is not None
 
     def get(self, page_id: str) -> dict[str, Any] | None:
         """The KB page with ``page_id`` or None."""
@@ -207,7 +213,10 @@ class KnowledgeBase:
         hits = [hit for hit in results if hit["id"] not in exclude][:limit]
         floor = hits[0].score * MIN_RELATIVE_SCORE if hits else 0
         marker = _marker(stems, words)
-        return [self._suggestion(hit.fields() | {"score": hit.score}, marker) for hit in hits if hit.score >= floor]
+        found = [self._suggestion(hit.fields() | {"score": hit.score}, marker) for hit in hits if hit.score >= floor]
+        self.queries += 1  # under the lock
+        self.empty_queries += not found
+        return found
 
     def _suggestion(self, hit: dict[str, Any], marker: re.Pattern[str] | None) -> Suggestion:
         page = self.pages.get(hit["id"], {})

@@ -134,3 +134,11 @@ def search_tables(ctx: Context, days: int = 30, row_limit: int | None = None) ->
                    [[b["page"], b["times"]] for b in before])
     return [summary, todo, anyway]
 
+
+def metric_families(kb: KnowledgeBase) -> list[tuple[str, str, str, tuple[str, ...], list[tuple[tuple[str, ...], float]]]]:
+    """KB searches run and those that found nothing, since start-up (the zero-result share is their ratio)."""
+    return [
+        ("portal_kb_search_queries", "KB searches run (suggestions and agents' searches).", "counter", (), [((), kb.queries)]),
+        ("portal_kb_search_zero_results", "KB searches that found nothing.", "counter", (), [((), kb.empty_queries)]),
+        ("portal_kb_pages", "Pages in the loaded KB export.", "gauge", (), [((), len(kb.pages))]),
+    ]

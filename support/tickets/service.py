@@ -324,3 +324,15 @@ def good_match(hits: list[Any]) -> bool:
     """Whether the best suggestion looks like an answer (else the form says the portal seems to have none)."""
     return kb.good_match(hits)
 
+
+def metric_families(db: Store) -> list[tuple[str, str, str, tuple[str, ...], list[tuple[tuple[str, ...], float]]]]:
+    """Tickets by status and priority, and unfinished tickets at risk of or past their SLA by priority (read by ``/metrics``)."""
+    by_status = [((r["status"], r["priority"]), r["n"]) for r in storage.counts_by_status(db)]
+    levels = storage.unfinished_by_sla_level(db)
+    at_risk = [((r["priority"],), r["n"]) for r in levels if r["sla_level"] == sla.AT_RISK]
+    breached = [((r["priority"],), r["n"]) for r in levels if r["sla_level"] == sla.BREACHED]
+    return [
+        ("portal_tickets", "Tickets by status and priority.", "gauge", ("status", "priority"), by_status),
+        ("portal_tickets_sla_at_risk", "Unfinished tickets whose SLA is at risk, by priority.", "gauge", ("priority",), at_risk),
+        ("portal_tickets_sla_breached", "Unfinished tickets past an SLA target, by priority.", "gauge", ("priority",), breached),
+    ]

@@ -304,3 +304,14 @@ def deflections_per_article(db: Store) -> dict[str, int]:
     """Article id -> how many readers it deflected."""
     return {r["article_id"]: r["n"] for r in db.all("SELECT article_id, count(*) AS n FROM deflections GROUP BY article_id")}
 
+
+
+def counts_by_status(db: Store) -> list[dict[str, Any]]:
+    """How many tickets there are per (status, priority) (the index ``tickets_status`` covers it)."""
+    return db.all("SELECT status, priority, count(*) AS n FROM tickets GROUP BY status, priority")
+
+
+def unfinished_by_sla_level(db: Store) -> list[dict[str, Any]]:
+    """How many unfinished tickets there are per (priority, SLA level)."""
+    return db.all("SELECT priority, sla_level, count(*) AS n FROM tickets WHERE status IN ('new', 'open', 'pending') "
+                  "GROUP BY priority, sla_level")

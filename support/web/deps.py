@@ -103,7 +103,8 @@ RequireAdmin = Annotated[dict[str, Any], Depends(admin)]
 
 
 def client_address(request: Request) -> str:
-    """The address the request came from, as the server saw it (the throttles' and rate limits' key)."""
+    """The address the request came from (the throttles' and rate limits' key): the peer's, or behind a proxy in
+    ``PORTAL_TRUSTED_PROXIES`` the client its ``X-Forwarded-For`` names (set by uvicorn's ``ProxyHeadersMiddleware`` in the app)."""
     return request.client.host if request.client else "unknown"
 
 

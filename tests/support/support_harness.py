@@ -108,7 +108,8 @@ def start_server(tmp: Path, wrap: Callable[[FastAPI], Any] | None = None, **over
     clock = FrozenClock(START)
     app = create_app(settings, clock=clock)
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(wrap(app) if wrap else app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(wrap(app) if wrap else app, host="127.0.0.1", port=port, log_level="warning",
+                                           proxy_headers=False))  # as support.server runs it: the app reads them, if trusted
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
