@@ -36,13 +36,15 @@ from support.kb import routes as articles
 from support.tickets import service as tickets
 from support.tickets.routes import api, reports, requester, workspace
 from support.kb.service import KnowledgeBase
+from support.notifications import routes as outbox
+from support.notifications import service as notifications
 from support.settings import Settings
 
 log = logging.getLogger("support")
 STATIC = Path(__file__).parent / "static"
 SWAGGER_UI = Path(fastapi_offline.__file__).parent / "static"  # Swagger UI's own files, so /api/docs needs no CDN
 # The JSON API first: a request is matched against the routers in this order, and the API is the busiest.
-ROUTERS = [api, assessments_api, auth, requester, workspace, articles, reports, admin, assessment_pages, certificates, progress]
+ROUTERS = [api, assessments_api, auth, requester, workspace, articles, reports, admin, outbox, assessment_pages, certificates, progress]
 CHECKPOINT_SECONDS = 1.0
 INDEX_SECONDS = 1.0  # how often newly filed tickets move into the queue's search index (see ``support.tickets.queue``)
 # Fewer, shorter collector pauses under load (request objects are freed by reference counting); see docs/performance.md.
@@ -159,7 +161,8 @@ def tune_collector() -> tuple[int, ...]:
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     previous = tune_collector()
-    tasks = [asyncio.create_task(_checkpoint_forever(app)), asyncio.create_task(_index_forever(app))]
+    tasks = [asyncio.create_task(_checkpoint_forever(app)), asyncio.create_task(_index_forever(app)),
+             asyncio.create_task(_send_forever(app))]
     if app.state.settings.sla_sweep_seconds:
         tasks.append(asyncio.create_task(_sweep_forever(app)))
     yield
@@ -171,6 +174,22 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     await run_in_threadpool(app.state.store.checkpoint)
     app.state.kb.close()
     app.state.store.close()
+
+
+async def _send_forever(app: FastAPI) -> None:
+    """Deliver the outbox: a batch at a time while messages are due, then look again every ``mail_poll_seconds``.
+
+    The SMTP conversation runs in a thread and what it did is recorded through the store's writer, so the event
+    loop never waits for the mail server; a message is marked sent only after the server accepted it.
+    """
+    state = app.state
+    while True:
+        try:
+            if await notifications.deliver_due(state.store, state.settings, state.clock) == notifications.BATCH:
+                continue
+        except Exception:  # keep sending; the error is logged
+            log.exception("mail delivery failed")
+        await asyncio.sleep(state.settings.mail_poll_seconds)
 
 
 async def _sweep_forever(app: FastAPI) -> None:

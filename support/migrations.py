@@ -8,10 +8,11 @@ from support.accounts.migrations import MIGRATIONS as ACCOUNTS
 from support.assessments.migrations import MIGRATIONS as ASSESSMENTS
 from support.db.migrations import Migration
 from support.db.store import Store, open_store
+from support.notifications.migrations import MIGRATIONS as NOTIFICATIONS
 from support.ratelimit import MIGRATIONS as RATE_LIMITS
 from support.tickets.migrations import MIGRATIONS as TICKETS
 
-MIGRATIONS: list[Migration] = sorted([*TICKETS, *ACCOUNTS, *RATE_LIMITS, *ASSESSMENTS], key=lambda m: m.version)
+MIGRATIONS: list[Migration] = sorted([*TICKETS, *ACCOUNTS, *RATE_LIMITS, *ASSESSMENTS, *NOTIFICATIONS], key=lambda m: m.version)
 LATEST = MIGRATIONS[-1].version
 
 
