@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from support.accounts import service as accounts
-from support.tickets import queue, reports, sla, storage
+from support.tickets import notices, queue, reports, sla, storage
 from support import ratelimit
 from support.context import Context
 from support.db.store import Store
@@ -68,7 +68,10 @@ def file_ticket(ctx: Context, data: TicketCreate, user: dict[str, Any] | None) -
     fields["requester_id"], fields["identified_by"] = identify_requester(data, user)
     page_article = data.page_id if data.page_id and ctx.kb.get(data.page_id) else None
     actor = data.requester_name or data.requester_email
-    return storage.create_ticket(ctx.db, fields, page_article, actor, ctx.now())
+    with ctx.db.tx():
+        ticket, token = storage.create_ticket(ctx.db, fields, page_article, actor, ctx.now())
+        notices.filed(ctx.db, ctx.settings, ticket, token, ctx.now())
+    return ticket, token
 
 
 def can_claim(ticket: dict[str, Any], user: dict[str, Any] | None) -> bool:
@@ -215,8 +218,14 @@ def ticket(ctx: Context, ticket_id: int) -> dict[str, Any]:
 
 
 def ticket_by_token(ctx: Context, token: str) -> dict[str, Any]:
-    """The ticket behind a private link; ``NotFound`` for an unknown token."""
-    return storage.get_ticket_by_token(ctx.db, token)
+    """The ticket behind a private link, or a mail's link to it (which dies with the private link); ``NotFound`` otherwise."""
+    mailed = notices.read_mail_token(ctx.settings, token) if "." in token else None
+    if mailed is None:
+        return storage.get_ticket_by_token(ctx.db, token)
+    ticket = storage.get_ticket(ctx.db, mailed[0])
+    if ticket["requester_id"] is not None or not ticket["token_hash"].startswith(mailed[1]):
+        raise NotFound("This link no longer opens the ticket: it was added to an account. Sign in to see it.")
+    return ticket
 
 
 def requester_tickets(ctx: Context, user: dict[str, Any]) -> list[dict[str, Any]]:
@@ -226,10 +235,17 @@ def requester_tickets(ctx: Context, user: dict[str, Any]) -> list[dict[str, Any]
 
 def reply(ctx: Context, ticket: dict[str, Any], author: dict[str, Any], body: str, internal: bool = False,
           then_status: str | None = None) -> dict[str, Any]:
-    """Add a reply or note (a requester's reopens the ticket), then, for agents, set the status; returns the message."""
-    message_id = storage.add_message(ctx.db, ticket, author, body, internal, ctx.now())
-    if then_status in STATUSES and author["kind"] == "agent":
-        storage.update_ticket(ctx.db, ticket["id"], {"status": then_status}, author["name"], ctx.now())
+    """Add a reply or note (a requester's reopens the ticket), then, for agents, set the status; returns the message.
+
+    The requester hears of an agent's public reply, the assignee of the requester's, by mail (``notices``).
+    """
+    with ctx.db.tx():
+        before = dict(ticket)
+        message_id = storage.add_message(ctx.db, ticket, author, body, internal, ctx.now())
+        notices.replied(ctx.db, ctx.settings, ticket, author, body, internal, ctx.now())
+        if then_status in STATUSES and author["kind"] == "agent":
+            after = storage.update_ticket(ctx.db, ticket["id"], {"status": then_status}, author["name"], ctx.now())
+            notices.changed(ctx.db, ctx.settings, before, after, {"id": author["id"]}, ctx.now(), replied_now=not internal)
     return storage.message(ctx.db, message_id)
 
 
@@ -237,16 +253,25 @@ def update(ctx: Context, ticket_id: int, changes: dict[str, Any], user: dict[str
     """Apply an agent's changes (status, priority, tier, assignee, category), each recorded; ``unassign`` clears the assignee."""
     check_assignee(ctx, changes.get("assignee_id"))
     actor = accounts.display_name(user)
-    storage.update_ticket(ctx.db, ticket_id, changes, actor, ctx.now())
-    if unassign:
-        storage.clear_assignee(ctx.db, ticket_id, actor, ctx.now())
-    return storage.get_ticket(ctx.db, ticket_id)
+    with ctx.db.tx():
+        before = storage.get_ticket(ctx.db, ticket_id)
+        storage.update_ticket(ctx.db, ticket_id, changes, actor, ctx.now())
+        if unassign:
+            storage.clear_assignee(ctx.db, ticket_id, actor, ctx.now())
+        after = storage.get_ticket(ctx.db, ticket_id)
+        notices.changed(ctx.db, ctx.settings, before, after, user, ctx.now())
+    return after
 
 
 def bulk_assign(ctx: Context, ticket_ids: list[int], assignee_id: int | None, user: dict[str, Any]) -> int:
     """Assign several tickets to one agent (None: unassign them); returns how many changed."""
     check_assignee(ctx, assignee_id)
-    return storage.bulk_assign(ctx.db, ticket_ids, assignee_id, accounts.display_name(user), ctx.now())
+    with ctx.db.tx():
+        before = {i: storage.get_ticket(ctx.db, i) for i in dict.fromkeys(ticket_ids)}
+        changed = storage.bulk_assign(ctx.db, ticket_ids, assignee_id, accounts.display_name(user), ctx.now())
+        for ticket_id, old in before.items():
+            notices.changed(ctx.db, ctx.settings, old, storage.get_ticket(ctx.db, ticket_id), user, ctx.now())
+    return changed
 
 
 def unlink_article(ctx: Context, ticket_id: int, article_id: str, user: dict[str, Any]) -> None:
@@ -256,7 +281,7 @@ def unlink_article(ctx: Context, ticket_id: int, article_id: str, user: dict[str
 
 def queue_page(ctx: Context, params: QueueParams, user: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
     """One page of the agent queue (after the SLA sweep, so its flags are current) and how many tickets match."""
-    sla.sweep(ctx.db, ctx.settings, ctx.now())
+    sweep(ctx.db, ctx.settings, ctx.now())
     return queue.page_of_tickets(ctx.db, params.to_filter(), user["id"], ctx.now(), params.page, ctx.settings.page_size)
 
 
@@ -307,8 +332,11 @@ def prepare(db: Store) -> None:
 
 
 def sweep(db: Store, settings: Settings, now: dt.datetime) -> None:
-    """Flag and escalate the tickets whose SLA level has risen (the background sweep)."""
-    sla.sweep(db, settings, now)
+    """Flag and escalate the tickets whose SLA level has risen (the background sweep); their agents hear of it by mail."""
+    def rose(ticket: dict[str, Any], level: int, clocks: list[str]) -> None:
+        notices.sla_rose(db, settings, ticket, level == sla.BREACHED, clocks, now)
+
+    sla.sweep(db, settings, now, on_rise=rose)
 
 
 def index_pending(db: Store) -> int:
