@@ -137,10 +137,32 @@ def _requester_identity(db: sqlite_utils.Database) -> None:
     )
 
 
+OLD_IDENTITY = "CHECK (identified_by IN ('account', 'unproven'))"
+NEW_IDENTITY = "CHECK (identified_by IN ('account', 'unproven', 'mail'))"
+
+
+def _proven_by_mail(db: sqlite_utils.Database) -> None:
+    """Widen the CHECK on ``identified_by`` to allow 'mail' (the requester followed the proof link mailed to the address).
+
+    SQLite cannot alter a CHECK; for a change that only admits more values, its documentation allows rewriting the
+    table's stored SQL (https://sqlite.org/lang_altertable.html, "making other kinds of table schema changes")
+    instead of rebuilding the table with its indexes and triggers.
+    """
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'tickets'").fetchone()[0]
+    if OLD_IDENTITY not in sql:
+        raise RuntimeError("tickets: the identified_by CHECK is not the one migration 6 created")
+    version = db.execute("PRAGMA schema_version").fetchone()[0]
+    db.execute("PRAGMA writable_schema = ON")
+    db.execute("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'tickets'", [sql.replace(OLD_IDENTITY, NEW_IDENTITY)])
+    db.execute(f"PRAGMA schema_version = {version + 1}")
+    db.execute("PRAGMA writable_schema = OFF")
+
+
 MIGRATIONS = [
     Migration(1, "users, tickets, messages, history, article links, suggestions", _initial),
     Migration(2, "indexes for the reports and the agent queue", _report_and_queue_indexes),
     Migration(3, "incremental SLA sweep (sla_check_at) and substring search of subjects and requesters (trigram FTS5)", _sla_check_and_ticket_search),
     Migration(4, "ticket search indexed in the background: new tickets wait in tickets_search_pending", _ticket_search_in_background),
     Migration(6, "how a ticket's requester was identified: signed in (account) or an unproven typed address", _requester_identity),
+    Migration(8, "a requester may also be identified by following the proof link mailed to the address ('mail')", _proven_by_mail),
 ]

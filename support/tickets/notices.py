@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from support.accounts import service as accounts
 from support.db.store import Store
@@ -27,8 +27,8 @@ def _mail_links(settings: Settings) -> URLSafeSerializer:
     return URLSafeSerializer(settings.secret_key.get_secret_value(), salt="ticket-mail-link")
 
 
-def _proofs(settings: Settings) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(settings.secret_key.get_secret_value(), salt="address-proof")
+def _proofs(settings: Settings) -> URLSafeSerializer:
+    return URLSafeSerializer(settings.secret_key.get_secret_value(), salt="address-proof")
 
 
 def mail_token(settings: Settings, ticket: dict[str, Any]) -> str:
@@ -45,18 +45,20 @@ def read_mail_token(settings: Settings, token: str) -> tuple[int, str] | None:
     return (ticket_id, bound) if isinstance(ticket_id, int) and isinstance(bound, str) else None
 
 
-def proof_token(settings: Settings, ticket: dict[str, Any]) -> str:
-    """The signed, expiring proof that whoever follows it reads mail sent to the ticket's address."""
-    return _proofs(settings).dumps([ticket["id"], ticket["requester_email"].lower()])
+def proof_token(settings: Settings, ticket: dict[str, Any], now: dt.datetime) -> str:
+    """The signed, expiring proof that whoever follows it reads mail sent to the ticket's address (issued by the app's clock)."""
+    return _proofs(settings).dumps([ticket["id"], ticket["requester_email"].lower(), int(now.timestamp())])
 
 
-def read_proof_token(settings: Settings, token: str) -> tuple[int, str] | None:
+def read_proof_token(settings: Settings, token: str, now: dt.datetime) -> tuple[int, str] | None:
     """(ticket id, address) of a proof link issued in the last ``PROOF_DAYS`` days, else None."""
     try:
-        ticket_id, email = _proofs(settings).loads(token, max_age=PROOF_DAYS * 86400)
+        ticket_id, email, issued = _proofs(settings).loads(token)
     except (BadSignature, ValueError, TypeError):
         return None
-    return (ticket_id, email) if isinstance(ticket_id, int) and isinstance(email, str) else None
+    if not (isinstance(ticket_id, int) and isinstance(email, str) and isinstance(issued, int)):
+        return None
+    return (ticket_id, email) if 0 <= now.timestamp() - issued <= PROOF_DAYS * 86400 else None
 
 
 def requester_url(settings: Settings, ticket: dict[str, Any], token: str | None = None) -> str:
@@ -95,7 +97,7 @@ def _assignee_email(db: Store, ticket: dict[str, Any]) -> list[str]:
 
 def filed(db: Store, settings: Settings, ticket: dict[str, Any], token: str, now: dt.datetime) -> None:
     """Ticket received (with its private link, and the proof link when filed without signing in); P1/P2 to every agent."""
-    proof = proof_token(settings, ticket) if ticket["identified_by"] == "unproven" else None
+    proof = proof_token(settings, ticket, now) if ticket["identified_by"] == "unproven" else None
     _to_requester(db, settings, "ticket_received", ticket, now, ticket_url=requester_url(settings, ticket, token),
                   proof_url=notifications.link(settings, f"/support/prove/{proof}") if proof else None, proof_days=PROOF_DAYS)
     if ticket["priority"] in URGENT:

@@ -124,9 +124,10 @@ class TicketAgentView(TicketPublic):
     """A ticket as agents see it: everything, internal notes and history included."""
 
     requester_email: str
-    identified_by: Literal["account", "unproven"] = Field(
+    identified_by: Literal["account", "unproven", "mail"] = Field(
         description="How the requester was identified: 'account' (filed signed in, or claimed by signing in), "
-                    "'unproven' (an address typed without signing in).")
+                    "'unproven' (an address typed without signing in), "
+                    "'mail' (the requester followed the proof link mailed to the address, signed in as its account).")
     tier: int
     assignee_id: int | None
     assignee_name: str | None

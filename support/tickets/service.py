@@ -17,7 +17,7 @@ from support import ratelimit
 from support.context import Context
 from support.db.store import Store
 from support.settings import Settings
-from support.errors import NotFound, Unauthorized
+from support.errors import Forbidden, NotFound, Unauthorized
 from support.tickets.schemas import QueueParams, TicketCreate
 
 
@@ -88,6 +88,30 @@ def claim_ticket(ctx: Context, ticket: dict[str, Any], user: dict[str, Any]) -> 
     if not can_claim(ticket, user):
         raise NotFound(f"Ticket {ticket['id']} not found")
     storage.claim_ticket(ctx.db, ticket["id"], user["id"], accounts.display_name(user), ctx.now())
+
+
+def proof_ticket(ctx: Context, token: str, user: dict[str, Any] | None) -> dict[str, Any]:
+    """The ticket a proof link names, checked for ``user``: ``NotFound`` for a bad, expired or used link,
+    ``Unauthorized`` when nobody is signed in, ``Forbidden`` when signed in under another address."""
+    proof = notices.read_proof_token(ctx.settings, token, ctx.now())
+    if proof is None:
+        raise NotFound(f"This proof link is not valid or has expired (links last {notices.PROOF_DAYS} days)")
+    ticket = storage.get_ticket(ctx.db, proof[0])
+    if ticket["requester_email"].lower() != proof[1] or (ticket["requester_id"] is not None and not storage.owns(ticket, user)):
+        raise NotFound("This proof link is not valid any more: the ticket belongs to an account")
+    if user is None:
+        raise Unauthorized("Sign in as the account of this address to add the ticket to it")
+    if user["email"].lower() != proof[1]:
+        raise Forbidden(f"This link proves the address {proof[1]}; you are signed in as {user['email']}. "
+                        "Sign out and sign in as that address's account.")
+    return ticket
+
+
+def prove_address(ctx: Context, token: str, user: dict[str, Any]) -> dict[str, Any]:
+    """Follow a proof link signed in as its address's account: the ticket joins the account ('mail'); the ticket."""
+    ticket = proof_ticket(ctx, token, user)
+    storage.join_by_mail(ctx.db, ticket["id"], user["id"], accounts.display_name(user), ctx.now())
+    return storage.get_ticket(ctx.db, ticket["id"])
 
 
 def viewable_ticket(ctx: Context, ticket_id: int, user: dict[str, Any] | None) -> tuple[dict[str, Any], bool]:

@@ -240,6 +240,18 @@ def claim_ticket(db: Store, ticket_id: int, user_id: int, actor: str, now: dt.da
                     "the requester signed in as the address's account and claimed the ticket", now)
 
 
+def join_by_mail(db: Store, ticket_id: int, user_id: int, actor: str, now: dt.datetime) -> bool:
+    """Join an unproven ticket to the account whose address was proven by mail; a new private link. False if already joined."""
+    _, token_hash = new_token()
+    with db.tx():
+        cursor = db.execute("UPDATE tickets SET requester_id = ?, identified_by = 'mail', token_hash = ?, updated_at = ? "
+                            "WHERE id = ? AND requester_id IS NULL", [user_id, token_hash, iso(now), ticket_id])
+        if cursor.rowcount:
+            add_history(db, ticket_id, actor, "requester", "unproven address", "mail",
+                        "address proven by mail: the requester followed the link mailed to it, signed in as its account", now)
+    return bool(cursor.rowcount)
+
+
 def record_impressions(db: Store, form_id: str, query: str, article_ids: list[str], now: dt.datetime) -> None:
     """Record that these suggestions were shown in form ``form_id`` (once per form and article)."""
     with db.tx():

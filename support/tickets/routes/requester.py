@@ -123,6 +123,25 @@ def private_reply(request: Request, ctx: Ctx, user: CurrentUser, token: str, for
     return redirect(f"/support/t/{token}#latest")
 
 
+@router.get("/prove/{token}")
+def proof_page(request: Request, ctx: Ctx, user: CurrentUser, token: str) -> Response:
+    """The proof link mailed with a ticket filed without signing in: a button that adds the ticket to the account.
+
+    Following the link changes nothing by itself (mail scanners fetch links); the signed-in owner confirms.
+    """
+    ticket = service.proof_ticket(ctx, token[:500], user)
+    if ticket["requester_id"] is not None:
+        return redirect(f"/support/tickets/{ticket['id']}")
+    return render(request, "ticket_prove.html", {"ticket": ticket, "action": f"/support/prove/{token}"})
+
+
+@router.post("/prove/{token}", dependencies=[Csrf])
+def prove(request: Request, ctx: Ctx, user: SignedIn, token: str) -> Response:
+    """Add the ticket to the signed-in account of its address, proven by the mailed link."""
+    ticket = service.prove_address(ctx, token[:500], user)
+    return redirect(f"/support/tickets/{ticket['id']}")
+
+
 @router.get("/my")
 def my_tickets(request: Request, ctx: Ctx, user: SignedIn) -> Response:
     """A signed-in requester's tickets."""
