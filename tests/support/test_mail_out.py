@@ -78,3 +78,22 @@ def test_every_mail_about_a_ticket_is_one_thread(mail_live: Live, smtp: SmtpServ
     mails = smtp.sink.wait_for(2)
     assert {m.message["References"] for m in mails} == {f"<ticket-{ticket_id}@plant.example>"}
     assert len(set(smtp.sink.message_ids())) == 2
+
+
+def test_sla_at_risk_mails_the_assignee_and_a_breach_every_agent(mail_live: Live, smtp: SmtpServer, mail_agent: Browser) -> None:
+    """A P1's first response at risk (46 min in) goes to its assignee; breached (61 min) to the assignee and every agent."""
+    bea_id = mail_live.add_user("bea@example.com", "agent", "Bea Agent")["id"]
+    ticket_id = mail_live.file(priority="P1")["ticket"]["id"]
+    mail_agent.api("PATCH", f"/api/tickets/{ticket_id}", {"assignee_id": bea_id})
+    smtp.sink.wait_for(4)  # receipt, the P1 to both agents, assigned to Bea
+    mail_live.clock.advance(minutes=46)
+    assert mail_agent.get("/support/queue").status_code == 200  # a queue load sweeps
+    at_risk = smtp.sink.wait_for(3, address="bea@example.com")[2]
+    assert at_risk.message["Subject"] == f"[#{ticket_id}] SLA at risk: Conveyor jammed at station 3"
+    assert "The first response target of ticket" in at_risk.text and "assigned to Bea Agent" in at_risk.text
+    assert len(smtp.sink.to("alex@example.com")) == 1
+    mail_live.clock.advance(minutes=15)
+    mail_agent.get("/support/queue")
+    breached = smtp.sink.wait_for(2, address="alex@example.com")[1]
+    assert breached.message["Subject"] == f"[#{ticket_id}] SLA breached: Conveyor jammed at station 3"
+    assert len(smtp.sink.wait_for(4, address="bea@example.com")) == 4
