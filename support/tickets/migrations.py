@@ -158,6 +158,20 @@ def _proven_by_mail(db: sqlite_utils.Database) -> None:
     db.execute("PRAGMA writable_schema = OFF")
 
 
+def _ratings(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE ratings (
+            id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL REFERENCES tickets(id), resolved_at TEXT NOT NULL,
+            score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5), comment TEXT NOT NULL DEFAULT '',
+            agent_id INTEGER REFERENCES users(id), category TEXT NOT NULL, priority TEXT NOT NULL, rated_at TEXT NOT NULL,
+            UNIQUE (ticket_id, resolved_at));
+        CREATE INDEX ratings_rated_at ON ratings(rated_at);
+        """,
+    )
+
+
 MIGRATIONS = [
     Migration(1, "users, tickets, messages, history, article links, suggestions", _initial),
     Migration(2, "indexes for the reports and the agent queue", _report_and_queue_indexes),
@@ -165,4 +179,5 @@ MIGRATIONS = [
     Migration(4, "ticket search indexed in the background: new tickets wait in tickets_search_pending", _ticket_search_in_background),
     Migration(6, "how a ticket's requester was identified: signed in (account) or an unproven typed address", _requester_identity),
     Migration(8, "a requester may also be identified by following the proof link mailed to the address ('mail')", _proven_by_mail),
+    Migration(9, "satisfaction ratings: one per resolution of a ticket, 1-5 with a comment", _ratings),
 ]

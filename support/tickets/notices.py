@@ -61,6 +61,24 @@ def read_proof_token(settings: Settings, token: str, now: dt.datetime) -> tuple[
     return (ticket_id, email) if 0 <= now.timestamp() - issued <= PROOF_DAYS * 86400 else None
 
 
+def _ratings(settings: Settings) -> URLSafeSerializer:
+    return URLSafeSerializer(settings.secret_key.get_secret_value(), salt="satisfaction-rating")
+
+
+def rating_token(settings: Settings, ticket: dict[str, Any]) -> str:
+    """The signed link that rates this resolution of the ticket (no sign-in; once per resolution)."""
+    return _ratings(settings).dumps([ticket["id"], ticket["resolved_at"]])
+
+
+def read_rating_token(settings: Settings, token: str) -> tuple[int, str] | None:
+    """(ticket id, which resolution) of a rating link this server signed, else None."""
+    try:
+        ticket_id, resolved_at = _ratings(settings).loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    return (ticket_id, resolved_at) if isinstance(ticket_id, int) and isinstance(resolved_at, str) else None
+
+
 def requester_url(settings: Settings, ticket: dict[str, Any], token: str | None = None) -> str:
     """The requester's way to the ticket: their account's page, else the private link (``token``, or a mail link)."""
     if ticket["requester_id"] is not None:
@@ -125,7 +143,8 @@ def changed(db: Store, settings: Settings, before: dict[str, Any], after: dict[s
         if after["status"] == "pending" and not replied_now:
             _to_requester(db, settings, "waiting_for_you", after, now)
         elif after["status"] == "resolved":
-            _to_requester(db, settings, "resolved", after, now)
+            rate_url = notifications.link(settings, f"/support/rate/{rating_token(settings, after)}")
+            _to_requester(db, settings, "resolved", after, now, rate_url=rate_url)
     if after["assignee_id"] not in (None, before["assignee_id"], actor.get("id")):
         _to_agents(db, settings, "assigned_to_you", after, _assignee_email(db, after), now, actor=accounts.display_name(actor))
 

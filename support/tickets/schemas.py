@@ -51,6 +51,13 @@ class ReplyCreate(Model):
     body: str = Field(min_length=1, max_length=20000)
 
 
+class RatingCreate(Model):
+    """A requester's rating of a resolution: 1 (poor) to 5 (excellent), with an optional comment."""
+
+    score: int = Field(ge=1, le=5)
+    comment: str = Field("", max_length=5000)
+
+
 class DeflectionCreate(Model):
     """'This answered my question' for a suggested article."""
 

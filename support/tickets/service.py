@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from support.accounts import service as accounts
-from support.tickets import notices, queue, reports, sla, storage
+from support.tickets import notices, queue, reports, satisfaction, sla, storage
 from support import ratelimit
 from support.context import Context
 from support.db.store import Store
@@ -112,6 +112,22 @@ def prove_address(ctx: Context, token: str, user: dict[str, Any]) -> dict[str, A
     ticket = proof_ticket(ctx, token, user)
     storage.join_by_mail(ctx.db, ticket["id"], user["id"], accounts.display_name(user), ctx.now())
     return storage.get_ticket(ctx.db, ticket["id"])
+
+
+def rating_target(ctx: Context, token: str) -> tuple[dict[str, Any], str, bool]:
+    """(the ticket, which resolution, whether it is rated already) behind a rating link; ``NotFound`` for a bad link."""
+    found = notices.read_rating_token(ctx.settings, token)
+    if found is None:
+        raise NotFound("This rating link is not valid; check that it was copied completely")
+    ticket = storage.get_ticket(ctx.db, found[0])
+    return ticket, found[1], satisfaction.rated(ctx.db, ticket["id"], found[1])
+
+
+def rate(ctx: Context, token: str, score: int, comment: str) -> dict[str, Any]:
+    """Rate the resolution a rating link names, once (``Conflict`` the second time); the ticket."""
+    ticket, resolved_at, _ = rating_target(ctx, token)
+    satisfaction.rate(ctx.db, ticket, resolved_at, score, comment, ctx.now())
+    return ticket
 
 
 def viewable_ticket(ctx: Context, ticket_id: int, user: dict[str, Any] | None) -> tuple[dict[str, Any], bool]:
