@@ -165,6 +165,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
              asyncio.create_task(_send_forever(app))]
     if app.state.settings.sla_sweep_seconds:
         tasks.append(asyncio.create_task(_sweep_forever(app)))
+    if app.state.settings.mail_in_seconds:
+        tasks.append(asyncio.create_task(_read_mail_forever(app)))
     yield
     for task in tasks:
         task.cancel()
@@ -190,6 +192,18 @@ async def _send_forever(app: FastAPI) -> None:
         except Exception:  # keep sending; the error is logged
             log.exception("mail delivery failed")
         await asyncio.sleep(state.settings.mail_poll_seconds)
+
+
+async def _read_mail_forever(app: FastAPI) -> None:
+    """Read the Maildir every ``mail_in_seconds`` in a thread (a batch at a time while there is more)."""
+    state = app.state
+    while True:
+        try:
+            if await asyncio.to_thread(tickets.read_mail, state.context) == tickets.MAIL_BATCH:
+                continue
+        except Exception:  # keep reading; the error is logged
+            log.exception("reading mail failed")
+        await asyncio.sleep(state.settings.mail_in_seconds)
 
 
 async def _sweep_forever(app: FastAPI) -> None:

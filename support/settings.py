@@ -86,6 +86,8 @@ class Settings(BaseSettings):
     smtp_timeout: float = Field(30.0, gt=0, le=600)
     mail_from: str = Field("Support portal <support@localhost>", description="The From: of every message the portal sends.")
     mail_poll_seconds: float = Field(1.0, gt=0, le=3600, description="How often the sender looks for queued mail.")
+    maildir: Path | None = Field(None, description="The Maildir requests and replies are read from; defaults to <data_dir>/inbox.")
+    mail_in_seconds: float = Field(5.0, ge=0, le=3600, description="How often the Maildir is read (0: never).")
 
     @field_validator("allowed_origins", "categories", mode="before")
     @classmethod
@@ -135,6 +137,11 @@ class Settings(BaseSettings):
     def mail_dir(self) -> Path:
         """Where messages are written when no SMTP server is set (one ``.eml`` file each)."""
         return self.data_dir / "mail"
+
+    @property
+    def inbox(self) -> Path:
+        """The Maildir mail in is read from."""
+        return self.maildir or self.data_dir / "inbox"
 
     @property
     def kb_file(self) -> Path | None:

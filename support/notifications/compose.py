@@ -64,6 +64,14 @@ def message_id(row: dict[str, Any], settings: Settings) -> str:
     return f"<outbox-{row['id']}.{row['nonce']}@{mail_domain(settings)}>"
 
 
+def parse_message_id(value: str, settings: Settings) -> tuple[int, str] | None:
+    """(outbox id, nonce) of a Message-ID this portal made (``message_id``), else None."""
+    found = re.fullmatch(r"<outbox-([0-9]{1,18})\.([0-9a-f]{12})@([^>]+)>", value.strip())
+    if not found or found.group(3).lower() != mail_domain(settings).lower():
+        return None
+    return int(found.group(1)), found.group(2)
+
+
 def thread_id(ticket_id: int, settings: Settings) -> str:
     """The id every mail about one ticket refers to (``References``), so mail programs show them as one thread."""
     return f"<ticket-{ticket_id}@{mail_domain(settings)}>"

@@ -55,6 +55,21 @@ async def deliver_due(db: Store, settings: Settings, clock: Clock, transport: Tr
     return len(rows)
 
 
+def ticket_of_reference(db: Store, settings: Settings, references: list[str]) -> int | None:
+    """The ticket of the first of ``references`` (a reply's In-Reply-To and References) that is a Message-ID the portal sent.
+
+    Only a whole outbox Message-ID counts (its random part checked): a ticket number alone is guessable.
+    """
+    for reference in references:
+        row = compose.parse_message_id(reference, settings)
+        if row is None:
+            continue
+        found = db.one("SELECT ticket_id FROM outbox WHERE id = ? AND nonce = ?", list(row))
+        if found and found["ticket_id"] is not None:
+            return found["ticket_id"]
+    return None
+
+
 def outbox_page(db: Store, status: str | None, limit: int = 200) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """The newest messages (of one status, if given) and how many there are in each status."""
     return outbox.listing(db, status, limit), outbox.counts(db)

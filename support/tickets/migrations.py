@@ -172,6 +172,19 @@ def _ratings(db: sqlite_utils.Database) -> None:
     )
 
 
+def _mail_in(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        ALTER TABLE tickets ADD COLUMN channel TEXT NOT NULL DEFAULT 'web' CHECK (channel IN ('web', 'mail', 'api'));
+        CREATE TABLE mail_in (
+            message_id TEXT PRIMARY KEY, sender TEXT NOT NULL, subject TEXT NOT NULL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('ticket', 'reply', 'note', 'parked')), reason TEXT NOT NULL DEFAULT '',
+            ticket_id INTEGER REFERENCES tickets(id), received_at TEXT NOT NULL);
+        """,
+    )
+
+
 MIGRATIONS = [
     Migration(1, "users, tickets, messages, history, article links, suggestions", _initial),
     Migration(2, "indexes for the reports and the agent queue", _report_and_queue_indexes),
@@ -180,4 +193,5 @@ MIGRATIONS = [
     Migration(6, "how a ticket's requester was identified: signed in (account) or an unproven typed address", _requester_identity),
     Migration(8, "a requester may also be identified by following the proof link mailed to the address ('mail')", _proven_by_mail),
     Migration(9, "satisfaction ratings: one per resolution of a ticket, 1-5 with a comment", _ratings),
+    Migration(10, "mail in: each ticket's channel (web, mail, api) and every message read from the mailbox, once", _mail_in),
 ]

@@ -131,6 +131,7 @@ class TicketAgentView(TicketPublic):
     """A ticket as agents see it: everything, internal notes and history included."""
 
     requester_email: str
+    channel: Literal["web", "mail", "api"] = Field("web", description="How the ticket came: the web form, mail or the API.")
     identified_by: Literal["account", "unproven", "mail"] = Field(
         description="How the requester was identified: 'account' (filed signed in, or claimed by signing in), "
                     "'unproven' (an address typed without signing in), "

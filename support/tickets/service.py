@@ -12,7 +12,8 @@ from pydantic import ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from support.accounts import service as accounts
-from support.tickets import notices, queue, reports, satisfaction, sla, storage
+from support.notifications import service as notifications
+from support.tickets import mailin, notices, queue, reports, satisfaction, sla, storage
 from support import ratelimit
 from support.context import Context
 from support.db.store import Store
@@ -61,10 +62,13 @@ def identify_requester(data: TicketCreate, user: dict[str, Any] | None) -> tuple
                        "To file for someone else, ask a support agent.", data.requester_email)
 
 
-def file_ticket(ctx: Context, data: TicketCreate, user: dict[str, Any] | None) -> tuple[dict[str, Any], str]:
-    """File a ticket for an anonymous or signed-in requester; returns (the ticket as stored, private-link token)."""
+def file_ticket(ctx: Context, data: TicketCreate, user: dict[str, Any] | None, channel: str = "web") -> tuple[dict[str, Any], str]:
+    """File a ticket for an anonymous or signed-in requester; returns (the ticket as stored, private-link token).
+
+    ``channel`` is how it came: 'web' (the form), 'api' or 'mail'.
+    """
     check_category(ctx, data)
-    fields = data.model_dump()
+    fields = data.model_dump() | {"channel": channel}
     fields["requester_id"], fields["identified_by"] = identify_requester(data, user)
     page_article = data.page_id if data.page_id and ctx.kb.get(data.page_id) else None
     actor = data.requester_name or data.requester_email
@@ -383,3 +387,61 @@ def index_pending(db: Store) -> int:
     """Index a batch of newly filed tickets for the queue search; returns how many (``INDEX_BATCH``: there may be more)."""
     return queue.index_pending(db)
 
+
+
+MAIL_BATCH = mailin.BATCH
+
+
+def read_mail(ctx: Context) -> int:
+    """Read a batch of the Maildir's new messages (``PORTAL_MAILDIR``); how many were read.
+
+    Machine mail (auto-replies, bounces, lists) is parked and never answered. A reply to a mail the
+    portal sent (its Message-ID in In-Reply-To or References) joins that ticket: as the requester's
+    reply when it comes from the requester's address, else as an internal note for an agent to
+    accept. Anything else opens a ticket (channel 'mail', its address not proven).
+    """
+    mailin.prepare(ctx.settings.inbox)
+    paths = mailin.waiting(ctx.settings.inbox)
+    for path in paths:
+        incoming = mailin.read(path)
+        with ctx.db.tx():
+            outcome = _take_mail(ctx, incoming)
+        mailin.done(ctx.settings.inbox, path, parked=outcome == "parked")
+    return len(paths)
+
+
+def _take_mail(ctx: Context, mail: mailin.Incoming) -> str:
+    """Act on one message inside the caller's transaction, recording it in ``mail_in``; the outcome."""
+    if storage.mail_seen(ctx.db, mail.message_id):
+        return storage.mail_seen(ctx.db, mail.message_id)
+    ticket_id = None if mail.machine else notifications.ticket_of_reference(ctx.db, ctx.settings, mail.references)
+    outcome, reason = ("parked", mail.machine) if mail.machine else ("", "")
+    body = mail.body + (f"\n\n({mail.attachments} attachment(s) not kept: the portal does not store attachments yet)"
+                        if mail.attachments else "")
+    if not outcome and ticket_id is not None and storage.get_ticket(ctx.db, ticket_id)["status"] != "closed":
+        ticket = storage.get_ticket(ctx.db, ticket_id)
+        if mail.sender == ticket["requester_email"].lower():
+            reply(ctx, ticket, requester_actor(ticket), body or "(an empty reply)")
+            outcome = "reply"
+        else:
+            author = {"kind": "agent", "id": None, "name": f"Mail from {mail.sender}"}
+            reply(ctx, ticket, author, f"Mail from {mail.sender}, who is not the requester (not shown to the requester):\n\n{body}",
+                  internal=True)
+            outcome = "note"
+    if not outcome:
+        outcome, reason, ticket_id = _mail_ticket(ctx, mail, body)
+    storage.record_mail(ctx.db, mail.message_id, mail.sender, mail.subject, outcome, reason, ticket_id, ctx.now())
+    return outcome
+
+
+def _mail_ticket(ctx: Context, mail: mailin.Incoming, body: str) -> tuple[str, str, int | None]:
+    """Open a ticket from a message (outcome 'ticket'), or park it with the reason it cannot be one."""
+    subject = (mail.subject or "(no subject)")[:200]
+    description = body if len(body) >= 10 else f"{body}\n(sent by mail with little text)".strip()
+    try:
+        data = TicketCreate(subject=subject.ljust(3, "."), description=description[:20000], requester_email=mail.sender,
+                            requester_name=mail.sender_name, category=ctx.settings.categories[0])
+        ticket, _ = file_ticket(ctx, data, None, channel="mail")
+    except ValidationError as exc:
+        return "parked", f"not a ticket: {exc.errors()[0]['msg']}", None
+    return "ticket", "", ticket["id"]

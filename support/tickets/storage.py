@@ -316,3 +316,16 @@ def deflections_per_article(db: Store) -> dict[str, int]:
     """Article id -> how many readers it deflected."""
     return {r["article_id"]: r["n"] for r in db.all("SELECT article_id, count(*) AS n FROM deflections GROUP BY article_id")}
 
+
+
+def mail_seen(db: Store, message_id: str) -> str | None:
+    """What became of a message read before (its outcome), or None."""
+    row = db.one("SELECT outcome FROM mail_in WHERE message_id = ?", [message_id])
+    return row["outcome"] if row else None
+
+
+def record_mail(db: Store, message_id: str, sender: str, subject: str, outcome: str, reason: str, ticket_id: int | None,
+                now: dt.datetime) -> None:
+    """Record a message read from the mailbox and what it became."""
+    db.insert("mail_in", {"message_id": message_id, "sender": sender[:320], "subject": subject[:300], "outcome": outcome,
+                          "reason": reason[:500], "ticket_id": ticket_id, "received_at": iso(now)})

@@ -96,4 +96,5 @@ class SmtpServer:
     def settings(self) -> dict[str, Any]:
         """The portal's settings that deliver to this server."""
         return {"smtp_host": "127.0.0.1", "smtp_port": self.controller.port, "smtp_security": "none",
-                "mail_from": "Line 4 support <support@plant.example>", "mail_poll_seconds": 0.05}
+                "mail_from": "Line 4 support <support@plant.example>", "mail_poll_seconds": 0.05,
+                "mail_in_seconds": 0.05}
