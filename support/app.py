@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from support.assessments import service as assessments
 from support.assessments.catalog import Catalog
 from support.clock import Clock, system_clock
 from support.migrations import open_portal_store
@@ -165,6 +166,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
              asyncio.create_task(_send_forever(app))]
     if app.state.settings.sla_sweep_seconds:
         tasks.append(asyncio.create_task(_sweep_forever(app)))
+    if app.state.settings.reminder_seconds:
+        tasks.append(asyncio.create_task(_remind_forever(app)))
     if app.state.settings.mail_in_seconds:
         tasks.append(asyncio.create_task(_read_mail_forever(app)))
     yield
@@ -192,6 +195,17 @@ async def _send_forever(app: FastAPI) -> None:
         except Exception:  # keep sending; the error is logged
             log.exception("mail delivery failed")
         await asyncio.sleep(state.settings.mail_poll_seconds)
+
+
+async def _remind_forever(app: FastAPI) -> None:
+    """Queue the certificate reminders due, every ``reminder_seconds``, in the thread pool."""
+    state = app.state
+    while True:
+        try:
+            await run_in_threadpool(assessments.remind, state.store, state.settings, state.clock())
+        except Exception:  # keep reminding; the error is logged
+            log.exception("certificate reminders failed")
+        await asyncio.sleep(state.settings.reminder_seconds)
 
 
 async def _read_mail_forever(app: FastAPI) -> None:

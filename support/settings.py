@@ -87,6 +87,7 @@ class Settings(BaseSettings):
     mail_from: str = Field("Support portal <support@localhost>", description="The From: of every message the portal sends.")
     mail_poll_seconds: float = Field(1.0, gt=0, le=3600, description="How often the sender looks for queued mail.")
     maildir: Path | None = Field(None, description="The Maildir requests and replies are read from; defaults to <data_dir>/inbox.")
+    reminder_seconds: float = Field(3600, ge=0, le=86400, description="How often certificate reminders are looked for (0: never).")
     mail_in_seconds: float = Field(5.0, ge=0, le=3600, description="How often the Maildir is read (0: never).")
 
     @field_validator("allowed_origins", "categories", mode="before")

@@ -30,6 +30,8 @@ SUBJECTS = {
     "requester_replied": "[#{id}] The requester replied: {subject}",
     "sla_at_risk": "[#{id}] SLA at risk: {subject}",
     "sla_breached": "[#{id}] SLA breached: {subject}",
+    "certificate_expiring": "Your certificate {name} expires in {days} days",
+    "certificate_expired": "Your certificate {name} has expired",
 }
 KINDS = tuple(SUBJECTS)
 
@@ -49,7 +51,9 @@ def one_line(text: str, limit: int = 200) -> str:
 def render(kind: str, values: dict[str, Any]) -> dict[str, str]:
     """The subject, plain-text and HTML bodies of one notification."""
     env = environment()
-    subject = one_line(SUBJECTS[kind].format(**{k: one_line(v) for k, v in values.get("ticket", {}).items()}))
+    fields = {**values.get("ticket", {}), **values.get("certificate", {}),
+              **{k: v for k, v in values.items() if isinstance(v, (str, int))}}
+    subject = one_line(SUBJECTS[kind].format(**{k: one_line(v) for k, v in fields.items()}))
     return {"subject": subject, "text_body": env.get_template(f"{kind}.txt").render(values),
             "html_body": env.get_template(f"{kind}.html").render(values)}
 
