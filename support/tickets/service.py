@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 from typing import Any
 
@@ -20,6 +21,8 @@ from support.db.store import Store
 from support.settings import Settings
 from support.errors import Forbidden, NotFound, Unauthorized
 from support.tickets.schemas import QueueParams, TicketCreate
+
+log = logging.getLogger("support")
 
 
 def requester_actor(ticket: dict[str, Any]) -> dict[str, Any]:
@@ -403,7 +406,12 @@ def read_mail(ctx: Context) -> int:
     mailin.prepare(ctx.settings.inbox)
     paths = mailin.waiting(ctx.settings.inbox)
     for path in paths:
-        incoming = mailin.read(path)
+        try:
+            incoming = mailin.read(path)
+        except Exception as exc:  # a message no parser can read must not stop the ones behind it
+            log.warning("mail in: parked unreadable %s (%s: %s)", path.name, type(exc).__name__, exc)
+            mailin.done(ctx.settings.inbox, path, parked=True)
+            continue
         with ctx.db.tx():
             outcome = _take_mail(ctx, incoming)
         mailin.done(ctx.settings.inbox, path, parked=outcome == "parked")

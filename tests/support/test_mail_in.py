@@ -100,3 +100,17 @@ def test_the_same_message_delivered_twice_is_taken_once(mail_live: Live, smtp: S
     while list((mail_live.data_dir / "inbox" / "new").iterdir()) and time.monotonic() < deadline:
         time.sleep(0.02)
     assert mail_live.app.state.store.one("SELECT count(*) AS n FROM tickets")["n"] == 1
+
+
+def test_a_message_no_parser_can_read_is_parked_and_the_next_one_is_taken(mail_live: Live, smtp: SmtpServer) -> None:
+    """A part in an unknown charset does not stop mail in: it is parked, and the mail behind it opens its ticket."""
+    inbox = mail_live.data_dir / "inbox"
+    for part in ("tmp", "new", "cur"):
+        (inbox / part).mkdir(parents=True, exist_ok=True)
+    (inbox / "new" / "0000000001.broken.test").write_bytes(
+        b"From: olga@example.com\r\nSubject: broken\r\nMessage-ID: <broken@x.example>\r\n"
+        b"Content-Type: text/plain; charset=no-such-charset\r\n\r\nHello there, this will not decode.\r\n")
+    deliver(mail_live, "olga@example.com", "Printer offline", "The label printer shows offline again.")
+    [row] = read_all(mail_live, 1)
+    assert row["outcome"] == "ticket"
+    assert [p.name.split(":")[0] for p in (inbox / ".parked" / "cur").iterdir()] == ["0000000001.broken.test"]
