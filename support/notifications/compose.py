@@ -40,7 +40,7 @@ KINDS = tuple(SUBJECTS)
 def environment() -> Environment:
     """The mail templates' environment: HTML autoescaped, plain text as written."""
     return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"], default=False),
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                       undefined=StrictUndefined, auto_reload=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
 def one_line(text: str, limit: int = 200) -> str:
