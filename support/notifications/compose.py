@@ -34,6 +34,11 @@ SUBJECTS = {
     "certificate_expired": "Your certificate {name} has expired",
 }
 KINDS = tuple(SUBJECTS)
+# What agents and learners may turn off (a requester's mail about their own ticket always goes).
+OPTIONAL = {"new_urgent_ticket": "a new P1 or P2 ticket", "assigned_to_you": "a ticket assigned to you",
+            "requester_replied": "the requester replied on your ticket", "sla_at_risk": "a ticket's SLA is at risk",
+            "sla_breached": "a ticket's SLA is breached", "certificate_expiring": "your certificate expires soon",
+            "certificate_expired": "your certificate has expired"}
 
 
 @lru_cache(maxsize=1)

@@ -23,4 +23,11 @@ def _outbox(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = [Migration(200, "notifications: the outbox of mail to send", _outbox)]
+def _preferences(db: sqlite_utils.Database) -> None:
+    run_script(db, "CREATE TABLE mail_opt_outs (email TEXT NOT NULL COLLATE NOCASE, kind TEXT NOT NULL, PRIMARY KEY (email, kind))")
+
+
+MIGRATIONS = [
+    Migration(200, "notifications: the outbox of mail to send", _outbox),
+    Migration(201, "notifications: the kinds of mail each address chose not to get", _preferences),
+]

@@ -36,9 +36,12 @@ def enqueue(db: Store, settings: Settings, kind: str, recipients: list[str], val
     Call it inside the transaction of the change that causes it: both commit, or neither.
     """
     unique = list(dict.fromkeys(r.strip().lower() for r in recipients if r and r.strip()))
+    if kind in OPTIONAL and unique:
+        unique = [r for r in unique if r not in opted_out(db, kind)]
     if not unique:
         return []
-    content = compose.render(kind, {"site_name": "Support portal", "preferences_url": None, **values})
+    preferences = link(settings, "/support/account/mail") if kind in OPTIONAL else None
+    content = compose.render(kind, {"site_name": "Support portal", "preferences_url": preferences, **values})
     with db.tx():
         return [outbox.add(db, {"kind": kind, "recipient": to, "ticket_id": ticket_id, **content}, now) for to in unique]
 
@@ -68,6 +71,29 @@ def ticket_of_reference(db: Store, settings: Settings, references: list[str]) ->
         if found and found["ticket_id"] is not None:
             return found["ticket_id"]
     return None
+
+
+OPTIONAL = compose.OPTIONAL
+
+
+def opted_out(db: Store, kind: str) -> set[str]:
+    """The addresses that chose not to get ``kind``."""
+    return {r["email"].lower() for r in db.all("SELECT email FROM mail_opt_outs WHERE kind = ?", [kind])}
+
+
+def choices(db: Store, email: str) -> dict[str, bool]:
+    """Each optional kind of mail and whether ``email`` gets it."""
+    off = {r["kind"] for r in db.all("SELECT kind FROM mail_opt_outs WHERE email = ?", [email])}
+    return {kind: kind not in off for kind in OPTIONAL}
+
+
+def choose(db: Store, email: str, wanted: set[str]) -> None:
+    """Keep the optional kinds in ``wanted`` for ``email``; turn the others off."""
+    with db.tx():
+        db.execute("DELETE FROM mail_opt_outs WHERE email = ?", [email])
+        for kind in OPTIONAL:
+            if kind not in wanted:
+                db.execute("INSERT INTO mail_opt_outs (email, kind) VALUES (?, ?)", [email, kind])
 
 
 def outbox_page(db: Store, status: str | None, limit: int = 200) -> tuple[list[dict[str, Any]], dict[str, int]]:

@@ -97,3 +97,18 @@ def test_sla_at_risk_mails_the_assignee_and_a_breach_every_agent(mail_live: Live
     breached = smtp.sink.wait_for(2, address="alex@example.com")[1]
     assert breached.message["Subject"] == f"[#{ticket_id}] SLA breached: Conveyor jammed at station 3"
     assert len(smtp.sink.wait_for(4, address="bea@example.com")) == 4
+
+
+def test_an_agent_who_turns_a_kind_of_mail_off_does_not_get_it(mail_live: Live, smtp: SmtpServer, mail_agent: Browser) -> None:
+    """Alex unticks "a new P1 or P2 ticket": the next P1 goes to Bea only; the mails say where to change this."""
+    mail_live.add_user("bea@example.com", "agent", "Bea Agent")
+    page = mail_agent.get("/support/account/mail")
+    assert page.status_code == 200 and "a new P1 or P2 ticket" in page.text
+    kept = [k for k in ("assigned_to_you", "requester_replied", "sla_at_risk", "sla_breached")]
+    saved = mail_agent.post("/support/account/mail", data={"kind": kept, "csrf_token": mail_agent.csrf()})
+    assert saved.status_code == 200 and 'value="new_urgent_ticket">' in saved.text
+    mail_live.file(priority="P1")
+    [urgent] = smtp.sink.wait_for(1, address="bea@example.com")
+    assert "/support/account/mail" in urgent.text
+    smtp.sink.wait_for(2)
+    assert smtp.sink.to("alex@example.com") == []
