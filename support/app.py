@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from support.assessments import service as assessments
 from support.assessments.catalog import Catalog
 from support.clock import Clock, system_clock
 from support.metrics import Metrics
@@ -42,13 +43,16 @@ from support.tickets import service as tickets
 from support.tickets.routes import api, reports, requester, workspace
 from support.kb.service import KnowledgeBase
 from support.db.store import Store
+from support.notifications.routes import outbox, preferences as mail_choices
+from support.notifications import service as notifications
 from support.settings import Settings
 
 log = logging.getLogger("support")
 STATIC = Path(__file__).parent / "static"
 SWAGGER_UI = Path(fastapi_offline.__file__).parent / "static"  # Swagger UI's own files, so /api/docs needs no CDN
 # The JSON API first: a request is matched against the routers in this order, and the API is the busiest.
-ROUTERS = [health, api, assessments_api, auth, requester, workspace, articles, reports, admin, assessment_pages, certificates, progress]
+ROUTERS = [health, api, assessments_api, auth, requester, workspace, articles, reports, admin, outbox, mail_choices, assessment_pages,
+           certificates, progress]
 CHECKPOINT_SECONDS = 1.0
 INDEX_SECONDS = 1.0  # how often newly filed tickets move into the queue's search index (see ``support.tickets.queue``)
 # Fewer, shorter collector pauses under load (request objects are freed by reference counting); see docs/performance.md.
@@ -187,9 +191,14 @@ def tune_collector() -> tuple[int, ...]:
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     previous = tune_collector()
     app.state.store.serve_from_this_thread()
-    tasks = [asyncio.create_task(_checkpoint_forever(app)), asyncio.create_task(_index_forever(app))]
+    tasks = [asyncio.create_task(_checkpoint_forever(app)), asyncio.create_task(_index_forever(app)),
+             asyncio.create_task(_send_forever(app))]
     if app.state.settings.sla_sweep_seconds:
         tasks.append(asyncio.create_task(_sweep_forever(app)))
+    if app.state.settings.reminder_seconds:
+        tasks.append(asyncio.create_task(_remind_forever(app)))
+    if app.state.settings.mail_in_seconds:
+        tasks.append(asyncio.create_task(_read_mail_forever(app)))
     yield
     for task in tasks:
         task.cancel()
@@ -199,6 +208,45 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     await run_in_threadpool(app.state.store.checkpoint)
     app.state.kb.close()
     app.state.store.close()
+
+
+async def _send_forever(app: FastAPI) -> None:
+    """Deliver the outbox: a batch at a time while messages are due, then look again every ``mail_poll_seconds``.
+
+    The SMTP conversation runs in a thread and what it did is recorded through the store's writer, so the event
+    loop never waits for the mail server; a message is marked sent only after the server accepted it.
+    """
+    state = app.state
+    while True:
+        try:
+            if await notifications.deliver_due(state.store, state.settings, state.clock) == notifications.BATCH:
+                continue
+        except Exception:  # keep sending; the error is logged
+            log.exception("mail delivery failed")
+        await asyncio.sleep(state.settings.mail_poll_seconds)
+
+
+async def _remind_forever(app: FastAPI) -> None:
+    """Queue the certificate reminders due, every ``reminder_seconds``, in the thread pool."""
+    state = app.state
+    while True:
+        try:
+            await run_in_threadpool(assessments.remind, state.store, state.settings, state.clock())
+        except Exception:  # keep reminding; the error is logged
+            log.exception("certificate reminders failed")
+        await asyncio.sleep(state.settings.reminder_seconds)
+
+
+async def _read_mail_forever(app: FastAPI) -> None:
+    """Read the Maildir every ``mail_in_seconds`` in a thread (a batch at a time while there is more)."""
+    state = app.state
+    while True:
+        try:
+            if await asyncio.to_thread(tickets.read_mail, state.context) == tickets.MAIL_BATCH:
+                continue
+        except Exception:  # keep reading; the error is logged
+            log.exception("reading mail failed")
+        await asyncio.sleep(state.settings.mail_in_seconds)
 
 
 async def _sweep_forever(app: FastAPI) -> None:

@@ -10,11 +10,15 @@ from support.db.migrations import Migration
 from support.kb.feedback import MIGRATIONS as KB_FEEDBACK
 from support.kb.searches import MIGRATIONS as KB_SEARCHES
 from support.db.store import Store, open_store
+from support.notifications.migrations import MIGRATIONS as NOTIFICATIONS
 from support.ratelimit import MIGRATIONS as RATE_LIMITS
 from support.tickets.migrations import MIGRATIONS as TICKETS
 
-MIGRATIONS: list[Migration] = sorted([*TICKETS, *ACCOUNTS, *RATE_LIMITS, *KB_FEEDBACK, *KB_SEARCHES, *ASSESSMENTS], key=lambda m: m.version)
+MIGRATIONS: list[Migration] = sorted([*TICKETS, *ACCOUNTS, *RATE_LIMITS, *KB_FEEDBACK, *KB_SEARCHES, *ASSESSMENTS, *NOTIFICATIONS],
+                                   key=lambda m: m.version)
 LATEST = MIGRATIONS[-1].version
+if len({m.version for m in MIGRATIONS}) != len(MIGRATIONS):  # two domains took one number: refuse to start
+    raise RuntimeError(f"migration versions taken twice: {sorted(v for v in {m.version for m in MIGRATIONS} if [m.version for m in MIGRATIONS].count(v) > 1)}")
 
 
 def open_portal_store(path: Path, background_checkpoint: bool = False) -> Store:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import re
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -19,6 +20,7 @@ PRIORITIES = ("P1", "P2", "P3", "P4")
 SECONDS = re.compile(r"\s*[+-]?[0-9]+(\.[0-9]+)?\s*")
 LONGEST = dt.timedelta(days=3650)  # much longer would overflow the date arithmetic of SLA clocks (year 9999)
 SECRETS = ("secret_key", "metrics_token")  # never echoed in an error message
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
 OUT_OF_RANGE = "must be more than 0 seconds and at most 3650 days"
 
 
@@ -84,6 +86,17 @@ class Settings(BaseSettings):
     metrics_allow: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Addresses or networks that may read /metrics without the token.")
     log_format: Literal["text", "json"] = Field("text", description="json: one JSON object per line, for log collectors.")
+    smtp_host: str = Field("", description="The SMTP server; empty: each message is written to <data_dir>/mail/ as an .eml file.")
+    smtp_port: int | None = Field(None, ge=1, le=65535, description="Defaults to 25 (none), 587 (starttls) or 465 (ssl).")
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_security: Literal["none", "starttls", "ssl"] = "starttls"
+    smtp_timeout: float = Field(30.0, gt=0, le=600)
+    mail_from: str = Field("Support portal <support@localhost>", description="The From: of every message the portal sends.")
+    mail_poll_seconds: float = Field(1.0, gt=0, le=3600, description="How often the sender looks for queued mail.")
+    maildir: Path | None = Field(None, description="The Maildir requests and replies are read from; defaults to <data_dir>/inbox.")
+    reminder_seconds: float = Field(3600, ge=0, le=86400, description="How often certificate reminders are looked for (0: never).")
+    mail_in_seconds: float = Field(5.0, ge=0, le=3600, description="How often the Maildir is read (0: never).")
 
     @field_validator("allowed_origins", "categories", "trusted_proxies", "metrics_allow", mode="before")
     @classmethod
@@ -124,11 +137,38 @@ class Settings(BaseSettings):
                 "secret_key: the default placeholder secret cannot be used in production; "
                 "set PORTAL_SECRET_KEY to a long random value (python -c 'import secrets; print(secrets.token_urlsafe(48))')"
             )
+        self._check_mail()
         for priority in PRIORITIES:
             first, resolve = self.sla_targets(priority)
             if first > resolve:
                 raise ValueError(f"sla_{priority.lower()}_first_response: must not be longer than the resolution target")
         return self
+
+    def _check_mail(self) -> None:
+        name, address = parseaddr(self.mail_from)
+        if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+", address or ""):
+            raise ValueError(f"mail_from: expected an address such as 'Support <support@example.com>' (got {self.mail_from!r})")
+        if self.smtp_host and address.endswith("@localhost"):
+            raise ValueError("mail_from: set PORTAL_MAIL_FROM to the portal's own address when PORTAL_SMTP_HOST is set")
+        if self.smtp_password.get_secret_value() and self.smtp_security == "none" and self.smtp_host not in LOOPBACK:
+            raise ValueError("smtp_security: 'none' would send PORTAL_SMTP_PASSWORD in clear to a remote server; use starttls or ssl")
+        if bool(self.smtp_username) != bool(self.smtp_password.get_secret_value()):
+            raise ValueError("smtp_username: set both PORTAL_SMTP_USERNAME and PORTAL_SMTP_PASSWORD, or neither")
+
+    @property
+    def smtp_port_or_default(self) -> int:
+        """The SMTP port: the one set, else the usual one for the security chosen."""
+        return self.smtp_port or {"none": 25, "starttls": 587, "ssl": 465}[self.smtp_security]
+
+    @property
+    def mail_dir(self) -> Path:
+        """Where messages are written when no SMTP server is set (one ``.eml`` file each)."""
+        return self.data_dir / "mail"
+
+    @property
+    def inbox(self) -> Path:
+        """The Maildir mail in is read from."""
+        return self.maildir or self.data_dir / "inbox"
 
     @property
     def kb_file(self) -> Path | None:

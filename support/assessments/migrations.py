@@ -66,7 +66,20 @@ def _attempts_by_quiz(db: sqlite_utils.Database) -> None:
     run_script(db, "DROP INDEX IF EXISTS attempts_quiz; CREATE INDEX attempts_quiz ON attempts(quiz_id, user_id)")
 
 
+def _certificate_reminders(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE certificate_reminders (
+            certificate_id INTEGER NOT NULL REFERENCES certificates(id),
+            stage TEXT NOT NULL CHECK (stage IN ('30 days', '7 days', 'expired')), sent_at TEXT NOT NULL,
+            PRIMARY KEY (certificate_id, stage));
+        """,
+    )
+
+
 MIGRATIONS = [
     Migration(100, "assessments: quiz versions, attempts, resets, certificates, learner roles, page reads", _assessments),
     Migration(101, "attempts: the quiz index by quiz and learner, without the status (a submission no longer moves its entry)", _attempts_by_quiz),
+    Migration(102, "certificate reminders: which of 30 days, 7 days and expired each certificate's holder was sent", _certificate_reminders),
 ]

@@ -14,7 +14,7 @@ from fastapi import Request
 
 from generator.quizzes import Quiz, public_rules
 from support.assessments import attempts
-from support.assessments import certificates
+from support.assessments import certificates, reminders
 from support.assessments.rows import loads
 from support.assessments.catalog import Catalog
 from support.assessments.attempts import Submission, check_open, get as attempt, graded, is_over, problems, save_answers
@@ -124,3 +124,8 @@ def _certificate(ctx: Context, catalog: Catalog, cert: dict[str, Any], base: str
     shown = certificates.public(cert, ctx.now(), catalog.role_title(cert["role"]))
     return {**shown, "id": cert["id"], "page": f"/support/certificates/{cert['id']}",
             "verify_url": f"{base}/verify/{cert['code']}", "expires_at": cert["expires_at"], "checked_at": iso(ctx.now())}
+
+
+def remind(db: Any, settings: Any, now: Any) -> int:
+    """Queue the certificate reminders due at ``now`` (30 days, 7 days, expired; each once); how many."""
+    return reminders.send_due(db, settings, now)

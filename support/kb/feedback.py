@@ -45,4 +45,4 @@ def _page_feedback(db: sqlite_utils.Database) -> None:
         """)
 
 
-MIGRATIONS = [Migration(8, "readers' page feedback (was this page helpful?)", _page_feedback)]
+MIGRATIONS = [Migration(20, "readers' page feedback (was this page helpful?)", _page_feedback)]

@@ -73,4 +73,4 @@ def _searches(db: sqlite_utils.Database) -> None:
         """)
 
 
-MIGRATIONS = [Migration(9, "searches from the site's box, for the search success rate", _searches)]
+MIGRATIONS = [Migration(21, "searches from the site's box, for the search success rate", _searches)]

@@ -137,10 +137,61 @@ def _requester_identity(db: sqlite_utils.Database) -> None:
     )
 
 
+OLD_IDENTITY = "CHECK (identified_by IN ('account', 'unproven'))"
+NEW_IDENTITY = "CHECK (identified_by IN ('account', 'unproven', 'mail'))"
+
+
+def _proven_by_mail(db: sqlite_utils.Database) -> None:
+    """Widen the CHECK on ``identified_by`` to allow 'mail' (the requester followed the proof link mailed to the address).
+
+    SQLite cannot alter a CHECK; for a change that only admits more values, its documentation allows rewriting the
+    table's stored SQL (https://sqlite.org/lang_altertable.html, "making other kinds of table schema changes")
+    instead of rebuilding the table with its indexes and triggers.
+    """
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'tickets'").fetchone()[0]
+    if OLD_IDENTITY not in sql:
+        raise RuntimeError("tickets: the identified_by CHECK is not the one migration 6 created")
+    version = db.execute("PRAGMA schema_version").fetchone()[0]
+    db.execute("PRAGMA writable_schema = ON")
+    db.execute("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'tickets'", [sql.replace(OLD_IDENTITY, NEW_IDENTITY)])
+    db.execute(f"PRAGMA schema_version = {version + 1}")
+    db.execute("PRAGMA writable_schema = OFF")
+
+
+def _ratings(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE ratings (
+            id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL REFERENCES tickets(id), resolved_at TEXT NOT NULL,
+            score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5), comment TEXT NOT NULL DEFAULT '',
+            agent_id INTEGER REFERENCES users(id), category TEXT NOT NULL, priority TEXT NOT NULL, rated_at TEXT NOT NULL,
+            UNIQUE (ticket_id, resolved_at));
+        CREATE INDEX ratings_rated_at ON ratings(rated_at);
+        """,
+    )
+
+
+def _mail_in(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        ALTER TABLE tickets ADD COLUMN channel TEXT NOT NULL DEFAULT 'web' CHECK (channel IN ('web', 'mail', 'api'));
+        CREATE TABLE mail_in (
+            message_id TEXT PRIMARY KEY, sender TEXT NOT NULL, subject TEXT NOT NULL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('ticket', 'reply', 'note', 'parked')), reason TEXT NOT NULL DEFAULT '',
+            ticket_id INTEGER REFERENCES tickets(id), received_at TEXT NOT NULL);
+        """,
+    )
+
+
 MIGRATIONS = [
     Migration(1, "users, tickets, messages, history, article links, suggestions", _initial),
     Migration(2, "indexes for the reports and the agent queue", _report_and_queue_indexes),
     Migration(3, "incremental SLA sweep (sla_check_at) and substring search of subjects and requesters (trigram FTS5)", _sla_check_and_ticket_search),
     Migration(4, "ticket search indexed in the background: new tickets wait in tickets_search_pending", _ticket_search_in_background),
     Migration(6, "how a ticket's requester was identified: signed in (account) or an unproven typed address", _requester_identity),
+    Migration(8, "a requester may also be identified by following the proof link mailed to the address ('mail')", _proven_by_mail),
+    Migration(9, "satisfaction ratings: one per resolution of a ticket, 1-5 with a comment", _ratings),
+    Migration(10, "mail in: each ticket's channel (web, mail, api) and every message read from the mailbox, once", _mail_in),
 ]

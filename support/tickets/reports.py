@@ -12,6 +12,7 @@ from typing import Any
 
 from support.db.store import Store
 from support.settings import PRIORITIES, Settings
+from support.tickets import satisfaction
 from support.tickets.sla import describe, used_seconds
 from support.tickets.storage import STATUSES
 from support.tables import Table
@@ -40,6 +41,7 @@ def ticket_report(db: Store, settings: Settings, now: dt.datetime, titles: dict[
         backlog(db),
         top_articles(db, titles),
         knowledge_gaps(db, row_limit),
+        *satisfaction.report(db),
     ]
 
 

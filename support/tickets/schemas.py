@@ -53,6 +53,13 @@ class ReplyCreate(Model):
     body: str = Field(min_length=1, max_length=20000)
 
 
+class RatingCreate(Model):
+    """A requester's rating of a resolution: 1 (poor) to 5 (excellent), with an optional comment."""
+
+    score: int = Field(ge=1, le=5)
+    comment: str = Field("", max_length=5000)
+
+
 class DeflectionCreate(Model):
     """'This answered my question' for a suggested article."""
 
@@ -126,9 +133,11 @@ class TicketAgentView(TicketPublic):
     """A ticket as agents see it: everything, internal notes and history included."""
 
     requester_email: str
-    identified_by: Literal["account", "unproven"] = Field(
+    channel: Literal["web", "mail", "api"] = Field("web", description="How the ticket came: the web form, mail or the API.")
+    identified_by: Literal["account", "unproven", "mail"] = Field(
         description="How the requester was identified: 'account' (filed signed in, or claimed by signing in), "
-                    "'unproven' (an address typed without signing in).")
+                    "'unproven' (an address typed without signing in), "
+                    "'mail' (the requester followed the proof link mailed to the address, signed in as its account).")
     tier: int
     assignee_id: int | None
     assignee_name: str | None

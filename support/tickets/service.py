@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 from typing import Any
 
@@ -13,13 +14,16 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from support.accounts import service as accounts
 from support.kb import service as kb
-from support.tickets import queue, reports, sla, storage
+from support.notifications import service as notifications
+from support.tickets import mailin, notices, queue, reports, satisfaction, sla, storage
 from support import ratelimit
 from support.context import Context
 from support.db.store import Store
 from support.settings import Settings
-from support.errors import NotFound, Unauthorized
+from support.errors import Forbidden, NotFound, Unauthorized
 from support.tickets.schemas import QueueParams, TicketCreate
+
+log = logging.getLogger("support")
 
 
 def requester_actor(ticket: dict[str, Any]) -> dict[str, Any]:
@@ -62,16 +66,20 @@ def identify_requester(data: TicketCreate, user: dict[str, Any] | None) -> tuple
                        "To file for someone else, ask a support agent.", data.requester_email)
 
 
-def file_ticket(ctx: Context, data: TicketCreate, user: dict[str, Any] | None) -> tuple[dict[str, Any], str]:
-    """File a ticket for an anonymous or signed-in requester; returns (the ticket as stored, private-link token)."""
+def file_ticket(ctx: Context, data: TicketCreate, user: dict[str, Any] | None, channel: str = "web") -> tuple[dict[str, Any], str]:
+    """File a ticket for an anonymous or signed-in requester; returns (the ticket as stored, private-link token).
+
+    ``channel`` is how it came: 'web' (the form), 'api' or 'mail'.
+    """
     check_category(ctx, data)
-    fields = data.model_dump(exclude={"visit"})
+    fields = data.model_dump(exclude={"visit"}) | {"channel": channel}
     fields["requester_id"], fields["identified_by"] = identify_requester(data, user)
     page_article = data.page_id if data.page_id and ctx.kb.get(data.page_id) else None
     actor = data.requester_name or data.requester_email
     with ctx.db.tx():
         ticket, token = storage.create_ticket(ctx.db, fields, page_article, actor, ctx.now())
         kb.ticket_filed_after_search(ctx, data.visit, ticket["id"])
+        notices.filed(ctx.db, ctx.settings, ticket, token, ctx.now())
     return ticket, token
 
 
@@ -89,6 +97,46 @@ def claim_ticket(ctx: Context, ticket: dict[str, Any], user: dict[str, Any]) -> 
     if not can_claim(ticket, user):
         raise NotFound(f"Ticket {ticket['id']} not found")
     storage.claim_ticket(ctx.db, ticket["id"], user["id"], accounts.display_name(user), ctx.now())
+
+
+def proof_ticket(ctx: Context, token: str, user: dict[str, Any] | None) -> dict[str, Any]:
+    """The ticket a proof link names, checked for ``user``: ``NotFound`` for a bad, expired or used link,
+    ``Unauthorized`` when nobody is signed in, ``Forbidden`` when signed in under another address."""
+    proof = notices.read_proof_token(ctx.settings, token, ctx.now())
+    if proof is None:
+        raise NotFound(f"This proof link is not valid or has expired (links last {notices.PROOF_DAYS} days)")
+    ticket = storage.get_ticket(ctx.db, proof[0])
+    if ticket["requester_email"].lower() != proof[1] or (ticket["requester_id"] is not None and not storage.owns(ticket, user)):
+        raise NotFound("This proof link is not valid any more: the ticket belongs to an account")
+    if user is None:
+        raise Unauthorized("Sign in as the account of this address to add the ticket to it")
+    if user["email"].lower() != proof[1]:
+        raise Forbidden(f"This link proves the address {proof[1]}; you are signed in as {user['email']}. "
+                        "Sign out and sign in as that address's account.")
+    return ticket
+
+
+def prove_address(ctx: Context, token: str, user: dict[str, Any]) -> dict[str, Any]:
+    """Follow a proof link signed in as its address's account: the ticket joins the account ('mail'); the ticket."""
+    ticket = proof_ticket(ctx, token, user)
+    storage.join_by_mail(ctx.db, ticket["id"], user["id"], accounts.display_name(user), ctx.now())
+    return storage.get_ticket(ctx.db, ticket["id"])
+
+
+def rating_target(ctx: Context, token: str) -> tuple[dict[str, Any], str, bool]:
+    """(the ticket, which resolution, whether it is rated already) behind a rating link; ``NotFound`` for a bad link."""
+    found = notices.read_rating_token(ctx.settings, token)
+    if found is None:
+        raise NotFound("This rating link is not valid; check that it was copied completely")
+    ticket = storage.get_ticket(ctx.db, found[0])
+    return ticket, found[1], satisfaction.rated(ctx.db, ticket["id"], found[1])
+
+
+def rate(ctx: Context, token: str, score: int, comment: str) -> dict[str, Any]:
+    """Rate the resolution a rating link names, once (``Conflict`` the second time); the ticket."""
+    ticket, resolved_at, _ = rating_target(ctx, token)
+    satisfaction.rate(ctx.db, ticket, resolved_at, score, comment, ctx.now())
+    return ticket
 
 
 def viewable_ticket(ctx: Context, ticket_id: int, user: dict[str, Any] | None) -> tuple[dict[str, Any], bool]:
@@ -219,8 +267,14 @@ def ticket(ctx: Context, ticket_id: int) -> dict[str, Any]:
 
 
 def ticket_by_token(ctx: Context, token: str) -> dict[str, Any]:
-    """The ticket behind a private link; ``NotFound`` for an unknown token."""
-    return storage.get_ticket_by_token(ctx.db, token)
+    """The ticket behind a private link, or a mail's link to it (which dies with the private link); ``NotFound`` otherwise."""
+    mailed = notices.read_mail_token(ctx.settings, token) if "." in token else None
+    if mailed is None:
+        return storage.get_ticket_by_token(ctx.db, token)
+    ticket = storage.get_ticket(ctx.db, mailed[0])
+    if ticket["requester_id"] is not None or not ticket["token_hash"].startswith(mailed[1]):
+        raise NotFound("This link no longer opens the ticket: it was added to an account. Sign in to see it.")
+    return ticket
 
 
 def requester_tickets(ctx: Context, user: dict[str, Any]) -> list[dict[str, Any]]:
@@ -230,10 +284,17 @@ def requester_tickets(ctx: Context, user: dict[str, Any]) -> list[dict[str, Any]
 
 def reply(ctx: Context, ticket: dict[str, Any], author: dict[str, Any], body: str, internal: bool = False,
           then_status: str | None = None) -> dict[str, Any]:
-    """Add a reply or note (a requester's reopens the ticket), then, for agents, set the status; returns the message."""
-    message_id = storage.add_message(ctx.db, ticket, author, body, internal, ctx.now())
-    if then_status in STATUSES and author["kind"] == "agent":
-        storage.update_ticket(ctx.db, ticket["id"], {"status": then_status}, author["name"], ctx.now())
+    """Add a reply or note (a requester's reopens the ticket), then, for agents, set the status; returns the message.
+
+    The requester hears of an agent's public reply, the assignee of the requester's, by mail (``notices``).
+    """
+    with ctx.db.tx():
+        before = dict(ticket)
+        message_id = storage.add_message(ctx.db, ticket, author, body, internal, ctx.now())
+        notices.replied(ctx.db, ctx.settings, ticket, author, body, internal, ctx.now())
+        if then_status in STATUSES and author["kind"] == "agent":
+            after = storage.update_ticket(ctx.db, ticket["id"], {"status": then_status}, author["name"], ctx.now())
+            notices.changed(ctx.db, ctx.settings, before, after, {"id": author["id"]}, ctx.now(), replied_now=not internal)
     return storage.message(ctx.db, message_id)
 
 
@@ -241,16 +302,25 @@ def update(ctx: Context, ticket_id: int, changes: dict[str, Any], user: dict[str
     """Apply an agent's changes (status, priority, tier, assignee, category), each recorded; ``unassign`` clears the assignee."""
     check_assignee(ctx, changes.get("assignee_id"))
     actor = accounts.display_name(user)
-    storage.update_ticket(ctx.db, ticket_id, changes, actor, ctx.now())
-    if unassign:
-        storage.clear_assignee(ctx.db, ticket_id, actor, ctx.now())
-    return storage.get_ticket(ctx.db, ticket_id)
+    with ctx.db.tx():
+        before = storage.get_ticket(ctx.db, ticket_id)
+        storage.update_ticket(ctx.db, ticket_id, changes, actor, ctx.now())
+        if unassign:
+            storage.clear_assignee(ctx.db, ticket_id, actor, ctx.now())
+        after = storage.get_ticket(ctx.db, ticket_id)
+        notices.changed(ctx.db, ctx.settings, before, after, user, ctx.now())
+    return after
 
 
 def bulk_assign(ctx: Context, ticket_ids: list[int], assignee_id: int | None, user: dict[str, Any]) -> int:
     """Assign several tickets to one agent (None: unassign them); returns how many changed."""
     check_assignee(ctx, assignee_id)
-    return storage.bulk_assign(ctx.db, ticket_ids, assignee_id, accounts.display_name(user), ctx.now())
+    with ctx.db.tx():
+        before = {i: storage.get_ticket(ctx.db, i) for i in dict.fromkeys(ticket_ids)}
+        changed = storage.bulk_assign(ctx.db, ticket_ids, assignee_id, accounts.display_name(user), ctx.now())
+        for ticket_id, old in before.items():
+            notices.changed(ctx.db, ctx.settings, old, storage.get_ticket(ctx.db, ticket_id), user, ctx.now())
+    return changed
 
 
 def unlink_article(ctx: Context, ticket_id: int, article_id: str, user: dict[str, Any]) -> None:
@@ -260,7 +330,7 @@ def unlink_article(ctx: Context, ticket_id: int, article_id: str, user: dict[str
 
 def queue_page(ctx: Context, params: QueueParams, user: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
     """One page of the agent queue (after the SLA sweep, so its flags are current) and how many tickets match."""
-    sla.sweep(ctx.db, ctx.settings, ctx.now())
+    sweep(ctx.db, ctx.settings, ctx.now())
     return queue.page_of_tickets(ctx.db, params.to_filter(), user["id"], ctx.now(), params.page, ctx.settings.page_size)
 
 
@@ -311,8 +381,11 @@ def prepare(db: Store) -> None:
 
 
 def sweep(db: Store, settings: Settings, now: dt.datetime) -> None:
-    """Flag and escalate the tickets whose SLA level has risen (the background sweep)."""
-    sla.sweep(db, settings, now)
+    """Flag and escalate the tickets whose SLA level has risen (the background sweep); their agents hear of it by mail."""
+    def rose(ticket: dict[str, Any], level: int, clocks: list[str]) -> None:
+        notices.sla_rose(db, settings, ticket, level == sla.BREACHED, clocks, now)
+
+    sla.sweep(db, settings, now, on_rise=rose)
 
 
 def index_pending(db: Store) -> int:
@@ -336,3 +409,66 @@ def metric_families(db: Store) -> list[tuple[str, str, str, tuple[str, ...], lis
         ("portal_tickets_sla_at_risk", "Unfinished tickets whose SLA is at risk, by priority.", "gauge", ("priority",), at_risk),
         ("portal_tickets_sla_breached", "Unfinished tickets past an SLA target, by priority.", "gauge", ("priority",), breached),
     ]
+
+
+MAIL_BATCH = mailin.BATCH
+
+
+def read_mail(ctx: Context) -> int:
+    """Read a batch of the Maildir's new messages (``PORTAL_MAILDIR``); how many were read.
+
+    Machine mail (auto-replies, bounces, lists) is parked and never answered. A reply to a mail the
+    portal sent (its Message-ID in In-Reply-To or References) joins that ticket: as the requester's
+    reply when it comes from the requester's address, else as an internal note for an agent to
+    accept. Anything else opens a ticket (channel 'mail', its address not proven).
+    """
+    mailin.prepare(ctx.settings.inbox)
+    paths = mailin.waiting(ctx.settings.inbox)
+    for path in paths:
+        try:
+            incoming = mailin.read(path)
+        except Exception as exc:  # a message no parser can read must not stop the ones behind it
+            log.warning("mail in: parked unreadable %s (%s: %s)", path.name, type(exc).__name__, exc)
+            mailin.done(ctx.settings.inbox, path, parked=True)
+            continue
+        with ctx.db.tx():
+            outcome = _take_mail(ctx, incoming)
+        mailin.done(ctx.settings.inbox, path, parked=outcome == "parked")
+    return len(paths)
+
+
+def _take_mail(ctx: Context, mail: mailin.Incoming) -> str:
+    """Act on one message inside the caller's transaction, recording it in ``mail_in``; the outcome."""
+    if storage.mail_seen(ctx.db, mail.message_id):
+        return storage.mail_seen(ctx.db, mail.message_id)
+    ticket_id = None if mail.machine else notifications.ticket_of_reference(ctx.db, ctx.settings, mail.references)
+    outcome, reason = ("parked", mail.machine) if mail.machine else ("", "")
+    body = mail.body + (f"\n\n({mail.attachments} attachment(s) not kept: the portal does not store attachments yet)"
+                        if mail.attachments else "")
+    if not outcome and ticket_id is not None and storage.get_ticket(ctx.db, ticket_id)["status"] != "closed":
+        ticket = storage.get_ticket(ctx.db, ticket_id)
+        if mail.sender == ticket["requester_email"].lower():
+            reply(ctx, ticket, requester_actor(ticket), body or "(an empty reply)")
+            outcome = "reply"
+        else:
+            author = {"kind": "agent", "id": None, "name": f"Mail from {mail.sender}"}
+            reply(ctx, ticket, author, f"Mail from {mail.sender}, who is not the requester (not shown to the requester):\n\n{body}",
+                  internal=True)
+            outcome = "note"
+    if not outcome:
+        outcome, reason, ticket_id = _mail_ticket(ctx, mail, body)
+    storage.record_mail(ctx.db, mail.message_id, mail.sender, mail.subject, outcome, reason, ticket_id, ctx.now())
+    return outcome
+
+
+def _mail_ticket(ctx: Context, mail: mailin.Incoming, body: str) -> tuple[str, str, int | None]:
+    """Open a ticket from a message (outcome 'ticket'), or park it with the reason it cannot be one."""
+    subject = (mail.subject or "(no subject)")[:200]
+    description = body if len(body) >= 10 else f"{body}\n(sent by mail with little text)".strip()
+    try:
+        data = TicketCreate(subject=subject.ljust(3, "."), description=description[:20000], requester_email=mail.sender,
+                            requester_name=mail.sender_name, category=ctx.settings.categories[0])
+        ticket, _ = file_ticket(ctx, data, None, channel="mail")
+    except ValidationError as exc:
+        return "parked", f"not a ticket: {exc.errors()[0]['msg']}", None
+    return "ticket", "", ticket["id"]

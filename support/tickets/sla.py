@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
+
+OnRise = Callable[[dict[str, Any], int, list[str]], None]  # (ticket after escalation, new level, the clocks concerned)
 
 from support.clock import iso, parse
 from support.db.store import Store
@@ -94,23 +96,25 @@ def _next_change(clock: SlaClock, settings: Settings) -> int:
     return max(1, int(clock.remaining - warn))
 
 
-def sweep(db: Store, settings: Settings, now: dt.datetime) -> list[int]:
+def sweep(db: Store, settings: Settings, now: dt.datetime, on_rise: OnRise | None = None) -> list[int]:
     """Refresh SLA level and due time of unfinished tickets; escalate those whose level rose. Returns their ids.
 
     Only tickets whose level may have changed are read: ``sla_check_at`` holds when each one's
     level next rises, and every change to a ticket (or a restart with other settings) sets it to
     ``''`` so the next sweep recomputes it. A sweep over 100,000 stored tickets reads the few that
     are due instead of every open one, so queue loads can afford to sweep first.
+
+    ``on_rise`` is called for each escalated ticket inside the transaction that escalates it.
     """
     escalated = []
     rows = db.all("SELECT * FROM tickets WHERE status IN ('new', 'open', 'pending') AND sla_check_at <= ?", [iso(now)])
     for start in range(0, len(rows), SWEEP_BATCH):
         with db.tx():
-            escalated += _sweep_batch(db, rows[start:start + SWEEP_BATCH], settings, now)
+            escalated += _sweep_batch(db, rows[start:start + SWEEP_BATCH], settings, now, on_rise)
     return escalated
 
 
-def _sweep_batch(db: Store, rows: list[dict[str, Any]], settings: Settings, now: dt.datetime) -> list[int]:
+def _sweep_batch(db: Store, rows: list[dict[str, Any]], settings: Settings, now: dt.datetime, on_rise: OnRise | None) -> list[int]:
     """Recompute each ticket (inside the caller's transaction); the ids of those escalated.
 
     Each update is a compare-and-set on the level and check time read: a concurrent sweep or
@@ -124,8 +128,10 @@ def _sweep_batch(db: Store, rows: list[dict[str, Any]], settings: Settings, now:
             [new_level, due, check, ticket["id"], ticket["sla_level"], ticket["sla_check_at"]],
         )
         if cursor.rowcount == 1 and new_level > ticket["sla_level"]:
-            escalate(db, db.one("SELECT * FROM tickets WHERE id = ?", [ticket["id"]]), new_level, settings, now)
+            which = escalate(db, db.one("SELECT * FROM tickets WHERE id = ?", [ticket["id"]]), new_level, settings, now)
             escalated.append(ticket["id"])
+            if on_rise:
+                on_rise(db.one("SELECT * FROM tickets WHERE id = ?", [ticket["id"]]), new_level, which)
     return escalated
 
 
@@ -135,8 +141,8 @@ def recheck_all(db: Store) -> int:
         return db.execute("UPDATE tickets SET sla_check_at = '' WHERE status IN ('new', 'open', 'pending') AND sla_check_at != ''").rowcount
 
 
-def escalate(db: Store, ticket: dict[str, Any], new_level: int, settings: Settings, now: dt.datetime) -> None:
-    """Raise the tier by one (at most 3) and record why in the ticket's history."""
+def escalate(db: Store, ticket: dict[str, Any], new_level: int, settings: Settings, now: dt.datetime) -> list[str]:
+    """Raise the tier by one (at most 3) and record why in the ticket's history; the clocks concerned."""
     which = [c.name for c in clocks(ticket, settings, now) if not c.done and c.level == new_level]
     note = f"SLA {' and '.join(which)} {LEVEL_NAMES[new_level]}"
     tier = min(3, ticket["tier"] + 1)
@@ -148,6 +154,7 @@ def escalate(db: Store, ticket: dict[str, Any], new_level: int, settings: Settin
         "INSERT INTO history (ticket_id, actor, field, old, new, note, at) VALUES (?, ?, 'tier', ?, ?, ?, ?)",
         [ticket["id"], SYSTEM_ACTOR, str(ticket["tier"]), str(tier), f"{note}: escalated", iso(now)],
     )
+    return which
 
 
 def describe(seconds: int) -> str:

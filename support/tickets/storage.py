@@ -240,6 +240,18 @@ def claim_ticket(db: Store, ticket_id: int, user_id: int, actor: str, now: dt.da
                     "the requester signed in as the address's account and claimed the ticket", now)
 
 
+def join_by_mail(db: Store, ticket_id: int, user_id: int, actor: str, now: dt.datetime) -> bool:
+    """Join an unproven ticket to the account whose address was proven by mail; a new private link. False if already joined."""
+    _, token_hash = new_token()
+    with db.tx():
+        cursor = db.execute("UPDATE tickets SET requester_id = ?, identified_by = 'mail', token_hash = ?, updated_at = ? "
+                            "WHERE id = ? AND requester_id IS NULL", [user_id, token_hash, iso(now), ticket_id])
+        if cursor.rowcount:
+            add_history(db, ticket_id, actor, "requester", "unproven address", "mail",
+                        "address proven by mail: the requester followed the link mailed to it, signed in as its account", now)
+    return bool(cursor.rowcount)
+
+
 def record_impressions(db: Store, form_id: str, query: str, article_ids: list[str], now: dt.datetime) -> None:
     """Record that these suggestions were shown in form ``form_id`` (once per form and article)."""
     with db.tx():
@@ -315,3 +327,16 @@ def unfinished_by_sla_level(db: Store) -> list[dict[str, Any]]:
     """How many unfinished tickets there are per (priority, SLA level)."""
     return db.all("SELECT priority, sla_level, count(*) AS n FROM tickets WHERE status IN ('new', 'open', 'pending') "
                   "GROUP BY priority, sla_level")
+
+
+def mail_seen(db: Store, message_id: str) -> str | None:
+    """What became of a message read before (its outcome), or None."""
+    row = db.one("SELECT outcome FROM mail_in WHERE message_id = ?", [message_id])
+    return row["outcome"] if row else None
+
+
+def record_mail(db: Store, message_id: str, sender: str, subject: str, outcome: str, reason: str, ticket_id: int | None,
+                now: dt.datetime) -> None:
+    """Record a message read from the mailbox and what it became."""
+    db.insert("mail_in", {"message_id": message_id, "sender": sender[:320], "subject": subject[:300], "outcome": outcome,
+                          "reason": reason[:500], "ticket_id": ticket_id, "received_at": iso(now)})

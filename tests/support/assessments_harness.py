@@ -62,8 +62,9 @@ def load_quiz(path: Path) -> Quiz:
     return quiz
 
 
-def start(tmp: Path, quizzes: dict[str, str] | None = None, examples: bool = True) -> tuple[Any, Any, Live]:
-    """A live backend whose quizzes folder holds the example quizzes (optional), all-types and ``quizzes`` (name -> YAML)."""
+def start(tmp: Path, quizzes: dict[str, str] | None = None, examples: bool = True, **overrides: Any) -> tuple[Any, Any, Live]:
+    """A live backend whose quizzes folder holds the example quizzes (optional), all-types and ``quizzes`` (name -> YAML);
+    ``overrides``: more settings."""
     site = built_site()
     folder = tmp / "quizzes"
     if examples:
@@ -75,7 +76,7 @@ def start(tmp: Path, quizzes: dict[str, str] | None = None, examples: bool = Tru
     kb = tmp / "kb.json"
     shutil.copy(site / "_portal" / "kb.json", kb)
     shutil.copytree(site.parent / "kb-index", tmp / "data" / "kb-index")
-    return start_server(tmp, portal_dir=REPO, quizzes_dir=folder, kb_path=kb)
+    return start_server(tmp, portal_dir=REPO, quizzes_dir=folder, kb_path=kb, **overrides)
 
 
 @contextlib.contextmanager

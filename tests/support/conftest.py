@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support_harness import Browser, Live, start_server, stop_server
+from mail_harness import SmtpServer
+from support_harness import Browser, Live, free_port, start_server, stop_server
 
 
 @pytest.fixture
@@ -42,3 +43,27 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     filed = running.file(by=browsers["owner"])
     yield {"live": running, "browsers": browsers, "ticket_id": filed["ticket"]["id"], "token": filed["token"], "other_id": other["id"]}
     stop_server(server, thread, running)
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server on 127.0.0.1 that keeps what it receives (``smtp.sink``)."""
+    with SmtpServer(free_port()) as server:
+        yield server
+
+
+@pytest.fixture
+def mail_live(tmp_path: Path, smtp: SmtpServer) -> Iterator[Live]:
+    """A backend that sends its mail to ``smtp``."""
+    server, thread, running = start_server(tmp_path, **smtp.settings)
+    yield running
+    stop_server(server, thread, running)
+
+
+@pytest.fixture
+def mail_agent(mail_live: Live) -> Browser:
+    """A signed-in agent on ``mail_live``."""
+    mail_live.add_user("alex@example.com", "agent", "Alex Agent")
+    browser = mail_live.client()
+    browser.login("alex@example.com")
+    return browser

@@ -2,7 +2,7 @@
 
 - ``generator/`` imports nothing from ``support/``; the ``portal`` command gathers both halves through entry points.
 - No import circles in either half.
-- The backend's domains (``accounts``, ``kb``, ``tickets``, ``assessments``) reach each other only through the
+- The backend's domains (``accounts``, ``kb``, ``tickets``, ``assessments``, ``notifications``) reach each other only through the
   other domain's ``service`` module; no route module imports another route module; the web layer
   (``support/web``) imports no domain except through its ``service``; the database layer (``support/db``) and
   the shared kernel (``support/*.py`` but the composition roots ``ROOTS``) import no domain at all; routes reach
@@ -19,7 +19,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("generator", "support")
-DOMAINS = ("accounts", "kb", "tickets", "assessments")
+DOMAINS = ("accounts", "kb", "tickets", "assessments", "notifications")
 ROOTS = ("app", "cli", "migrations", "context", "server")  # the composition roots: they gather every domain's routes, commands, tables
 ROUTE_MAY_USE = ("service", "schemas", "forms", "deps")  # of its own domain
 

@@ -78,7 +78,7 @@ def deflection(ctx: Ctx, user: CurrentUser, body: DeflectionCreate, response: Re
 async def file_ticket(request: Request, ctx: Ctx, user: CurrentUser, body: TicketCreate) -> dict[str, Any]:
     """File a ticket; the answer holds the private token and link (committed to disk before this 201 is sent)."""
     # async: a few short SQLite statements on the event loop beat a thread-pool round trip under load
-    ticket, token = await ctx.db.write(service.file_ticket, ctx, body, user)
+    ticket, token = await ctx.db.write(service.file_ticket, ctx, body, user, "api")
     base = ctx.settings.base_url or str(request.base_url).rstrip("/")
     return {"ticket": service.filed_detail(ctx, ticket), "token": token, "url": f"{base}/support/t/{token}"}
 

@@ -16,7 +16,7 @@ from support.web.deps import Csrf, Ctx, CurrentUser, FormDep, SignedIn, client_a
 from support.errors import Forbidden
 from support.web.pages import redirect, render
 from support.schemas import field_errors
-from support.tickets.schemas import ReplyCreate, TicketCreate
+from support.tickets.schemas import RatingCreate, ReplyCreate, TicketCreate
 
 router = APIRouter(prefix="/support", include_in_schema=False)
 FORM_FIELDS = ("subject", "description", "requester_email", "requester_name", "category", "priority", "visit",
@@ -129,6 +129,49 @@ def private_reply(request: Request, ctx: Ctx, user: CurrentUser, token: str, for
         return _private_page(request, ctx, user, token, ticket, errors=field_errors(exc), body=form.get("body", ""), status=422)
     service.reply(ctx, ticket, service.requester_actor(ticket), reply.body)
     return redirect(f"/support/t/{token}#latest")
+
+
+@router.get("/prove/{token}")
+def proof_page(request: Request, ctx: Ctx, user: CurrentUser, token: str) -> Response:
+    """The proof link mailed with a ticket filed without signing in: a button that adds the ticket to the account.
+
+    Following the link changes nothing by itself (mail scanners fetch links); the signed-in owner confirms.
+    """
+    ticket = service.proof_ticket(ctx, token[:500], user)
+    if ticket["requester_id"] is not None:
+        return redirect(f"/support/tickets/{ticket['id']}")
+    return render(request, "ticket_prove.html", {"ticket": ticket, "action": f"/support/prove/{token}"})
+
+
+@router.post("/prove/{token}", dependencies=[Csrf])
+def prove(request: Request, ctx: Ctx, user: SignedIn, token: str) -> Response:
+    """Add the ticket to the signed-in account of its address, proven by the mailed link."""
+    ticket = service.prove_address(ctx, token[:500], user)
+    return redirect(f"/support/tickets/{ticket['id']}")
+
+
+def _rating_page(request: Request, ctx: Ctx, token: str, values: dict[str, str], status: int = 200, **extra: Any) -> Response:
+    ticket, _, done = service.rating_target(ctx, token[:500])
+    context = {"ticket": ticket, "done": done, "values": values, "errors": {}, "action": f"/support/rate/{token}", **extra}
+    return render(request, "ticket_rate.html", context, status=status)
+
+
+@router.get("/rate/{token}")
+def rating_form(request: Request, ctx: Ctx, token: str) -> Response:
+    """The rating form of a resolved ticket's mail (``?score=`` preselects the score clicked in the mail)."""
+    return _rating_page(request, ctx, token, {"score": request.query_params.get("score", "")[:1], "comment": ""})
+
+
+@router.post("/rate/{token}", dependencies=[Csrf])
+def rate(request: Request, ctx: Ctx, token: str, form: FormDep) -> Response:
+    """Record the rating, once per resolution; a problem is shown beside its field with the text kept."""
+    values = {"score": str(form.get("score", ""))[:10], "comment": str(form.get("comment", ""))}
+    try:
+        rating = RatingCreate.model_validate({"score": values["score"] or None, "comment": values["comment"]})
+    except ValidationError as exc:
+        return _rating_page(request, ctx, token, values, status=422, errors=field_errors(exc))
+    service.rate(ctx, token[:500], rating.score, rating.comment)
+    return _rating_page(request, ctx, token, values, thanked=True)
 
 
 @router.get("/my")

@@ -1,0 +1,103 @@
+"""Mail rendering: each kind of notification is a pair of Jinja2 templates (plain text and HTML) and a subject line.
+
+Templates live in ``support/notifications/templates``: ``<kind>.txt`` and ``<kind>.html``, both given the
+values the caller passes plus ``site_name`` and ``footer`` (why the recipient gets it, and where to change that).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from support.clock import parse
+from support.settings import Settings
+
+TEMPLATES = Path(__file__).parent / "templates"
+SUBJECTS = {
+    "ticket_received": "[#{id}] We received your request: {subject}",
+    "agent_reply": "[#{id}] New reply: {subject}",
+    "waiting_for_you": "[#{id}] Waiting for your answer: {subject}",
+    "resolved": "[#{id}] Resolved: {subject}",
+    "new_urgent_ticket": "[#{id}] New {priority} ticket: {subject}",
+    "assigned_to_you": "[#{id}] Assigned to you: {subject}",
+    "requester_replied": "[#{id}] The requester replied: {subject}",
+    "sla_at_risk": "[#{id}] SLA at risk: {subject}",
+    "sla_breached": "[#{id}] SLA breached: {subject}",
+    "certificate_expiring": "Your certificate {name} expires in {days} days",
+    "certificate_expired": "Your certificate {name} has expired",
+}
+KINDS = tuple(SUBJECTS)
+# What agents and learners may turn off (a requester's mail about their own ticket always goes).
+OPTIONAL = {"new_urgent_ticket": "a new P1 or P2 ticket", "assigned_to_you": "a ticket assigned to you",
+            "requester_replied": "the requester replied on your ticket", "sla_at_risk": "a ticket's SLA is at risk",
+            "sla_breached": "a ticket's SLA is breached", "certificate_expiring": "your certificate expires soon",
+            "certificate_expired": "your certificate has expired"}
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The mail templates' environment: HTML autoescaped, plain text as written."""
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"], default=False),
+                       undefined=StrictUndefined, auto_reload=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def one_line(text: str, limit: int = 200) -> str:
+    """Text fit for a header: whitespace (line breaks included) collapsed, at most ``limit`` characters."""
+    return re.sub(r"\s+", " ", str(text)).strip()[:limit]
+
+
+def render(kind: str, values: dict[str, Any]) -> dict[str, str]:
+    """The subject, plain-text and HTML bodies of one notification."""
+    env = environment()
+    fields = {**values.get("ticket", {}), **values.get("certificate", {}),
+              **{k: v for k, v in values.items() if isinstance(v, (str, int))}}
+    subject = one_line(SUBJECTS[kind].format(**{k: one_line(v) for k, v in fields.items()}))
+    return {"subject": subject, "text_body": env.get_template(f"{kind}.txt").render(values),
+            "html_body": env.get_template(f"{kind}.html").render(values)}
+
+
+def mail_domain(settings: Settings) -> str:
+    """The domain of the portal's own address (``PORTAL_MAIL_FROM``): the right-hand side of every Message-ID."""
+    return parseaddr(settings.mail_from)[1].rpartition("@")[2]
+
+
+def message_id(row: dict[str, Any], settings: Settings) -> str:
+    """The stable ``Message-ID`` of an outbox row: the same on every attempt, so a repeat is recognisable."""
+    return f"<outbox-{row['id']}.{row['nonce']}@{mail_domain(settings)}>"
+
+
+def parse_message_id(value: str, settings: Settings) -> tuple[int, str] | None:
+    """(outbox id, nonce) of a Message-ID this portal made (``message_id``), else None."""
+    found = re.fullmatch(r"<outbox-([0-9]{1,18})\.([0-9a-f]{12})@([^>]+)>", value.strip())
+    if not found or found.group(3).lower() != mail_domain(settings).lower():
+        return None
+    return int(found.group(1)), found.group(2)
+
+
+def thread_id(ticket_id: int, settings: Settings) -> str:
+    """The id every mail about one ticket refers to (``References``), so mail programs show them as one thread."""
+    return f"<ticket-{ticket_id}@{mail_domain(settings)}>"
+
+
+def build(row: dict[str, Any], settings: Settings) -> EmailMessage:
+    """The message of an outbox row: plain text and HTML alternatives, marked as sent by a machine (RFC 3834)."""
+    message = EmailMessage()
+    message["From"] = settings.mail_from
+    message["To"] = row["recipient"]
+    message["Subject"] = row["subject"]
+    message["Date"] = format_datetime(parse(row["created_at"]).astimezone(dt.UTC))
+    message["Message-ID"] = message_id(row, settings)
+    if row["ticket_id"] is not None:
+        message["References"] = thread_id(row["ticket_id"], settings)
+    message["Auto-Submitted"] = "auto-generated"  # auto-responders must not answer (RFC 3834)
+    message["X-Portal-Notification"] = row["kind"]
+    message.set_content(row["text_body"])
+    message.add_alternative(row["html_body"], subtype="html")
+    return message

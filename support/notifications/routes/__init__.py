@@ -1,0 +1,1 @@
+"""The notifications domain's pages: the admin's outbox, and which mail one gets."""

@@ -1,0 +1,111 @@
+"""The notifications domain as the rest of the backend uses it: queue a notification, deliver what is due, the outbox.
+
+``enqueue`` is called by other domains inside their write transaction (``db.tx()`` nests as a savepoint), so a
+notification is stored with the change that causes it. ``deliver_due`` is the background sender's one round.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+
+from support.clock import Clock
+from support.db.store import Store
+from support.notifications import compose, outbox
+from support.notifications.transport import Transport, make_transport
+from support.settings import Settings
+
+BATCH = 50  # messages per SMTP connection and per recorded transaction
+KINDS = compose.KINDS
+STATUSES = outbox.STATUSES
+build_message = compose.build
+message_id = compose.message_id
+retry_delay = outbox.retry_delay
+
+
+def link(settings: Settings, path: str) -> str:
+    """An absolute link into the portal for a mail (``PORTAL_BASE_URL``, else the local address ``make run`` serves)."""
+    return (settings.base_url or "http://127.0.0.1:8000") + path
+
+
+def enqueue(db: Store, settings: Settings, kind: str, recipients: list[str], values: dict[str, Any], now: dt.datetime,
+            ticket_id: int | None = None) -> list[int]:
+    """Queue one notification to each of ``recipients`` (each address once), rendered now; the outbox ids.
+
+    Call it inside the transaction of the change that causes it: both commit, or neither.
+    """
+    unique = list(dict.fromkeys(r.strip().lower() for r in recipients if r and r.strip()))
+    if kind in OPTIONAL and unique:
+        unique = [r for r in unique if r not in opted_out(db, kind)]
+    if not unique:
+        return []
+    preferences = link(settings, "/support/account/mail") if kind in OPTIONAL else None
+    content = compose.render(kind, {"site_name": "Support portal", "preferences_url": preferences, **values})
+    with db.tx():
+        return [outbox.add(db, {"kind": kind, "recipient": to, "ticket_id": ticket_id, **content}, now) for to in unique]
+
+
+async def deliver_due(db: Store, settings: Settings, clock: Clock, transport: Transport | None = None) -> int:
+    """Send one batch of due messages (SMTP in a thread, the record through the store's writer); how many were due."""
+    rows = await asyncio.to_thread(outbox.due, db, clock(), BATCH)
+    if not rows:
+        return 0
+    transport = transport or make_transport(settings)
+    batch = [(row["id"], compose.build(row, settings)) for row in rows]
+    outcomes = await asyncio.to_thread(transport.send, batch)
+    await db.write(outbox.record, db, outcomes, clock())
+    return len(rows)
+
+
+def ticket_of_reference(db: Store, settings: Settings, references: list[str]) -> int | None:
+    """The ticket of the first of ``references`` (a reply's In-Reply-To and References) that is a Message-ID the portal sent.
+
+    Only a whole outbox Message-ID counts (its random part checked): a ticket number alone is guessable.
+    """
+    for reference in references:
+        row = compose.parse_message_id(reference, settings)
+        if row is None:
+            continue
+        found = db.one("SELECT ticket_id FROM outbox WHERE id = ? AND nonce = ?", list(row))
+        if found and found["ticket_id"] is not None:
+            return found["ticket_id"]
+    return None
+
+
+OPTIONAL = compose.OPTIONAL
+
+
+def opted_out(db: Store, kind: str) -> set[str]:
+    """The addresses that chose not to get ``kind``."""
+    return {r["email"].lower() for r in db.all("SELECT email FROM mail_opt_outs WHERE kind = ?", [kind])}
+
+
+def choices(db: Store, email: str) -> dict[str, bool]:
+    """Each optional kind of mail and whether ``email`` gets it."""
+    off = {r["kind"] for r in db.all("SELECT kind FROM mail_opt_outs WHERE email = ?", [email])}
+    return {kind: kind not in off for kind in OPTIONAL}
+
+
+def choose(db: Store, email: str, wanted: set[str]) -> None:
+    """Keep the optional kinds in ``wanted`` for ``email``; turn the others off."""
+    with db.tx():
+        db.execute("DELETE FROM mail_opt_outs WHERE email = ?", [email])
+        for kind in OPTIONAL:
+            if kind not in wanted:
+                db.execute("INSERT INTO mail_opt_outs (email, kind) VALUES (?, ?)", [email, kind])
+
+
+def outbox_page(db: Store, status: str | None, limit: int = 200) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The newest messages (of one status, if given) and how many there are in each status."""
+    return outbox.listing(db, status, limit), outbox.counts(db)
+
+
+def message(db: Store, message_id_: int) -> dict[str, Any]:
+    """One outbox message with everything it says; ``NotFound`` otherwise."""
+    return outbox.get(db, message_id_)
+
+
+def resend(db: Store, message_id_: int, now: dt.datetime) -> int:
+    """Queue a failed message again, or a copy of a sent one; the id queued (``Conflict`` if it is still queued)."""
+    return outbox.resend(db, message_id_, now)

@@ -1,0 +1,75 @@
+"""The outbox's rules on an in-memory database: same transaction as the change, backoff, permanent failures, resend."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from support.db.store import Store
+from support.migrations import open_portal_store
+from support.notifications import outbox
+from support.notifications import service as notifications
+from support.settings import load_settings
+
+NOW = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.UTC)
+SETTINGS = load_settings(mail_from="Support <support@plant.example>")
+TICKET = {"id": 7, "subject": "Conveyor jammed", "requester_name": "Olga", "requester_email": "olga@example.com",
+          "priority": "P3", "category": "Problem"}
+
+
+@pytest.fixture
+def db() -> Iterator[Store]:
+    """A fresh portal database in memory, every migration applied."""
+    store = open_portal_store(Path(":memory:"))
+    yield store
+    store.close()
+
+
+def queue(db: Store) -> int:
+    """One receipt queued for Olga; its outbox id."""
+    values = {"ticket": TICKET, "ticket_url": "http://x/support/t/abc", "proof_url": None, "proof_days": 7, "reason": "test"}
+    return notifications.enqueue(db, SETTINGS, "ticket_received", ["Olga@Example.com", "olga@example.com"], values, NOW, 7)[0]
+
+
+def test_a_notification_rolls_back_with_the_change_that_caused_it(db: Store) -> None:
+    """Queued inside a transaction that fails, the message is gone with it; committed, it is there once per address."""
+    with pytest.raises(RuntimeError), db.tx():
+        queue(db)
+        raise RuntimeError("the change failed")
+    assert outbox.counts(db) == {"queued": 0, "sent": 0, "failed": 0}
+    queue(db)
+    assert [r["recipient"] for r in outbox.due(db, NOW, 10)] == ["olga@example.com"]
+
+
+def test_temporary_failures_are_retried_with_doubling_waits_then_given_up(db: Store) -> None:
+    """30 s, 1 min, 2 min ... after each 4xx; after MAX_ATTEMPTS the message is failed with the last answer."""
+    message = queue(db)
+    waits = []
+    for attempt in range(1, outbox.MAX_ATTEMPTS + 1):
+        outbox.record(db, [outbox.Outcome(message, False, "451 4.3.0 try again later")], NOW)
+        row = outbox.get(db, message)
+        waits.append(dt.datetime.fromisoformat(row["next_attempt_at"]) - NOW)
+    assert [w.total_seconds() for w in waits[:4]] == [30, 60, 120, 240]
+    assert (row["status"], row["attempts"], row["last_error"]) == ("failed", outbox.MAX_ATTEMPTS, "451 4.3.0 try again later")
+
+
+def test_a_permanent_refusal_fails_at_once_and_resend_queues_it_again(db: Store) -> None:
+    """A 5xx answer is final; resending a failed message queues the same message (same Message-ID) from scratch."""
+    message = queue(db)
+    outbox.record(db, [outbox.Outcome(message, False, "550 5.1.1 no such user", permanent=True)], NOW)
+    failed = outbox.get(db, message)
+    assert (failed["status"], failed["last_error"]) == ("failed", "550 5.1.1 no such user")
+    assert notifications.resend(db, message, NOW) == message
+    again = outbox.get(db, message)
+    assert (again["status"], again["attempts"], again["nonce"]) == ("queued", 0, failed["nonce"])
+
+
+def test_the_message_id_is_derived_from_the_outbox_row(db: Store) -> None:
+    """Every build of one row carries the same Message-ID, in the portal's own domain."""
+    row = outbox.get(db, queue(db))
+    first, second = notifications.build_message(row, SETTINGS), notifications.build_message(row, SETTINGS)
+    assert first["Message-ID"] == second["Message-ID"] == f"<outbox-{row['id']}.{row['nonce']}@plant.example>"
+    assert first.get_body(("plain",)) is not None and first.get_body(("html",)) is not None
