@@ -136,9 +136,9 @@
   }
   function tagHelpLinks() {
     document.querySelectorAll('a[href*="/tickets/new"]').forEach(function (link) {
-      var url = new URL(link.href, location.href);
-      url.searchParams.set("visit", visit);
-      link.href = url.toString();
+      var href = link.getAttribute("href");
+      if (/[?&]visit=/.test(href)) { return; }
+      link.setAttribute("href", href + (href.indexOf("?") < 0 ? "?" : "&") + "visit=" + visit);
     });
   }
   var timer = null, lastQuery = "";
