@@ -137,10 +137,25 @@ def _requester_identity(db: sqlite_utils.Database) -> None:
     )
 
 
+def _reply_templates(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE reply_templates (
+            id INTEGER PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL,
+            set_status TEXT CHECK (set_status IN ('open', 'pending', 'resolved', 'closed')),
+            set_priority TEXT CHECK (set_priority IN ('P1', 'P2', 'P3', 'P4')),
+            owner_id INTEGER REFERENCES users(id), created_at TEXT NOT NULL);
+        CREATE INDEX reply_templates_owner ON reply_templates(owner_id);
+        """,
+    )
+
+
 MIGRATIONS = [
     Migration(1, "users, tickets, messages, history, article links, suggestions", _initial),
     Migration(2, "indexes for the reports and the agent queue", _report_and_queue_indexes),
     Migration(3, "incremental SLA sweep (sla_check_at) and substring search of subjects and requesters (trigram FTS5)", _sla_check_and_ticket_search),
     Migration(4, "ticket search indexed in the background: new tickets wait in tickets_search_pending", _ticket_search_in_background),
     Migration(6, "how a ticket's requester was identified: signed in (account) or an unproven typed address", _requester_identity),
+    Migration(8, "canned replies: reply templates, shared (no owner) or an agent's own", _reply_templates),
 ]

@@ -38,6 +38,23 @@ class TicketUpdate(Model):
     category: str | None = Field(None, max_length=80)
 
 
+class ReplyTemplateCreate(Model):
+    """A canned reply: its title, a body with placeholders, and optionally the status and priority it sets."""
+
+    title: str = Field(min_length=1, max_length=120)
+    body: str = Field(min_length=1, max_length=20000)
+    set_status: Literal["open", "pending", "resolved", "closed"] | None = None
+    set_priority: Priority | None = None
+    shared: bool = False
+
+
+class ComposeChoice(Model):
+    """What the agent adds to the reply being written: a canned reply, a KB article, or both."""
+
+    template_id: Id | None = None
+    article_id: str | None = Field(None, max_length=200)
+
+
 class MessageCreate(Model):
     """A reply (public) or an internal note (agents only)."""
 

@@ -154,6 +154,7 @@ PAGES: dict[str, tuple[str | None, Visit]] = {
     "article page (agent)": ("agent", _go("/support/articles/handling-a-station-alarm")),
     "agent ticket view": ("agent", lambda page, world: page.goto(f"/support/tickets/{world['ticket_id']}?kbq=alarm")),
     "reports": ("agent", _go("/support/reports")),
+    "canned replies (agent)": ("agent", _go("/support/replies")),
     "users (admin)": ("admin", _go("/support/admin/users")),
     # assessments
     "quiz rules": ("second learner", _go(f"/support/assessments/{QUIZ}")),
