@@ -67,7 +67,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     app.state.kb = KnowledgeBase(settings.kb_file, settings.data_dir / "kb-index", settings.source_check_seconds)
     app.state.kb.refresh()
     app.state.catalog = Catalog.from_settings(settings)  # quizzes (with their answer keys) and roles
-    app.state.context = Context(settings, app.state.store, app.state.kb, app.state.clock)
+    app.state.context = Context(settings, app.state.store, app.state.kb, app.state.clock, tickets.routing_source(settings))
     _add_middleware(app, settings)
     for module in ROUTERS:
         app.include_router(module.router)

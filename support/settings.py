@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     portal_dir: Path | None = Field(None, description="The portal folder: quizzes and roles default to its quizzes/ and content/roles/.")
     quizzes_dir: Path | None = Field(None, description="Quiz sources; defaults to <portal_dir>/quizzes.")
     roles_dir: Path | None = Field(None, description="Role sources; defaults to <portal_dir>/content/roles.")
+    routing_file: Path | None = Field(None, description="Routing groups and rules (YAML); defaults to <portal_dir>/routing.yml.")
     secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
     environment: Literal["development", "production"] = "development"
     base_url: str = Field("", description="Public URL of the backend, e.g. https://support.example.com.")

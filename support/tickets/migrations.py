@@ -151,6 +151,16 @@ def _reply_templates(db: sqlite_utils.Database) -> None:
     )
 
 
+def _routing(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        ALTER TABLE tickets ADD COLUMN group_id TEXT;
+        CREATE TABLE routing_turns (group_id TEXT PRIMARY KEY, last_user_id INTEGER REFERENCES users(id));
+        """,
+    )
+
+
 MIGRATIONS = [
     Migration(1, "users, tickets, messages, history, article links, suggestions", _initial),
     Migration(2, "indexes for the reports and the agent queue", _report_and_queue_indexes),
@@ -158,4 +168,5 @@ MIGRATIONS = [
     Migration(4, "ticket search indexed in the background: new tickets wait in tickets_search_pending", _ticket_search_in_background),
     Migration(6, "how a ticket's requester was identified: signed in (account) or an unproven typed address", _requester_identity),
     Migration(8, "canned replies: reply templates, shared (no owner) or an agent's own", _reply_templates),
+    Migration(9, "routing: a ticket's group, and whose turn it is in each round-robin group", _routing),
 ]

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from support.accounts import service as accounts
-from support.tickets import queue, replies, reports, sla, storage
+from support.tickets import queue, replies, reports, routing, sla, storage
 from support import ratelimit
 from support.context import Context
 from support.db.store import Store
@@ -68,7 +68,50 @@ def file_ticket(ctx: Context, data: TicketCreate, user: dict[str, Any] | None) -
     fields["requester_id"], fields["identified_by"] = identify_requester(data, user)
     page_article = data.page_id if data.page_id and ctx.kb.get(data.page_id) else None
     actor = data.requester_name or data.requester_email
-    return storage.create_ticket(ctx.db, fields, page_article, actor, ctx.now())
+    with ctx.db.tx():  # filed and routed in one commit
+        ticket, token = storage.create_ticket(ctx.db, fields, page_article, actor, ctx.now())
+        return (route(ctx, ticket) or ticket), token
+
+
+def routing_source(settings: Settings) -> routing.RoutingSource:
+    """The routing rules the settings name (``routing_file``, default ``<portal_dir>/routing.yml``)."""
+    file = settings.routing_file or (settings.portal_dir / "routing.yml" if settings.portal_dir else None)
+    return routing.RoutingSource(file, settings.source_check_seconds)
+
+
+def route(ctx: Context, ticket: dict[str, Any]) -> dict[str, Any] | None:
+    """Send a new ticket where the first matching routing rule says; the ticket as routed, or None if no rule fired."""
+    rules = ctx.routing.current() if ctx.routing is not None else None
+    if not rules or not rules.rules:
+        return None
+    page = ctx.kb.get(ticket["page_id"]) if ticket.get("page_id") else None
+    facts = routing.Facts(ticket["category"], ticket["priority"], ticket["subject"], tuple(page.get("roles") or ()) if page else ())
+    rule = routing.first_match(rules, facts)
+    if rule is None:
+        return None
+    storage.route_ticket(ctx.db, ticket["id"], rule.name, _routed_changes(ctx, rules, rule), rule.then.group, ctx.now())
+    return storage.get_ticket(ctx.db, ticket["id"])
+
+
+def group_name(ctx: Context, group_id: str | None) -> str | None:
+    """A routing group's name (its id when the rules no longer define it)."""
+    if not group_id:
+        return None
+    group = ctx.routing.current().groups.get(group_id) if ctx.routing is not None else None
+    return group.name if group else group_id
+
+
+def _routed_changes(ctx: Context, rules: routing.RoutingFile, rule: routing.Rule) -> dict[str, Any]:
+    """Tier and assignee a rule sets: its named assignee, or the next available member of a round-robin group."""
+    agents_by_email = {a["email"].lower(): a["id"] for a in accounts.list_agents(ctx.db)}
+    changes: dict[str, Any] = {"tier": rule.then.tier}
+    group = rules.groups.get(rule.then.group) if rule.then.group else None
+    if rule.then.assignee:
+        changes["assignee_id"] = agents_by_email.get(rule.then.assignee.lower())
+    elif group is not None and group.round_robin:
+        available = [agents_by_email[m.lower()] for m in group.members if m.lower() in agents_by_email]
+        changes["assignee_id"] = storage.next_in_turn(ctx.db, rule.then.group, available)
+    return {k: v for k, v in changes.items() if v is not None}
 
 
 def can_claim(ticket: dict[str, Any], user: dict[str, Any] | None) -> bool:

@@ -53,7 +53,7 @@ def _ticket_page(request: Request, ctx: Ctx, ticket_id: int, user: dict, status:
         return render(request, "ticket_private.html", context, status=status)
     kbq = str(extra.get("kbq") or request.query_params.get("kbq", ""))
     context |= {"agents": service.agents(ctx), "kbq": kbq, "clocks": service.clocks(ctx, ticket), "kb_hits": service.kb_search(ctx, kbq),
-                "templates": service.reply_templates(ctx, user)}
+                "templates": service.reply_templates(ctx, user), "group_name": service.group_name(ctx, ticket.get("group_id"))}
     return render(request, "ticket_agent.html", context, status=status)
 
 
