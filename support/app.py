@@ -34,7 +34,7 @@ from support.assessments.routes import api as assessments_api
 from support.assessments.routes import certificates, pages as assessment_pages, progress
 from support.kb import routes as articles
 from support.tickets import service as tickets
-from support.tickets.routes import api, replies, reports, requester, workspace
+from support.tickets.routes import alerts, api, replies, reports, requester, workspace
 from support.kb.service import KnowledgeBase
 from support.settings import Settings
 
@@ -42,7 +42,7 @@ log = logging.getLogger("support")
 STATIC = Path(__file__).parent / "static"
 SWAGGER_UI = Path(fastapi_offline.__file__).parent / "static"  # Swagger UI's own files, so /api/docs needs no CDN
 # The JSON API first: a request is matched against the routers in this order, and the API is the busiest.
-ROUTERS = [api, assessments_api, auth, requester, workspace, replies, articles, reports, admin, assessment_pages, certificates, progress]
+ROUTERS = [api, alerts, assessments_api, auth, requester, workspace, replies, articles, reports, admin, assessment_pages, certificates, progress]
 CHECKPOINT_SECONDS = 1.0
 INDEX_SECONDS = 1.0  # how often newly filed tickets move into the queue's search index (see ``support.tickets.queue``)
 # Fewer, shorter collector pauses under load (request objects are freed by reference counting); see docs/performance.md.

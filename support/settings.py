@@ -76,6 +76,8 @@ class Settings(BaseSettings):
                                         "role file (0: on every request that uses them).")
     suggestion_count: int = Field(5, ge=1, le=20)
     page_size: int = Field(25, ge=5, le=200)
+    alert_token: SecretStr | None = Field(None, description="The secret an alert source sends (Authorization: Bearer); unset: alerts in are off.")
+    alert_resolves: bool = Field(False, description="A resolved alert group also resolves its ticket (it always adds a note).")
     session_max_age: int = Field(14 * 24 * 3600, ge=300)
 
     @field_validator("allowed_origins", "categories", mode="before")

@@ -161,6 +161,16 @@ def _routing(db: sqlite_utils.Database) -> None:
     )
 
 
+def _alert_groups(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE alert_groups (group_key TEXT PRIMARY KEY, ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+                                   updated_at TEXT NOT NULL);
+        """,
+    )
+
+
 MIGRATIONS = [
     Migration(1, "users, tickets, messages, history, article links, suggestions", _initial),
     Migration(2, "indexes for the reports and the agent queue", _report_and_queue_indexes),
@@ -169,4 +179,5 @@ MIGRATIONS = [
     Migration(6, "how a ticket's requester was identified: signed in (account) or an unproven typed address", _requester_identity),
     Migration(8, "canned replies: reply templates, shared (no owner) or an agent's own", _reply_templates),
     Migration(9, "routing: a ticket's group, and whose turn it is in each round-robin group", _routing),
+    Migration(10, "alerts in: the ticket each Alertmanager alert group opened", _alert_groups),
 ]

@@ -12,13 +12,13 @@ from pydantic import ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from support.accounts import service as accounts
-from support.tickets import queue, replies, reports, routing, sla, storage
+from support.tickets import alerts, queue, replies, reports, routing, sla, storage
 from support import ratelimit
 from support.context import Context
 from support.db.store import Store
 from support.settings import Settings
 from support.errors import Forbidden, NotFound, Unauthorized
-from support.tickets.schemas import QueueParams, ReplyTemplateCreate, TicketCreate
+from support.tickets.schemas import Notification, QueueParams, ReplyTemplateCreate, TicketCreate
 
 
 def requester_actor(ticket: dict[str, Any]) -> dict[str, Any]:
@@ -428,3 +428,38 @@ def index_pending(db: Store) -> int:
     """Index a batch of newly filed tickets for the queue search; returns how many (``INDEX_BATCH``: there may be more)."""
     return queue.index_pending(db)
 
+
+
+def alert_token_ok(ctx: Context, given: str) -> bool:
+    """True when alerts in are on and ``given`` is their secret token (compared in constant time)."""
+    token = ctx.settings.alert_token
+    return token is not None and secrets.compare_digest(given.encode(), token.get_secret_value().encode())
+
+
+def receive_alert(ctx: Context, note: Notification) -> tuple[dict[str, Any], bool]:
+    """One Alertmanager notification: a new ticket for a new group (True), else added to the group's ticket (False)."""
+    with ctx.db.tx():
+        ticket_id = alerts.ticket_of_group(ctx.db, note.groupKey)
+        ticket = storage.get_ticket(ctx.db, ticket_id) if ticket_id is not None else None
+        if ticket is None or ticket["status"] == "closed":
+            if note.status == "resolved":
+                raise NotFound(f"No open ticket for alert group {note.groupKey[:200]}")
+            ticket = _alert_ticket(ctx, note)
+            alerts.remember(ctx.db, note.groupKey, ticket["id"], ctx.now())
+            return ticket, True
+        sender = {"kind": "requester" if note.status == "firing" else "agent", "id": None, "name": alerts.SENDER}
+        storage.add_message(ctx.db, ticket, sender, alerts.describe(note), note.status == "resolved", ctx.now())
+        if note.status == "resolved" and ctx.settings.alert_resolves:
+            storage.update_ticket(ctx.db, ticket["id"], {"status": "resolved"}, alerts.SENDER, ctx.now())
+        return storage.get_ticket(ctx.db, ticket["id"]), False
+
+
+def _alert_ticket(ctx: Context, note: Notification) -> dict[str, Any]:
+    runbook = alerts.runbook_id(note)
+    page = ctx.kb.get(runbook) if runbook else None
+    category = "Problem" if "Problem" in ctx.settings.categories else ctx.settings.categories[0]
+    data = TicketCreate(subject=alerts.subject(note), description=alerts.describe(note).ljust(10), requester_email=alerts.SENDER_EMAIL,
+                        requester_name=alerts.SENDER, category=category, priority=alerts.priority(note),
+                        page_id=runbook or None, page_title=page.get("title") if page else None, page_url=page.get("url") if page else None)
+    ticket, _ = file_ticket(ctx, data, None)
+    return ticket
