@@ -67,3 +67,14 @@ def test_controls_are_big_enough_to_touch_on_a_phone(page_type: str, browsing: B
     small = page.evaluate(TARGETS_JS, MIN_TARGET)
     assert not small, f"{page_type}: controls under {MIN_TARGET} px:\n" + "\n".join(
         f"  {t['width']}x{t['height']} {t['what']}" for t in small)
+
+
+@pytest.mark.parametrize("width", [390, 800, 1366])
+def test_suggested_articles_sit_by_the_description_not_below_the_file_button(width: int, browsing: Browsing, world: dict[str, Any]) -> None:
+    """The suggestions start above the File ticket button, by the description being typed, at every width."""
+    page = _open(browsing, world, "ticket form with suggestions", (width, 900))
+    boxes = page.evaluate("""() => ['#description', '.suggestions', 'button[value=file]']
+        .map(s => document.querySelector(s).getBoundingClientRect()).map(r => ({top: r.top, bottom: r.bottom}))""")
+    description, suggestions, file_button = boxes
+    assert suggestions["top"] < file_button["top"], f"at {width} px the suggestions start below the File ticket button"
+    assert suggestions["top"] - description["bottom"] < 120, f"at {width} px the suggestions are far from the description"
