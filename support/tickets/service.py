@@ -18,7 +18,8 @@ from support.context import Context
 from support.db.store import Store
 from support.settings import Settings
 from support.errors import Forbidden, NotFound, Unauthorized
-from support.tickets.schemas import Notification, QueueParams, ReplyTemplateCreate, TicketCreate
+from support.tickets.schemas import Notification, QueueParams, TicketCreate
+from support.tickets.replies import add_reply_template, compose, delete_reply_template, reply_templates  # noqa: F401 (for the routes)
 
 
 def requester_actor(ticket: dict[str, Any]) -> dict[str, Any]:
@@ -288,62 +289,6 @@ def reply(ctx: Context, ticket: dict[str, Any], author: dict[str, Any], body: st
 def assign_to_me(ctx: Context, ticket_id: int, user: dict[str, Any]) -> dict[str, Any]:
     """Assign a ticket to the agent asking (recorded in its history like any assignment)."""
     return update(ctx, ticket_id, {"assignee_id": user["id"]}, user)
-
-
-def reply_templates(ctx: Context, user: dict[str, Any]) -> list[dict[str, Any]]:
-    """The canned replies an agent may use: the shared ones and their own."""
-    return replies.visible(ctx.db, user["id"])
-
-
-def add_reply_template(ctx: Context, data: ReplyTemplateCreate, user: dict[str, Any]) -> int:
-    """Keep a canned reply: shared with every agent (admins only) or the agent's own."""
-    if data.shared and not accounts.has_role(user, "admin"):
-        raise Forbidden("Only an administrator can share a canned reply with every agent")
-    return replies.add(ctx.db, data.model_dump(), None if data.shared else user["id"], ctx.now())
-
-
-def delete_reply_template(ctx: Context, template_id: int, user: dict[str, Any]) -> None:
-    """Remove a canned reply: an agent their own, an administrator also a shared one."""
-    template = replies.get(ctx.db, template_id, user["id"])
-    if template is None:
-        raise NotFound(f"Canned reply {template_id} not found")
-    if template["owner_id"] is None and not accounts.has_role(user, "admin"):
-        raise Forbidden("Only an administrator can remove a shared canned reply")
-    replies.delete(ctx.db, template_id)
-
-
-def compose(ctx: Context, ticket: dict[str, Any], user: dict[str, Any], draft: dict[str, Any],
-            template_id: int | None = None, article_id: str | None = None) -> dict[str, Any]:
-    """The reply being written with a canned reply or a KB article added to its end (nothing is stored).
-
-    ``draft`` holds ``body``, ``then_status``, ``then_priority`` and ``articles``; a canned reply fills its
-    placeholders and sets the status and priority it names; an article adds its title, link and summary.
-    """
-    draft = {**draft, "articles": list(draft.get("articles", []))}
-    if template_id is not None:
-        template = replies.get(ctx.db, template_id, user["id"])
-        if template is None:
-            raise NotFound(f"Canned reply {template_id} not found")
-        draft["body"] = replies.appended(draft["body"], replies.fill(template["body"], _placeholder_values(ctx, ticket)))
-        draft["then_status"] = template["set_status"] or draft["then_status"]
-        draft["then_priority"] = template["set_priority"] or draft["then_priority"]
-    if article_id is not None:
-        page = ctx.kb.get(article_id)
-        if page is None:
-            raise NotFound(f"Article {article_id} not found")
-        draft["body"] = replies.appended(draft["body"], replies.article_block(page, _site_link(ctx, page.get("url", ""))))
-        draft["articles"] = list(dict.fromkeys([*draft["articles"], article_id]))
-    return draft
-
-
-def _placeholder_values(ctx: Context, ticket: dict[str, Any]) -> dict[str, str]:
-    base = ctx.settings.base_url.rstrip("/")
-    return {"requester_name": ticket["requester_name"] or ticket["requester_email"], "ticket_number": str(ticket["id"]),
-            "private_link": f"{base}/support/tickets/{ticket['id']}"}
-
-
-def _site_link(ctx: Context, url: str) -> str:
-    return f"{ctx.settings.site_url.rstrip('/')}/{url.lstrip('/')}"
 
 
 def update(ctx: Context, ticket_id: int, changes: dict[str, Any], user: dict[str, Any], unassign: bool = False) -> dict[str, Any]:
