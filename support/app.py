@@ -40,7 +40,7 @@ from support.assessments.routes import certificates, pages as assessment_pages, 
 from support.kb import routes as articles
 from support.kb import service as kb
 from support.tickets import service as tickets
-from support.tickets.routes import api, reports, requester, workspace
+from support.tickets.routes import alerts, api, replies, reports, requester, workspace
 from support.kb.service import KnowledgeBase
 from support.db.store import Store
 from support.notifications.routes import outbox, preferences as mail_choices
@@ -51,8 +51,8 @@ log = logging.getLogger("support")
 STATIC = Path(__file__).parent / "static"
 SWAGGER_UI = Path(fastapi_offline.__file__).parent / "static"  # Swagger UI's own files, so /api/docs needs no CDN
 # The JSON API first: a request is matched against the routers in this order, and the API is the busiest.
-ROUTERS = [health, api, assessments_api, auth, requester, workspace, articles, reports, admin, outbox, mail_choices, assessment_pages,
-           certificates, progress]
+ROUTERS = [health, api, alerts, assessments_api, auth, requester, workspace, replies, articles, reports, admin, outbox, mail_choices,
+           assessment_pages, certificates, progress]
 CHECKPOINT_SECONDS = 1.0
 INDEX_SECONDS = 1.0  # how often newly filed tickets move into the queue's search index (see ``support.tickets.queue``)
 # Fewer, shorter collector pauses under load (request objects are freed by reference counting); see docs/performance.md.
@@ -77,7 +77,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     app.state.kb = KnowledgeBase(settings.kb_file, settings.data_dir / "kb-index", settings.source_check_seconds)
     app.state.kb.refresh()
     app.state.catalog = Catalog.from_settings(settings)  # quizzes (with their answer keys) and roles
-    app.state.context = Context(settings, app.state.store, app.state.kb, app.state.clock)
+    app.state.context = Context(settings, app.state.store, app.state.kb, app.state.clock, tickets.routing_source(settings))
     app.state.migration_versions = {m.version for m in MIGRATIONS}
     app.state.ready_checks = dict(health.DEFAULT_CHECKS)
     app.state.metrics = _metrics(app.state.store, app.state.kb)

@@ -9,6 +9,7 @@ from support.clock import Clock
 from support.db.store import Store
 from support.kb.search import KnowledgeBase
 from support.settings import Settings
+from support.tickets.routing import RoutingSource
 
 
 @dataclass
@@ -19,6 +20,7 @@ class Context:
     db: Store
     kb: KnowledgeBase
     clock: Clock
+    routing: RoutingSource | None = None
 
     def now(self) -> dt.datetime:
         """The current time from the injectable clock."""

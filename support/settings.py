@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     portal_dir: Path | None = Field(None, description="The portal folder: quizzes and roles default to its quizzes/ and content/roles/.")
     quizzes_dir: Path | None = Field(None, description="Quiz sources; defaults to <portal_dir>/quizzes.")
     roles_dir: Path | None = Field(None, description="Role sources; defaults to <portal_dir>/content/roles.")
+    routing_file: Path | None = Field(None, description="Routing groups and rules (YAML); defaults to <portal_dir>/routing.yml.")
     secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
     environment: Literal["development", "production"] = "development"
     base_url: str = Field("", description="Public URL of the backend, e.g. https://support.example.com.")
@@ -79,6 +80,8 @@ class Settings(BaseSettings):
                                         "role file (0: on every request that uses them).")
     suggestion_count: int = Field(5, ge=1, le=20)
     page_size: int = Field(25, ge=5, le=200)
+    alert_token: SecretStr | None = Field(None, description="The secret an alert source sends (Authorization: Bearer); unset: alerts in are off.")
+    alert_resolves: bool = Field(False, description="A resolved alert group also resolves its ticket (it always adds a note).")
     session_max_age: int = Field(14 * 24 * 3600, ge=300)
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Addresses or networks (10.0.0.0/8) whose X-Forwarded-For and -Proto are believed.")

@@ -172,6 +172,20 @@ def _ratings(db: sqlite_utils.Database) -> None:
     )
 
 
+def _reply_templates(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE reply_templates (
+            id INTEGER PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL,
+            set_status TEXT CHECK (set_status IN ('open', 'pending', 'resolved', 'closed')),
+            set_priority TEXT CHECK (set_priority IN ('P1', 'P2', 'P3', 'P4')),
+            owner_id INTEGER REFERENCES users(id), created_at TEXT NOT NULL);
+        CREATE INDEX reply_templates_owner ON reply_templates(owner_id);
+        """,
+    )
+
+
 def _mail_in(db: sqlite_utils.Database) -> None:
     run_script(
         db,
@@ -185,6 +199,26 @@ def _mail_in(db: sqlite_utils.Database) -> None:
     )
 
 
+def _routing(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        ALTER TABLE tickets ADD COLUMN group_id TEXT;
+        CREATE TABLE routing_turns (group_id TEXT PRIMARY KEY, last_user_id INTEGER REFERENCES users(id));
+        """,
+    )
+
+
+def _alert_groups(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE alert_groups (group_key TEXT PRIMARY KEY, ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+                                   updated_at TEXT NOT NULL);
+        """,
+    )
+
+
 MIGRATIONS = [
     Migration(1, "users, tickets, messages, history, article links, suggestions", _initial),
     Migration(2, "indexes for the reports and the agent queue", _report_and_queue_indexes),
@@ -194,4 +228,7 @@ MIGRATIONS = [
     Migration(8, "a requester may also be identified by following the proof link mailed to the address ('mail')", _proven_by_mail),
     Migration(9, "satisfaction ratings: one per resolution of a ticket, 1-5 with a comment", _ratings),
     Migration(10, "mail in: each ticket's channel (web, mail, api) and every message read from the mailbox, once", _mail_in),
+    Migration(11, "canned replies: reply templates, shared (no owner) or an agent's own", _reply_templates),
+    Migration(12, "routing: a ticket's group, and whose turn it is in each round-robin group", _routing),
+    Migration(13, "alerts in: the ticket each Alertmanager alert group opened", _alert_groups),
 ]

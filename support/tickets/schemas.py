@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from support.schemas import Email, Id, Model, Out, Page, SiteUrl
 from support.tickets.queue import SORTS, QueueFilter
@@ -38,6 +38,23 @@ class TicketUpdate(Model):
     tier: int | None = Field(None, ge=1, le=3)
     assignee_id: Id | None = None
     category: str | None = Field(None, max_length=80)
+
+
+class ReplyTemplateCreate(Model):
+    """A canned reply: its title, a body with placeholders, and optionally the status and priority it sets."""
+
+    title: str = Field(min_length=1, max_length=120)
+    body: str = Field(min_length=1, max_length=20000)
+    set_status: Literal["open", "pending", "resolved", "closed"] | None = None
+    set_priority: Priority | None = None
+    shared: bool = False
+
+
+class ComposeChoice(Model):
+    """What the agent adds to the reply being written: a canned reply, a KB article, or both."""
+
+    template_id: Id | None = None
+    article_id: str | None = Field(None, max_length=200)
 
 
 class MessageCreate(Model):
@@ -227,3 +244,35 @@ class QueueParams(BaseModel):
         return QueueFilter(status=None if self.status == "all" else self.status, priority=self.priority or None,
                            tier=int(self.tier) if self.tier else None, assignee=self.assignee or None,
                            sla=self.sla or None, article=self.article or None, q=self.q or None, sort=self.sort)
+
+
+Labels = dict[str, str]
+
+
+class Alert(BaseModel):
+    """One alert of a notification (Alertmanager's webhook format, version 4)."""
+
+    model_config = ConfigDict(extra="ignore")
+    status: Literal["firing", "resolved"]
+    labels: Labels = Field(default_factory=dict, max_length=100)
+    annotations: Labels = Field(default_factory=dict, max_length=100)
+    startsAt: str = Field("", max_length=64)
+    endsAt: str = Field("", max_length=64)
+    generatorURL: str = Field("", max_length=2000)
+    fingerprint: str = Field("", max_length=64)
+
+
+class Notification(BaseModel):
+    """An Alertmanager webhook body: a group of alerts and its state."""
+
+    model_config = ConfigDict(extra="ignore")
+    version: str = Field("4", max_length=8)
+    groupKey: str = Field(min_length=1, max_length=2000)
+    status: Literal["firing", "resolved"]
+    receiver: str = Field("", max_length=200)
+    groupLabels: Labels = Field(default_factory=dict, max_length=100)
+    commonLabels: Labels = Field(default_factory=dict, max_length=100)
+    commonAnnotations: Labels = Field(default_factory=dict, max_length=100)
+    externalURL: str = Field("", max_length=2000)
+    alerts: list[Alert] = Field(default_factory=list, max_length=1000)
+    truncatedAlerts: int = Field(0, ge=0)

@@ -15,13 +15,14 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from support.accounts import service as accounts
 from support.kb import service as kb
 from support.notifications import service as notifications
-from support.tickets import mailin, notices, queue, reports, satisfaction, sla, storage
+from support.tickets import alerts, mailin, notices, queue, replies, reports, routing, satisfaction, sla, storage
 from support import ratelimit
 from support.context import Context
 from support.db.store import Store
 from support.settings import Settings
 from support.errors import Forbidden, NotFound, Unauthorized
-from support.tickets.schemas import QueueParams, TicketCreate
+from support.tickets.schemas import Notification, QueueParams, TicketCreate
+from support.tickets.replies import add_reply_template, compose, delete_reply_template, reply_templates  # noqa: F401 (for the routes)
 
 log = logging.getLogger("support")
 
@@ -76,11 +77,53 @@ def file_ticket(ctx: Context, data: TicketCreate, user: dict[str, Any] | None, c
     fields["requester_id"], fields["identified_by"] = identify_requester(data, user)
     page_article = data.page_id if data.page_id and ctx.kb.get(data.page_id) else None
     actor = data.requester_name or data.requester_email
-    with ctx.db.tx():
+    with ctx.db.tx():  # filed, routed and its notifications queued in one commit
         ticket, token = storage.create_ticket(ctx.db, fields, page_article, actor, ctx.now())
         kb.ticket_filed_after_search(ctx, data.visit, ticket["id"])
+        ticket = route(ctx, ticket) or ticket
         notices.filed(ctx.db, ctx.settings, ticket, token, ctx.now())
     return ticket, token
+
+
+def routing_source(settings: Settings) -> routing.RoutingSource:
+    """The routing rules the settings name (``routing_file``, default ``<portal_dir>/routing.yml``)."""
+    file = settings.routing_file or (settings.portal_dir / "routing.yml" if settings.portal_dir else None)
+    return routing.RoutingSource(file, settings.source_check_seconds)
+
+
+def route(ctx: Context, ticket: dict[str, Any]) -> dict[str, Any] | None:
+    """Send a new ticket where the first matching routing rule says; the ticket as routed, or None if no rule fired."""
+    rules = ctx.routing.current() if ctx.routing is not None else None
+    if not rules or not rules.rules:
+        return None
+    page = ctx.kb.get(ticket["page_id"]) if ticket.get("page_id") else None
+    facts = routing.Facts(ticket["category"], ticket["priority"], ticket["subject"], tuple(page.get("roles") or ()) if page else ())
+    rule = routing.first_match(rules, facts)
+    if rule is None:
+        return None
+    storage.route_ticket(ctx.db, ticket["id"], rule.name, _routed_changes(ctx, rules, rule), rule.then.group, ctx.now())
+    return storage.get_ticket(ctx.db, ticket["id"])
+
+
+def group_name(ctx: Context, group_id: str | None) -> str | None:
+    """A routing group's name (its id when the rules no longer define it)."""
+    if not group_id:
+        return None
+    group = ctx.routing.current().groups.get(group_id) if ctx.routing is not None else None
+    return group.name if group else group_id
+
+
+def _routed_changes(ctx: Context, rules: routing.RoutingFile, rule: routing.Rule) -> dict[str, Any]:
+    """Tier and assignee a rule sets: its named assignee, or the next available member of a round-robin group."""
+    agents_by_email = {a["email"].lower(): a["id"] for a in accounts.list_agents(ctx.db)}
+    changes: dict[str, Any] = {"tier": rule.then.tier}
+    group = rules.groups.get(rule.then.group) if rule.then.group else None
+    if rule.then.assignee:
+        changes["assignee_id"] = agents_by_email.get(rule.then.assignee.lower())
+    elif group is not None and group.round_robin:
+        available = [agents_by_email[m.lower()] for m in group.members if m.lower() in agents_by_email]
+        changes["assignee_id"] = storage.next_in_turn(ctx.db, rule.then.group, available)
+    return {k: v for k, v in changes.items() if v is not None}
 
 
 def can_claim(ticket: dict[str, Any], user: dict[str, Any] | None) -> bool:
@@ -256,6 +299,8 @@ def check_assignee(ctx: Context, assignee_id: int | None) -> None:
 
 
 STATUSES = storage.STATUSES
+PRIORITIES = ("P1", "P2", "P3", "P4")
+PLACEHOLDERS = replies.PLACEHOLDERS
 SORTS = queue.SORTS
 LEVEL_NAMES = sla.LEVEL_NAMES
 describe = sla.describe
@@ -283,19 +328,31 @@ def requester_tickets(ctx: Context, user: dict[str, Any]) -> list[dict[str, Any]
 
 
 def reply(ctx: Context, ticket: dict[str, Any], author: dict[str, Any], body: str, internal: bool = False,
-          then_status: str | None = None) -> dict[str, Any]:
-    """Add a reply or note (a requester's reopens the ticket), then, for agents, set the status; returns the message.
+          then_status: str | None = None, then_priority: str | None = None, articles: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Add a reply or note (a requester's reopens the ticket); for agents, then set the status and priority and link
+    the KB articles inserted into it (each then counts as an article behind the ticket). Returns the message.
 
     The requester hears of an agent's public reply, the assignee of the requester's, by mail (``notices``).
     """
+    known = [a for a in dict.fromkeys(articles) if ctx.kb.get(a) is not None]
     with ctx.db.tx():
         before = dict(ticket)
         message_id = storage.add_message(ctx.db, ticket, author, body, internal, ctx.now())
         notices.replied(ctx.db, ctx.settings, ticket, author, body, internal, ctx.now())
-        if then_status in STATUSES and author["kind"] == "agent":
-            after = storage.update_ticket(ctx.db, ticket["id"], {"status": then_status}, author["name"], ctx.now())
-            notices.changed(ctx.db, ctx.settings, before, after, {"id": author["id"]}, ctx.now(), replied_now=not internal)
+        if author["kind"] == "agent":
+            changes = {"status": then_status if then_status in STATUSES else None,
+                       "priority": then_priority if then_priority in PRIORITIES else None}
+            if any(changes.values()):
+                after = storage.update_ticket(ctx.db, ticket["id"], changes, author["name"], ctx.now())
+                notices.changed(ctx.db, ctx.settings, before, after, {"id": author["id"]}, ctx.now(), replied_now=not internal)
+            for article_id in known:
+                storage.link_article(ctx.db, ticket["id"], article_id, author["name"], ctx.now())
     return storage.message(ctx.db, message_id)
+
+
+def assign_to_me(ctx: Context, ticket_id: int, user: dict[str, Any]) -> dict[str, Any]:
+    """Assign a ticket to the agent asking (recorded in its history like any assignment)."""
+    return update(ctx, ticket_id, {"assignee_id": user["id"]}, user)
 
 
 def update(ctx: Context, ticket_id: int, changes: dict[str, Any], user: dict[str, Any], unassign: bool = False) -> dict[str, Any]:
@@ -472,3 +529,37 @@ def _mail_ticket(ctx: Context, mail: mailin.Incoming, body: str) -> tuple[str, s
     except ValidationError as exc:
         return "parked", f"not a ticket: {exc.errors()[0]['msg']}", None
     return "ticket", "", ticket["id"]
+
+def alert_token_ok(ctx: Context, given: str) -> bool:
+    """True when alerts in are on and ``given`` is their secret token (compared in constant time)."""
+    token = ctx.settings.alert_token
+    return token is not None and secrets.compare_digest(given.encode(), token.get_secret_value().encode())
+
+
+def receive_alert(ctx: Context, note: Notification) -> tuple[dict[str, Any], bool]:
+    """One Alertmanager notification: a new ticket for a new group (True), else added to the group's ticket (False)."""
+    with ctx.db.tx():
+        ticket_id = alerts.ticket_of_group(ctx.db, note.groupKey)
+        ticket = storage.get_ticket(ctx.db, ticket_id) if ticket_id is not None else None
+        if ticket is None or ticket["status"] == "closed":
+            if note.status == "resolved":
+                raise NotFound(f"No open ticket for alert group {note.groupKey[:200]}")
+            ticket = _alert_ticket(ctx, note)
+            alerts.remember(ctx.db, note.groupKey, ticket["id"], ctx.now())
+            return ticket, True
+        sender = {"kind": "requester" if note.status == "firing" else "agent", "id": None, "name": alerts.SENDER}
+        storage.add_message(ctx.db, ticket, sender, alerts.describe(note), note.status == "resolved", ctx.now())
+        if note.status == "resolved" and ctx.settings.alert_resolves:
+            storage.update_ticket(ctx.db, ticket["id"], {"status": "resolved"}, alerts.SENDER, ctx.now())
+        return storage.get_ticket(ctx.db, ticket["id"]), False
+
+
+def _alert_ticket(ctx: Context, note: Notification) -> dict[str, Any]:
+    runbook = alerts.runbook_id(note)
+    page = ctx.kb.get(runbook) if runbook else None
+    category = "Problem" if "Problem" in ctx.settings.categories else ctx.settings.categories[0]
+    data = TicketCreate(subject=alerts.subject(note), description=alerts.describe(note).ljust(10), requester_email=alerts.SENDER_EMAIL,
+                        requester_name=alerts.SENDER, category=category, priority=alerts.priority(note),
+                        page_id=runbook or None, page_title=page.get("title") if page else None, page_url=page.get("url") if page else None)
+    ticket, _ = file_ticket(ctx, data, None)
+    return ticket

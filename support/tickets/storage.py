@@ -340,3 +340,27 @@ def record_mail(db: Store, message_id: str, sender: str, subject: str, outcome: 
     """Record a message read from the mailbox and what it became."""
     db.insert("mail_in", {"message_id": message_id, "sender": sender[:320], "subject": subject[:300], "outcome": outcome,
                           "reason": reason[:500], "ticket_id": ticket_id, "received_at": iso(now)})
+
+
+def next_in_turn(db: Store, group_id: str, member_ids: list[int]) -> int | None:
+    """The member after the one who had the group's last ticket (round-robin), recorded as having this one."""
+    if not member_ids:
+        return None
+    row = db.one("SELECT last_user_id FROM routing_turns WHERE group_id = ?", [group_id])
+    last = row["last_user_id"] if row else None
+    chosen = member_ids[(member_ids.index(last) + 1) % len(member_ids)] if last in member_ids else member_ids[0]
+    db.execute("INSERT INTO routing_turns (group_id, last_user_id) VALUES (?, ?) "
+               "ON CONFLICT (group_id) DO UPDATE SET last_user_id = excluded.last_user_id", [group_id, chosen])
+    return chosen
+
+
+def route_ticket(db: Store, ticket_id: int, rule_name: str, changes: dict[str, Any], group_id: str | None, now: dt.datetime) -> None:
+    """Apply what a routing rule sets (tier, assignee, group), each change and the rule itself in the history."""
+    actor = "Routing"
+    with db.tx():
+        add_history(db, ticket_id, actor, "routing rule", None, rule_name, "fired when the ticket was filed", now)
+        if group_id is not None:
+            db.execute("UPDATE tickets SET group_id = ? WHERE id = ?", [group_id, ticket_id])
+            add_history(db, ticket_id, actor, "group", None, group_id, "", now)
+        if changes:
+            update_ticket(db, ticket_id, changes, actor, now)

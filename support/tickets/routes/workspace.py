@@ -7,13 +7,14 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from starlette.datastructures import FormData
 from pydantic import ValidationError
 
 from support.tickets import service
 from support.web.deps import Csrf, Ctx, FormDep, RequireAgent, SignedIn
 from support.web.pages import redirect, render
 from support.schemas import Id, field_errors
-from support.tickets.schemas import BulkAssign, MessageCreate, QueueParams, TicketUpdate
+from support.tickets.schemas import BulkAssign, ComposeChoice, MessageCreate, QueueParams, TicketUpdate
 
 router = APIRouter(prefix="/support", include_in_schema=False)
 
@@ -33,21 +34,33 @@ def queue(request: Request, ctx: Ctx, user: RequireAgent, params: Annotated[Queu
 def bulk_assign(ctx: Ctx, user: RequireAgent, form: FormDep) -> Response:
     """Assign the ticked tickets to one agent (or to nobody)."""
     chosen = BulkAssign.model_validate({"ids": form.getlist("ids"), "assignee_id": form.get("assignee_id") or None})
+    if form.get("assign_me"):  # a row's "Assign to me" button
+        chosen = BulkAssign.model_validate({"ids": [form.get("assign_me")], "assignee_id": user["id"]})
     service.bulk_assign(ctx, chosen.ids, chosen.assignee_id, user)
     back = str(form.get("back", ""))
     return redirect(f"/support/queue?{back}" if back and "//" not in back else "/support/queue")
 
 
+EMPTY_DRAFT = {"body": "", "then_status": "", "then_priority": "", "articles": []}
+
+
 def _ticket_page(request: Request, ctx: Ctx, ticket_id: int, user: dict, status: int = 200, **extra: object) -> Response:
     ticket, is_agent = service.viewable_ticket(ctx, ticket_id, user)
     detail = service.ticket_detail(ctx, ticket, agent=is_agent)
-    context = {"ticket": detail, "errors": {}, "body": "", "filed": False,
+    context = {"ticket": detail, "errors": {}, "body": "", "filed": False, "draft": EMPTY_DRAFT,
                "reply_action": f"/support/tickets/{ticket_id}/reply", **extra}
     if not is_agent:
         return render(request, "ticket_private.html", context, status=status)
-    kbq = request.query_params.get("kbq", "")
-    context |= {"agents": service.agents(ctx), "kbq": kbq, "clocks": service.clocks(ctx, ticket), "kb_hits": service.kb_search(ctx, kbq)}
+    kbq = str(extra.get("kbq") or request.query_params.get("kbq", ""))
+    context |= {"agents": service.agents(ctx), "kbq": kbq, "clocks": service.clocks(ctx, ticket), "kb_hits": service.kb_search(ctx, kbq),
+                "templates": service.reply_templates(ctx, user), "group_name": service.group_name(ctx, ticket.get("group_id"))}
     return render(request, "ticket_agent.html", context, status=status)
+
+
+def _draft(form: FormData) -> dict[str, object]:
+    """The reply being written, as the reply form sent it."""
+    return {"body": str(form.get("body", ""))[:20000], "then_status": str(form.get("then_status", "")),
+            "then_priority": str(form.get("then_priority", "")), "articles": [str(a)[:200] for a in form.getlist("articles")][:20]}
 
 
 @router.get("/tickets/{ticket_id}")
@@ -65,8 +78,29 @@ def reply(request: Request, ctx: Ctx, user: SignedIn, ticket_id: Id, form: FormD
     except ValidationError as exc:
         return _ticket_page(request, ctx, ticket_id, user, status=422, errors=field_errors(exc), body=form.get("body", ""))
     author = service.agent_actor(user) if is_agent else service.requester_actor(ticket)
-    service.reply(ctx, ticket, author, message.body, message.internal, then_status=str(form.get("then_status", "")) or None)
+    draft = _draft(form)
+    service.reply(ctx, ticket, author, message.body, message.internal, then_status=draft["then_status"] or None,
+                  then_priority=draft["then_priority"] or None, articles=tuple(draft["articles"]) if is_agent else ())
     return redirect(f"/support/tickets/{ticket_id}#latest")
+
+
+@router.post("/tickets/{ticket_id}/compose", dependencies=[Csrf])
+def compose(request: Request, ctx: Ctx, user: RequireAgent, ticket_id: Id, form: FormDep) -> Response:
+    """Add a canned reply or a KB article to the reply being written, or search the KB, and show the ticket with the
+    reply kept (nothing is sent or stored)."""
+    ticket, _ = service.viewable_ticket(ctx, ticket_id, user)
+    chosen = ComposeChoice.model_validate({"template_id": form.get("template_id") or None, "article_id": form.get("insert_article") or None})
+    draft = service.compose(ctx, ticket, user, _draft(form), chosen.template_id if form.get("insert") == "template" else None,
+                            chosen.article_id)
+    return _ticket_page(request, ctx, ticket_id, user, draft=draft, body=draft["body"], composed=form.get("insert") != "search",
+                        kbq=str(form.get("kbq", ""))[:200])
+
+
+@router.post("/tickets/{ticket_id}/assign-me", dependencies=[Csrf])
+def assign_me(ctx: Ctx, user: RequireAgent, ticket_id: Id) -> Response:
+    """Assign the ticket to the agent who pressed "Assign to me"."""
+    service.assign_to_me(ctx, ticket_id, user)
+    return redirect(f"/support/tickets/{ticket_id}?assigned=1#assigned")
 
 
 @router.post("/tickets/{ticket_id}/update", dependencies=[Csrf])

@@ -1,0 +1,29 @@
+"""Alerts in: the Alertmanager webhook (``POST /api/integrations/alertmanager``), guarded by a secret token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from support.errors import Unauthorized
+from support.tickets import service
+from support.tickets.schemas import Notification
+from support.web.deps import Ctx
+
+router = APIRouter(prefix="/api/integrations", tags=["integrations"])
+
+
+def _token(request: Request) -> str:
+    """The token from ``Authorization: Bearer <token>`` (Alertmanager's ``http_config.authorization``)."""
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else ""
+
+
+@router.post("/alertmanager", status_code=202)
+async def alertmanager(request: Request, ctx: Ctx, body: Notification) -> dict[str, Any]:
+    """Take an Alertmanager notification: one ticket per alert group; firing again adds to it, resolved adds a note."""
+    if not service.alert_token_ok(ctx, _token(request)):
+        raise Unauthorized("Alerts in need the token set in PORTAL_ALERT_TOKEN (Authorization: Bearer <token>)")
+    ticket, opened = await ctx.db.write(service.receive_alert, ctx, body)
+    return {"ticket_id": ticket["id"], "opened": opened, "status": ticket["status"]}
