@@ -6,7 +6,8 @@ import asyncio
 import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -190,15 +191,29 @@ def tune_collector() -> tuple[int, ...]:
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     previous = tune_collector()
-    app.state.store.serve_from_this_thread()
-    tasks = [asyncio.create_task(_checkpoint_forever(app)), asyncio.create_task(_index_forever(app)),
-             asyncio.create_task(_send_forever(app))]
-    if app.state.settings.sla_sweep_seconds:
-        tasks.append(asyncio.create_task(_sweep_forever(app)))
-    if app.state.settings.reminder_seconds:
-        tasks.append(asyncio.create_task(_remind_forever(app)))
-    if app.state.settings.mail_in_seconds:
-        tasks.append(asyncio.create_task(_read_mail_forever(app)))
+    state = app.state
+    state.store.serve_from_this_thread()
+    settings, store = state.settings, state.store
+    # Each background job: (what, seconds between runs, the job; a job returning its batch size runs again at once).
+    jobs: list[tuple[str, float, Callable[[], Awaitable[Any]], int | None]] = [
+        # the WAL copied into the database file in the thread pool (see ``Store.checkpoint``)
+        ("WAL checkpoint", CHECKPOINT_SECONDS, lambda: run_in_threadpool(store.checkpoint), None),
+        # newly filed tickets into the queue's search index, a few-millisecond batch at a time through the writer
+        ("ticket search indexing", INDEX_SECONDS, lambda: store.write(tickets.index_pending, store), tickets.INDEX_BATCH),
+        # the outbox: SMTP in a thread, results through the writer, so the loop never waits for the mail server
+        ("mail delivery", settings.mail_poll_seconds, lambda: notifications.deliver_due(store, settings, state.clock),
+         notifications.BATCH),
+    ]
+    if settings.sla_sweep_seconds:  # queue loads also sweep
+        jobs.append(("SLA sweep", settings.sla_sweep_seconds,
+                     lambda: run_in_threadpool(tickets.sweep, store, settings, state.clock()), None))
+    if settings.reminder_seconds:
+        jobs.append(("certificate reminders", settings.reminder_seconds,
+                     lambda: run_in_threadpool(assessments.remind, store, settings, state.clock()), None))
+    if settings.mail_in_seconds:
+        jobs.append(("reading mail", settings.mail_in_seconds, lambda: asyncio.to_thread(tickets.read_mail, state.context),
+                     tickets.MAIL_BATCH))
+    tasks = [asyncio.create_task(_every(*job)) for job in jobs]
     yield
     for task in tasks:
         task.cancel()
@@ -210,75 +225,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.store.close()
 
 
-async def _send_forever(app: FastAPI) -> None:
-    """Deliver the outbox: a batch at a time while messages are due, then look again every ``mail_poll_seconds``.
-
-    The SMTP conversation runs in a thread and what it did is recorded through the store's writer, so the event
-    loop never waits for the mail server; a message is marked sent only after the server accepted it.
-    """
-    state = app.state
+async def _every(what: str, seconds: float, job: Callable[[], Awaitable[Any]], batch: int | None) -> None:
+    """Run ``job`` every ``seconds`` (again at once while it reports a full ``batch``); a failure is logged, the loop goes on."""
     while True:
         try:
-            if await notifications.deliver_due(state.store, state.settings, state.clock) == notifications.BATCH:
-                continue
-        except Exception:  # keep sending; the error is logged
-            log.exception("mail delivery failed")
-        await asyncio.sleep(state.settings.mail_poll_seconds)
-
-
-async def _remind_forever(app: FastAPI) -> None:
-    """Queue the certificate reminders due, every ``reminder_seconds``, in the thread pool."""
-    state = app.state
-    while True:
-        try:
-            await run_in_threadpool(assessments.remind, state.store, state.settings, state.clock())
-        except Exception:  # keep reminding; the error is logged
-            log.exception("certificate reminders failed")
-        await asyncio.sleep(state.settings.reminder_seconds)
-
-
-async def _read_mail_forever(app: FastAPI) -> None:
-    """Read the Maildir every ``mail_in_seconds`` in a thread (a batch at a time while there is more)."""
-    state = app.state
-    while True:
-        try:
-            if await asyncio.to_thread(tickets.read_mail, state.context) == tickets.MAIL_BATCH:
-                continue
-        except Exception:  # keep reading; the error is logged
-            log.exception("reading mail failed")
-        await asyncio.sleep(state.settings.mail_in_seconds)
-
-
-async def _sweep_forever(app: FastAPI) -> None:
-    """Run the SLA sweep every ``sla_sweep_seconds`` (queue loads also sweep)."""
-    state = app.state
-    while True:
-        try:
-            await run_in_threadpool(tickets.sweep, state.store, state.settings, state.clock())
-        except Exception:  # keep sweeping; the error is logged
-            log.exception("SLA sweep failed")
-        await asyncio.sleep(state.settings.sla_sweep_seconds)
-
-
-async def _index_forever(app: FastAPI) -> None:
-    """Index newly filed tickets for the queue search every ``INDEX_SECONDS``, a batch at a time in the writer thread.
-
-    A batch (``tickets.INDEX_BATCH``) takes a few milliseconds; other writes take their turn between batches.
-    """
-    while True:
-        await asyncio.sleep(INDEX_SECONDS)
-        try:
-            while await app.state.store.write(tickets.index_pending, app.state.store) == tickets.INDEX_BATCH:
+            while await job() == batch and batch is not None:
                 pass
-        except Exception:  # keep indexing; the error is logged
-            log.exception("ticket search indexing failed")
-
-
-async def _checkpoint_forever(app: FastAPI) -> None:
-    """Checkpoint the WAL every ``CHECKPOINT_SECONDS`` in the thread pool (see ``Store.checkpoint``)."""
-    while True:
-        await asyncio.sleep(CHECKPOINT_SECONDS)
-        try:
-            await run_in_threadpool(app.state.store.checkpoint)
-        except Exception:  # keep checkpointing; the error is logged
-            log.exception("WAL checkpoint failed")
+        except Exception:  # keep going; the error is logged
+            log.exception("%s failed", what)
+        await asyncio.sleep(seconds)

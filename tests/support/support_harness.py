@@ -136,3 +136,20 @@ def csrf_from(html: str) -> str:
 def form_id_from(html: str) -> str:
     """The ticket form's form_id."""
     return re.search(r'name="form_id" value="([^"]+)"', html).group(1)
+
+
+def vm_steps(store: Any, sql: str, params: list) -> int:
+    """How many SQLite virtual-machine steps a query takes: a scan grows with the table, an index lookup does not."""
+    steps = [0]
+
+    def count() -> int:
+        steps[0] += 1
+        return 0
+
+    store.conn.set_progress_handler(count, 1)
+    try:
+        store.all(sql, params)
+    finally:
+        store.conn.set_progress_handler(None, 1)
+    return steps[0]
+

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from assessments_harness import begin, learner, running, submit
 from support.cli import register
-from support_harness import Live
+from support_harness import Live, vm_steps
 
 TIMED = """
 id: {id}
@@ -227,22 +227,7 @@ def test_a_learners_attempts_at_a_quiz_are_looked_up_not_scanned(tmp_path: Path)
             for user_id in range(done + 1, others + 1):
                 store.execute("INSERT INTO attempts (user_id, quiz_id, quiz_hash, role, number, seed, paper, started_at) "
                               "VALUES (?, 'q', 'h', 'r', 1, 's', '{}', '')", [user_id])
-        work.append([steps(store, sql, [1, "q"]) for sql in queries])
+        work.append([vm_steps(store, sql, [1, "q"]) for sql in queries])
     assert all(big < 3 * small for small, big in zip(*work)), work
     store.close()
 
-
-def steps(store, sql: str, params: list) -> int:
-    """SQLite virtual-machine steps a query takes (a scan grows with the table, an index lookup does not)."""
-    count = [0]
-
-    def tick() -> int:
-        count[0] += 1
-        return 0
-
-    store.conn.set_progress_handler(tick, 1)
-    try:
-        store.all(sql, params)
-    finally:
-        store.conn.set_progress_handler(None, 1)
-    return count[0]

@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 
+from support_harness import vm_steps
+
 from support.tickets import queue
 from support.tickets import storage
 from support.migrations import open_portal_store
@@ -80,22 +82,6 @@ def test_changed_and_deleted_tickets_keep_the_index_consistent(db) -> None:
     reused = file(db, "Conveyor belt torn again")  # an id freed by the delete may come back: it is indexed afresh
     queue.index_all_pending(db)
     assert found(db, "belt torn") == [reused] and fts_is_intact(db)
-
-
-def vm_steps(db, sql: str, params: list) -> int:
-    """How many SQLite virtual-machine steps a query takes (a scan grows with the table, a lookup does not)."""
-    steps = [0]
-
-    def count() -> int:
-        steps[0] += 1
-        return 0
-
-    db.conn.set_progress_handler(count, 1)
-    try:
-        db.all(sql, params)
-    finally:
-        db.conn.set_progress_handler(None, 1)
-    return steps[0]
 
 
 def test_the_search_reads_the_pending_tickets_not_every_ticket(db) -> None:
