@@ -141,5 +141,5 @@ def update(root: Path, shown: Result | None, site: Path) -> tuple[Result | None,
         count = render_pages(root, result, paths, site)
     except Exception:  # noqa: BLE001 - QuickUpdateSkipped or a config problem: left to the whole-site build
         return result, False
-    click.echo(f"portal serve: {count} changed page(s) updated in {time.perf_counter() - started:.2f} s; rebuilding the whole site", err=True)
+    click.echo(f"portal serve: {count} changed page(s) updated in {time.perf_counter() - started:.2f} s", err=True)
     return result, True
