@@ -120,11 +120,15 @@ def load_mkdocs_config(root: Path, **overrides: object) -> MkDocsConfig:
     return config
 
 
-def check(root: Path) -> Checked:
-    """Run every check of the core on a portal folder and return its result."""
+def check(root: Path, quick: bool = False) -> Checked:
+    """Run every check of the core on a portal folder and return its result.
+
+    ``quick`` leaves out the slowest check that can only warn (plain-text mentions), for
+    ``portal serve``'s page updates: the whole-site build that follows reports its warnings.
+    """
     config = load_mkdocs_config(root)
     settings = config.plugins["portal"].settings  # type: ignore[attr-defined]
-    result = generate(root.resolve(), settings, config.site_name, config.use_directory_urls)
+    result = generate(root.resolve(), settings, config.site_name, config.use_directory_urls, mentions=not quick)
     return Checked(config, result)
 
 

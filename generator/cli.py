@@ -83,14 +83,22 @@ def check_cmd(directory: Path, strict: bool) -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (also MkDocs' own).")
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), help="Where to write the site (default: site_dir of mkdocs.yml).")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages.")
-def build_cmd(directory: Path, strict: bool, site_dir: Path | None, verbose: bool) -> None:
+@click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
+              help="The site generator: MkDocs + Material, or Zensical (its 'zensical' command on PATH or in PORTAL_ZENSICAL).")
+def build_cmd(directory: Path, strict: bool, site_dir: Path | None, verbose: bool, engine: str) -> None:
     """Check the portal in DIRECTORY, then build its site.
 
     The site is built into a new folder and swapped in only when the build succeeded: on any
-    error the previous site is left exactly as it was.
+    error the previous site is left exactly as it was. With --engine zensical the rendered pages,
+    nav and settings are written as a plain project in DIRECTORY/.zensical and Zensical builds it.
     """
     quiet_mkdocs_logging(verbose)
-    problems = build(directory, strict=strict, site_dir=site_dir)
+    if engine == "zensical":
+        from . import zensical
+
+        problems = zensical.build(directory, strict=strict, site_dir=site_dir)
+    else:
+        problems = build(directory, strict=strict, site_dir=site_dir)
     count = len(problems.warnings)
     click.echo(f"portal build: site written ({count} warning{'' if count == 1 else 's'})")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -20,9 +21,10 @@ import click
 
 from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File, get_files, set_exclusions
+from mkdocs.structure.files import File, Files, get_files, set_exclusions
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_markdown_title
 
 from . import plugin
 from .build import check, load_mkdocs_config
@@ -66,7 +68,8 @@ class _Warnings(logging.Handler):
         self.count = 0
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
+        if record.name != plugin.log.name:  # the portal's own warnings (an overdue review) were reported by the check
+            self.count += 1
 
 
 def _render(config: MkDocsConfig, paths: set[str]) -> list[File]:
@@ -83,8 +86,9 @@ def _render(config: MkDocsConfig, paths: set[str]) -> list[File]:
         set_exclusions(files, config)
         nav = config.plugins.on_nav(get_navigation(files, config), config=config, files=files)
         pages = [f.page for f in files.documentation_pages() if f.src_uri in paths and f.page is not None]
-        for page in _with_untitled_neighbours(pages):
+        for page in pages:
             _populate_page(page, config, files)
+        _title_neighbours(pages, config, files)
         env = config.plugins.on_env(env, config=config, files=files)
         doc_files = files.documentation_pages()
         for page in pages:
@@ -98,14 +102,23 @@ def _render(config: MkDocsConfig, paths: set[str]) -> list[File]:
     return [page.file for page in pages]
 
 
-def _with_untitled_neighbours(pages: list[Page]) -> list[Page]:
-    """The pages, plus their previous and next pages whose title only rendering gives (no nav title)."""
-    out = list(pages)
+PLAIN_TITLE = re.compile(r"[\w .,:;()/!?+]+")  # text that Markdown renders as itself (no markup, entities, smart quotes)
+
+
+def _title_neighbours(pages: list[Page], config: MkDocsConfig, files: Files) -> None:
+    """Give the previous and next pages that have no nav title the title a full build finds in them.
+
+    That title is the text of the page's first heading. Reading the source gives it straight away
+    when the heading is plain text; rendering the page (a long index page takes seconds) only when not.
+    """
     for page in pages:
         for other in (page.previous_page, page.next_page):
-            if other is not None and other.title is None and other not in out:
-                out.append(other)
-    return out
+            if other is None or other.title is not None or other in pages:
+                continue
+            other.read_source(config)
+            title = get_markdown_title(other.markdown or "")
+            if title is None or not PLAIN_TITLE.fullmatch(title) or "--" in title:
+                _populate_page(other, config, files)
 
 
 def update(root: Path, shown: Result | None, site: Path) -> tuple[Result | None, bool]:
@@ -116,7 +129,7 @@ def update(root: Path, shown: Result | None, site: Path) -> tuple[Result | None,
     """
     started = time.perf_counter()
     try:
-        result = check(root).result
+        result = check(root, quick=True).result
     except Exception:  # noqa: BLE001 - best effort: the whole-site build that follows reports it as before
         return None, False
     if result.problems.errors:
@@ -128,5 +141,5 @@ def update(root: Path, shown: Result | None, site: Path) -> tuple[Result | None,
         count = render_pages(root, result, paths, site)
     except Exception:  # noqa: BLE001 - QuickUpdateSkipped or a config problem: left to the whole-site build
         return result, False
-    click.echo(f"portal serve: {count} changed page(s) updated in {time.perf_counter() - started:.2f} s; rebuilding the whole site", err=True)
+    click.echo(f"portal serve: {count} changed page(s) updated in {time.perf_counter() - started:.2f} s", err=True)
     return result, True

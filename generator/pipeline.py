@@ -47,8 +47,9 @@ def today() -> dt.date:
     return dt.date.fromisoformat(value) if value else dt.date.today()
 
 
-def generate(root: Path, settings: PortalSettings, site_name: str, directory_urls: bool = True, on: dt.date | None = None) -> Result:
-    """Load, validate and render a portal; problems are collected, never raised."""
+def generate(root: Path, settings: PortalSettings, site_name: str, directory_urls: bool = True, on: dt.date | None = None,
+             mentions: bool = True) -> Result:
+    """Load, validate and render a portal; problems are collected, never raised (``mentions``: warn of plain-text mentions)."""
     problems = Problems()
     portal = load_portal(root, settings, problems)
     result = Result(portal, problems)
@@ -61,7 +62,8 @@ def generate(root: Path, settings: PortalSettings, site_name: str, directory_url
     validate.check_links(portal, rendered, problems)
     check_glossary(portal, problems)
     validate.check_reviews(portal, on or today(), problems)
-    check_mentions(portal, problems)
+    if mentions:
+        check_mentions(portal, problems)
     check_videos(portal, problems)
     add_help_links(rendered, renderer.env, settings.support_url, directory_urls)
     result.rendered = rendered

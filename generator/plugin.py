@@ -99,10 +99,7 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
         return kept
 
     def _is_source(self, file: File) -> bool:
-        uri = file.src_uri
-        if uri.endswith(".md"):
-            return True
-        return uri in GLOSSARY_FILES or uri.split("/", 1)[0] in ("roles", "runbooks") and uri.endswith((".yml", ".yaml"))
+        return is_source(file.src_uri)
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         """Load the theme's templates without their indentation (see ``generator.template_whitespace``)."""
@@ -130,6 +127,13 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
         if quizzes.is_dir():
             server.watch(str(quizzes))
         return server
+
+
+def is_source(uri: str) -> bool:
+    """Whether a file of the content folder is a source the core renders (not an image or other asset)."""
+    if uri.endswith(".md"):
+        return True
+    return uri in GLOSSARY_FILES or uri.split("/", 1)[0] in ("roles", "runbooks") and uri.endswith((".yml", ".yaml"))
 
 
 def has_diagram(markdown: str) -> bool:

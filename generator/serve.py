@@ -12,10 +12,12 @@ from typing import Callable
 
 import click
 
-from . import partial_rebuild
+from . import live_reload, partial_rebuild
 from .build import PortalError, build, load_mkdocs_config
+from .live_reload import BuildId
 
-POLL_SECONDS = 0.4
+POLL_SECONDS = 0.1
+QUIET_SECONDS = 5.0
 
 
 def snapshot(folders: list[Path], files: list[Path]) -> dict[str, float]:
@@ -47,32 +49,58 @@ def rebuild(root: Path) -> bool:
     return True
 
 
-def watch(root: Path, stop: threading.Event) -> None:
+def watch(root: Path, stop: threading.Event, live: BuildId | None = None) -> None:
     """Rebuild the site whenever a source under content/ or quizzes/, or mkdocs.yml, changes.
 
     A source change first updates the pages it changed (see :mod:`generator.partial_rebuild`), so an
-    edit shows within seconds, then rebuilds the whole site. A failure of one look or rebuild
-    is printed and the watching goes on.
+    edit shows within a second; the whole site (search index, KB export) is rebuilt once the sources
+    have been left alone for ``QUIET_SECONDS``, not after every save, so quick saves never queue
+    behind whole-site builds. A change the quick update cannot take (the nav, mkdocs.yml) rebuilds
+    at once. Each publish moves ``live`` on, which reloads the open pages. A failure of one look or
+    rebuild is printed and the watching goes on.
     """
     config = load_mkdocs_config(root)
     settings = config.plugins["portal"].settings  # type: ignore[attr-defined]
-    folders = [root / settings.content_dir, root / settings.quizzes_dir]
-    files = [root / "mkdocs.yml"]
-    site = Path(config.site_dir)
-    before = snapshot(folders, files)
-    click.echo(f"portal serve: watching {', '.join(f.name + '/' for f in folders)} and mkdocs.yml for changes", err=True)
-    shown, _ = partial_rebuild.update(root, None, site)
+    watcher = _Watcher(root, [root / settings.content_dir, root / settings.quizzes_dir], [root / "mkdocs.yml"],
+                       Path(config.site_dir), live or BuildId())
+    click.echo(f"portal serve: watching {', '.join(f.name + '/' for f in watcher.folders)} and mkdocs.yml for changes", err=True)
     while not stop.wait(POLL_SECONDS):
         try:
-            now = snapshot(folders, files)
-            if now != before:
-                sources_only = all(now.get(str(f)) == before.get(str(f)) for f in files)
-                before = now
-                result, published = partial_rebuild.update(root, shown, site) if sources_only else (None, False)
-                if rebuild(root) or published:
-                    shown = result
+            watcher.step()
         except Exception as exc:  # noqa: BLE001 - e.g. a file removed while it was looked at
             click.echo(f"portal serve: watching the sources failed once ({_described(exc)}); still watching", err=True)
+
+
+class _Watcher:
+    """What the watch loop remembers between looks: the sources seen, the site shown, a whole-site build owed."""
+
+    def __init__(self, root: Path, folders: list[Path], files: list[Path], site: Path, live: BuildId) -> None:
+        self.root, self.folders, self.files, self.site, self.live = root, folders, files, site, live
+        self.before = snapshot(folders, files)
+        self.shown, _ = partial_rebuild.update(root, None, site)
+        self.owed_since: float | None = None  # when the last quick update left a whole-site build owed
+
+    def step(self) -> None:
+        """One look: a quick update or a rebuild for a change, else the owed rebuild once things are quiet."""
+        now = snapshot(self.folders, self.files)
+        if now != self.before:
+            sources_only = all(now.get(str(f)) == self.before.get(str(f)) for f in self.files)
+            self.before = now
+            result, published = partial_rebuild.update(self.root, self.shown, self.site) if sources_only else (None, False)
+            if published:
+                self.shown, self.owed_since = result, time.monotonic()
+                self.live.bump()
+            elif self._rebuild():
+                self.shown = result
+        elif self.owed_since is not None and time.monotonic() - self.owed_since >= QUIET_SECONDS:
+            self._rebuild()
+
+    def _rebuild(self) -> bool:
+        self.owed_since = None
+        if not rebuild(self.root):
+            return False
+        self.live.bump()
+        return True
 
 
 def _described(exc: Exception) -> str:
@@ -94,9 +122,9 @@ def serve(root: Path, host: str, port: int, data_dir: Path | None, watch_sources
     _check_port(host, port)
     build(root)
     config = load_mkdocs_config(root)
-    stop = threading.Event()
+    stop, live = threading.Event(), BuildId()
     if watch_sources:
-        threading.Thread(target=watch, args=(root, stop), daemon=True, name="portal-watch").start()
+        threading.Thread(target=watch, args=(root, stop, live), daemon=True, name="portal-watch").start()
     serve_backend = _backend()
     click.echo(f"portal serve: http://{host}:{port}/", err=True)
     try:
@@ -105,7 +133,8 @@ def serve(root: Path, host: str, port: int, data_dir: Path | None, watch_sources
         else:
             plugin = config.plugins["portal"].settings  # type: ignore[attr-defined]
             serve_backend(portal_dir=root, site_dir=Path(config.site_dir), host=host, port=port, data_dir=data_dir,
-                          quizzes_dir=root / plugin.quizzes_dir, roles_dir=root / plugin.content_dir / "roles")
+                          quizzes_dir=root / plugin.quizzes_dir, roles_dir=root / plugin.content_dir / "roles",
+                          wrap=(lambda app: live_reload.wrap(app, live)) if watch_sources else None)
     finally:
         stop.set()
 

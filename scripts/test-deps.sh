@@ -19,3 +19,11 @@ if [ ! -f tests/e2e/node_modules/axe-core/axe.min.js ] || [ ! -f "$STAMP" ] || [
   (cd tests/e2e && npm install --silent --no-audit --no-fund --no-save >/dev/null)
   touch "$STAMP"
 fi
+# Zensical (portal build --engine zensical) in a venv of its own: its pins need not agree with MkDocs'. 0.1.x does not
+# install from the registry here (its zensical-ui is missing); mkdocstrings-python renders the Python reference pages.
+ZENSICAL_VENV="${PORTAL_ZENSICAL_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/portalgen/zensical-0.0.73}"
+if [ ! -x "$ZENSICAL_VENV/bin/zensical" ]; then
+  echo "test-deps: installing zensical 0.0.73 into $ZENSICAL_VENV"
+  python3 -m venv "$ZENSICAL_VENV"
+  "$ZENSICAL_VENV/bin/pip" install --quiet --disable-pip-version-check zensical==0.0.73 mkdocstrings==1.0.8 mkdocstrings-python==2.0.11
+fi

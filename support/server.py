@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import click
 import uvicorn
@@ -31,11 +31,11 @@ def resolve_data_dir(data_dir: Path | None, portal_dir: Path) -> Path:
 
 
 def serve(*, portal_dir: Path, site_dir: Path, host: str, port: int, data_dir: Path | None,
-          quizzes_dir: Path | None = None, roles_dir: Path | None = None) -> None:
+          quizzes_dir: Path | None = None, roles_dir: Path | None = None, wrap: Callable[[Any], Any] | None = None) -> None:
     """Serve the site at ``/``, backend pages at ``/support`` and the API at ``/api`` until interrupted.
 
     Settings come from ``PORTAL_*`` environment variables; bad ones stop the start with a
-    ``click.ClickException`` naming each of them.
+    ``click.ClickException`` naming each of them. ``wrap`` (``portal serve``'s live reload) wraps the app.
     """
     try:
         folders = {k: Path(v) for k, v in (("quizzes_dir", quizzes_dir), ("roles_dir", roles_dir)) if v is not None}
@@ -43,7 +43,7 @@ def serve(*, portal_dir: Path, site_dir: Path, host: str, port: int, data_dir: P
                                  portal_dir=Path(portal_dir), **folders)
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from None
-    app = AccessLog(create_app(settings), json_lines=settings.log_format == "json")
+    app = AccessLog((wrap or (lambda inner: inner))(create_app(settings)), json_lines=settings.log_format == "json")
     click.echo(f"Serving the portal on http://{host}:{port}/ (support at /support, API at /api, data in {settings.data_dir})")
     try:
         uvicorn.run(app, host=host, port=port, **uvicorn_options(settings))
