@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,8 @@ COMMON_SHARE, COMMON_MIN_DOCS = 0.1, 100
 COMPOUNDS, COMPOUND_BOOST, MIN_COMPOUND_STEM = 3, 0.5, 4
 FIELDS = ("title", "text", "keywords")
 MIN_REST = 5  # "re" + at least five letters: recalibrate/calibrate, not read/ad or remove/move
-CONTRACTIONS = frozenset("wont cant dont doesnt isnt arent didnt wasnt couldnt shouldnt im ive id youre theres whats".split())
+CONTRACTIONS = frozenset("wont cant dont doesnt isnt arent didnt wasnt couldnt shouldnt im ive youre theres whats its".split())
+APOSTROPHE = re.compile(r"(\w)['\u2019](\w)")
 PREFIX_SCAN = 50  # words looked at per prefix: bounds the cost of a short prefix
 
 
@@ -45,6 +47,7 @@ class Asked:
 def ask(searcher: Any, text: str) -> Asked:
     """The whoosh terms for free ``text`` over the KB schema (see the module's docstring)."""
     schema = searcher.schema
+    text = APOSTROPHE.sub(r"\1\2", text)  # "won't" is one word (a contraction, skipped), not "won" and "t"
     stems = list(dict.fromkeys(t.text for t in schema["text"].analyzer(text, mode="query")))[:MAX_QUERY_TERMS]
     words = list(dict.fromkeys(w.lower() for w in text.replace(",", " ").split()))[:MAX_QUERY_TERMS]
     if not stems and not words:
@@ -71,7 +74,7 @@ def ask(searcher: Any, text: str) -> Asked:
     rare = max(RARE_PAIR_SHARE * docs, RARE_PAIR_MIN_DOCS)
     pairs = dict.fromkeys(t.text for t in schema["pairs"].analyzer(text, mode="query"))
     terms += [Term("pairs", p, boost=PAIR_BOOST) for p in list(pairs)[:MAX_QUERY_TERMS] if searcher.doc_frequency("pairs", p) <= rare]
-    return Asked(terms, [*narrowing, *(s for s in stems if s not in weighted)])
+    return Asked(terms, narrowing)
 
 
 def _known(searcher: Any, stem: str) -> bool:
