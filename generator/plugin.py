@@ -119,7 +119,8 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
             target = site / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        tune_index(site, search_keywords(self.result.portal, config.use_directory_urls))
+        support = self.settings.support_url.rstrip("/")
+        tune_index(site, search_keywords(self.result.portal, config.use_directory_urls), api_base(support), f"{support}/tickets/new")
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when a quiz changes (the content folder is MkDocs' docs_dir, already watched)."""

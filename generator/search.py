@@ -31,8 +31,12 @@ there's what's please hi hello thanks anyone somebody someone""".split())
 WORKER = re.compile(r'("search":\s*"[^"]*workers/)(search\.[0-9a-f]+\.min\.js)"')
 
 
-def tune_index(site_dir: Path, keywords: dict[str, list[str]]) -> bool:
-    """Add glossary keywords and the worker's settings to the built search index; False when there is none."""
+def tune_index(site_dir: Path, keywords: dict[str, list[str]], api: str = "", ticket: str = "") -> bool:
+    """Add glossary keywords and the worker's settings to the built search index; False when there is none.
+
+    ``api`` is the support backend's API base (the worker asks ``<api>/search`` when it answers on the
+    site's own origin), ``ticket`` the ticket form the box offers when the backend finds no good match.
+    """
     path = site_dir / "search" / "search_index.json"
     if not path.is_file():
         return False
@@ -42,7 +46,7 @@ def tune_index(site_dir: Path, keywords: dict[str, list[str]]) -> bool:
         if words:
             doc["keywords"] = " ".join(words)
     index["config"].setdefault("fields", {})["keywords"] = {"boost": KEYWORDS_BOOST}
-    index["config"]["portal"] = {"stopwords": STOPWORDS, "reference": REFERENCE_PREFIXES}
+    index["config"]["portal"] = {"stopwords": STOPWORDS, "reference": REFERENCE_PREFIXES, "api": api, "ticket": ticket}
     path.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
     return True
 

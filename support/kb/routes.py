@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from support.kb import service as kb
 from support.tickets import service as tickets
-from support.kb.schemas import PageRating, RatingComment, SearchMade
+from support.kb.schemas import PageRating, RatingComment, SearchAnswer, SearchMade
 from support.web.deps import Csrf, Ctx, RequireAdmin, RequireAgent, client_address
 from support.errors import NotFound, TooMany
 from support.web.pages import redirect, render
@@ -72,3 +73,13 @@ def record_search(request: Request, ctx: Ctx, body: SearchMade) -> dict[str, Any
     if saved is None:
         raise TooMany("Too many searches recorded from this address; try again in an hour")
     return {"id": saved}
+
+
+@router.get("/api/search", tags=["articles"], response_model=SearchAnswer)
+async def site_search(ctx: Ctx, q: Annotated[str, Query(max_length=500)] = "") -> dict[str, Any]:
+    """The site's search box, reader scope: articles and runbooks for ``q``, best first, and ``good_match``.
+
+    Public and read-only, like the suggestions; the site's box asks it when the site is served with the backend.
+    """
+    found = kb.site_search(ctx, q, wait=False)  # on the event loop; a due look at kb.json or a rebuild goes to a thread
+    return found if found is not None else await run_in_threadpool(kb.site_search, ctx, q)

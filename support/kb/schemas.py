@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from support.schemas import Model
+from support.schemas import Model, Out
 
 
 class PageRating(Model):
@@ -32,3 +32,26 @@ class RatingComment(Model):
 
     token: str = Field(min_length=1, max_length=200)
     comment: str = Field(min_length=1, max_length=2000)
+
+
+class SearchHit(Out):
+    """One page found by the site's search: ``url`` is site-relative, ``snippet_html`` escaped text with matches in ``<mark>``."""
+
+    id: str
+    title: str
+    url: str
+    type: str
+    summary: str
+    snippet_html: str
+    score: float
+
+
+class SearchAnswer(Out):
+    """What the site's search box shows for a query: the reader-scope pages, best first, and whether one answers it."""
+
+    query: str
+    scope: Literal["reader"] = "reader"
+    good_match: bool = Field(description="False when even the best page scores too low to answer the query: the box "
+                                          "says so and offers the ticket form.")
+    terms: list[str] = Field(description="The index words asked for (stems, corrected spellings): what the opened page highlights.")
+    results: list[SearchHit]

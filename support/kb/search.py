@@ -23,10 +23,12 @@ from whoosh import index, scoring
 from whoosh.analysis import STOP_WORDS, ShingleFilter, StemmingAnalyzer
 from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.query import Or, Term
+from whoosh.query import Or
 
-MAX_QUERY_TERMS = 32
-INDEX_FORMAT = 5  # bump when indexing changes, so a stored index of the same kb.json is rebuilt
+from support.kb import snippets, terms
+from support.kb.snippets import prose
+
+INDEX_FORMAT = 6  # bump when indexing changes, so a stored index of the same kb.json is rebuilt
 MARKDOWN = [
     (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # [text](target) and images -> text
     (re.compile(r"^\s{0,3}(#{1,6}|>|[-*+]|\d+\.)\s+", re.M), ""),  # headings, quotes, list markers
@@ -34,13 +36,8 @@ MARKDOWN = [
     (re.compile(r"[ \t]*\n[\s]*"), "\n"),
 ]
 MIN_RELATIVE_SCORE = 0.2  # drop hits scoring under a fifth of the best: noise from one common word
-PAIR_BOOST = 8.0  # a pair of the query's words side by side in a page counts eight times a single word
-# A word in more than a tenth of the articles (and over 100 of them) is left out of the query when it has rarer
-# words: it hardly changes the ranking and its long posting list made the slowest queries.
-COMMON_SHARE, COMMON_MIN_DOCS = 0.1, 100
-SNIPPET_CHARS = 160
 # Below this BM25F score the best hit is no good match: calibrated on tests/data/search/questions.yml over the example
-# (11 of its 12 unanswerable questions fall below, 8 of its 168 answerable ones too; those still show their articles).
+# (see good_match).
 GOOD_MATCH_SCORE = 12.0
 # Function words skipped when pairing neighbouring words: "replace the scanner cable" pairs "replac scanner", "scanner cabl".
 PAIR_STOPWORDS = frozenset(STOP_WORDS) | frozenset(
@@ -90,7 +87,8 @@ def make_schema() -> Schema:
         id=ID(stored=True, unique=True),
         title=TEXT(stored=True, analyzer=StemmingAnalyzer(), field_boost=3.0),
         tags=KEYWORD(stored=True, lowercase=True, commas=True, scorable=True, field_boost=2.0),
-        text=TEXT(stored=True, analyzer=StemmingAnalyzer()),
+        text=TEXT(analyzer=StemmingAnalyzer()),
+        prose=STORED,  # what snippets are cut from (``snippets.prose``)
         keywords=TEXT(analyzer=StemmingAnalyzer(), field_boost=2.0),
         pairs=TEXT(analyzer=pair_analyzer(), phrase=False),
         url=STORED,
@@ -169,13 +167,10 @@ class KnowledgeBase:
     def search(self, text: str, limit: int, exclude: tuple[str, ...] = ()) -> list[Suggestion]:
         """Up to ``limit`` pages best matching free ``text``, best first.
 
-        One BM25F query over the query's words in title (x3), tags (x2) and text, plus its
+        One BM25F query over the query's words in title (x3), tags (x2) and text, plus its rare
         neighbouring-word pairs (``pairs``, x8): a page with the typed words side by side outranks
-        pages that only have them scattered. Words found in more than a tenth of the pages are
-        left out when rarer ones remain, and when none does only the rarest is kept: they barely
-        change the ranking, and their long posting lists made the slowest queries (this and the
-        pairs took p50 from 20 to 2 ms, p95 from 40 to 6 ms, and the share of body-drawn queries
-        finding their page in the top five from 0.54 to 0.97 over 10,000 pages).
+        pages that only have them scattered. Which words and pairs are asked for, and how a word
+        the index does not know is respelled, is ``terms.ask``.
         """
         self.refresh()
         with self._lock:
@@ -196,31 +191,27 @@ class KnowledgeBase:
     def _search(self, text: str, limit: int, exclude: tuple[str, ...]) -> list[Suggestion]:
         if self._searcher is None:
             return []
-        searcher, schema = self._searcher, self._searcher.schema
-        stems = list(dict.fromkeys(t.text for t in schema["text"].analyzer(text, mode="query")))[:MAX_QUERY_TERMS]
-        words = list(dict.fromkeys(w.lower() for w in text.replace(",", " ").split()))[:MAX_QUERY_TERMS]
-        pairs = list(dict.fromkeys(t.text for t in schema["pairs"].analyzer(text, mode="query")))[:MAX_QUERY_TERMS]
-        if not stems and not words:
+        asked = terms.ask(self._searcher, text)
+        if not asked.terms:
             return []
-        common = max(COMMON_SHARE * (searcher.doc_count() or 1), COMMON_MIN_DOCS)
-        frequency = {s: searcher.doc_frequency("text", s) for s in stems}
-        # when every word is common, the rarest one and the pairs rank as well (same top-5 share) at a
-        # fraction of the cost: over 10,000 articles p95 13.6 -> 5.9 ms, p99 31 -> 8 ms
-        narrowing = [s for s in stems if frequency[s] <= common] or sorted(stems, key=frequency.__getitem__)[:1]
-        terms = [Term(f, s) for s in narrowing for f in ("title", "text", "keywords")] + [Term("tags", w) for w in words]
-        terms += [Term("pairs", p, boost=PAIR_BOOST) for p in pairs]
-        results = searcher.search(Or(terms), limit=limit + len(exclude))
+        results = self._searcher.search(Or(asked.terms), limit=limit + len(exclude))
         hits = [hit for hit in results if hit["id"] not in exclude][:limit]
         floor = hits[0].score * MIN_RELATIVE_SCORE if hits else 0
-        marker = _marker(stems, words)
-        found = [self._suggestion(hit.fields() | {"score": hit.score}, marker) for hit in hits if hit.score >= floor]
+        typed = [w for w in WORD.findall(text.lower())]
+        pattern = snippets.marker([*asked.marked, *typed], PAIR_STOPWORDS)  # no <mark> on "not", "the"
+        found = [self._suggestion(hit.fields() | {"score": hit.score}, pattern) for hit in hits if hit.score >= floor]
         self.queries += 1  # under the lock
         self.empty_queries += not found
         return found
 
+    def marked_words(self, text: str) -> list[str]:
+        """The index words a search for ``text`` asks for (stems, corrections): what the opened page highlights."""
+        with self._lock:
+            return terms.ask(self._searcher, text).marked if self._searcher is not None else []
+
     def _suggestion(self, hit: dict[str, Any], marker: re.Pattern[str] | None) -> Suggestion:
         page = self.pages.get(hit["id"], {})
-        snippet = _snippet(hit.get("text", ""), marker) or html.escape(page.get("summary", ""))
+        snippet = snippets.snippet(hit.get("prose", ""), marker) or html.escape(page.get("summary", ""))
         return Suggestion(
             id=hit["id"], title=hit["title"], url=hit["url"], type=page.get("type", "article"),
             summary=page.get("summary", ""), snippet_html=snippet, score=round(hit["score"], 3),
@@ -252,34 +243,6 @@ class KnowledgeBase:
                 self._searcher = None
 
 
-def _marker(stems: list[str], words: list[str]) -> re.Pattern[str] | None:
-    """A pattern matching words that start with a query stem or word (``barcod`` marks ``barcodes``)."""
-    typed = (w for w in WORD.findall(" ".join(words).lower()) if w not in PAIR_STOPWORDS)  # no <mark> on "not", "the"
-    starts = sorted({re.escape(w) for w in [*stems, *typed] if len(w) > 1}, key=len, reverse=True)
-    return re.compile(rf"\b(?:{'|'.join(starts)})\w*", re.I) if starts else None
-
-
-def _snippet(text: str, marker: re.Pattern[str] | None) -> str:
-    """About ``SNIPPET_CHARS`` of ``text`` around its densest run of query words: escaped, matches in ``<mark>``."""
-    matches = list(marker.finditer(text)) if marker else []
-    if not matches:
-        return ""
-    best, start = 0, matches[0].start()
-    for i, m in enumerate(matches):  # the window starting at a match that covers the most distinct words
-        covered = {x.group().lower() for x in matches[i:] if x.end() <= m.start() + SNIPPET_CHARS}
-        if len(covered) > best:
-            best, start = len(covered), m.start()
-    begin = text.rfind(" ", 0, start - 30) + 1 if start > 30 else 0  # a little context before the first word
-    end = text.find(" ", min(len(text), start + SNIPPET_CHARS))
-    end = len(text) if end == -1 else end
-    window, out, at = text[begin:end], [], 0
-    for m in marker.finditer(window):
-        out += [html.escape(window[at:m.start()]), f"<mark>{html.escape(m.group())}</mark>"]
-        at = m.end()
-    out.append(html.escape(window[at:]))
-    return ("… " if begin else "") + "".join(out).replace("\n", " ") + (" …" if end < len(text) else "")
-
-
 def parse_export(data: bytes) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
     """Pages by id and the export's metadata; an empty or unreadable export gives no pages."""
     if not data.strip():
@@ -306,6 +269,7 @@ def build_index(folder: Path, pages: Any) -> None:
             writer.add_document(
                 id=str(page["id"]), title=title, url=str(page.get("url", "")),
                 tags=",".join(str(t) for t in page.get("tags", [])), text=text, keywords=keywords,
+                prose=prose(f"{page.get('summary', '')}\n\n{page.get('text', '')}"),
                 pairs=f"{title}\n{keywords}\n{text}",
             )
     ix.close()

@@ -14,7 +14,7 @@ from support.tables import Table
 from support.kb.search import KnowledgeBase, Suggestion, good_match, parse_export
 
 __all__ = ["KnowledgeBase", "Suggestion", "comment_on_rating", "content_tables", "good_match", "page", "parse_export", "rate_page",
-           "rebuild", "record_search", "search", "search_tables", "ticket_filed_after_search"]
+           "rebuild", "record_search", "search", "search_tables", "site_search", "ticket_filed_after_search"]
 
 
 def page(ctx: Context, article_id: str) -> dict[str, Any] | None:
@@ -25,6 +25,22 @@ def page(ctx: Context, article_id: str) -> dict[str, Any] | None:
 def search(ctx: Context, text: str, limit: int) -> list[Suggestion]:
     """The best ``limit`` articles for a text."""
     return ctx.kb.search(text, limit)
+
+
+SITE_SEARCH_LIMIT = 10
+
+
+def site_search(ctx: Context, text: str, wait: bool = True) -> dict[str, Any] | None:
+    """The site search box's answer for ``text`` (reader scope): pages, whether one answers it, the words to highlight.
+
+    With ``wait`` False (on the event loop) None instead of waiting for a look at the KB export or a rebuild.
+    """
+    if not text.strip():
+        return {"query": text, "good_match": False, "terms": [], "results": []}
+    hits = ctx.kb.search(text, SITE_SEARCH_LIMIT) if wait else ctx.kb.search_now(text, SITE_SEARCH_LIMIT)
+    if hits is None:
+        return None
+    return {"query": text, "good_match": good_match(hits), "terms": ctx.kb.marked_words(text), "results": [h.__dict__ for h in hits]}
 
 
 def rebuild(ctx: Context) -> int:

@@ -141,7 +141,10 @@
       link.setAttribute("href", href + (href.indexOf("?") < 0 ? "?" : "&") + "visit=" + visit);
     });
   }
-  var timer = null, lastQuery = "";
+  var timer = null, lastQuery = "", backendUp = false;
+  if (window.BroadcastChannel) {  // the search worker says whether the backend answers (a static host has none)
+    new BroadcastChannel("portal-search").onmessage = function (event) { backendUp = !!(event.data && event.data.backend); };
+  }
   function current() {
     var input = document.querySelector("input.md-search__input");
     var query = input ? input.value.trim().slice(0, 500) : "";
@@ -151,7 +154,7 @@
   }
   function record() {
     var search = current();
-    if (!search.query || search.query === lastQuery) { return; }
+    if (!backendUp || !search.query || search.query === lastQuery) { return; }
     lastQuery = search.query;
     post("/searches", search);
   }
@@ -159,7 +162,8 @@
     var list = document.querySelector(".md-search-result__list");
     if (!list || list.dataset.portalWatched) { return; }
     list.dataset.portalWatched = "1";
-    new MutationObserver(function () { clearTimeout(timer); timer = setTimeout(record, 1200); })
+    // the box's "no good match" entry links the ticket form: it carries the visit like the Need help links
+    new MutationObserver(function () { tagHelpLinks(); clearTimeout(timer); timer = setTimeout(record, 1200); })
       .observe(list, { childList: true, subtree: true });
   }
   document.addEventListener("click", function (event) {
@@ -167,7 +171,7 @@
     if (!link) { return; }
     clearTimeout(timer);
     var search = current();
-    if (!search.query) { return; }
+    if (!backendUp || !search.query) { return; }
     search.opened = new URL(link.href, location.href).pathname;
     lastQuery = search.query;
     post("/searches", search);  // one request (keepalive): it outlives the page the click leaves

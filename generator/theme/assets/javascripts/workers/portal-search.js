@@ -10,6 +10,14 @@
 //    query lexer is told to split on white space only);
 //  - reader content comes first: pages under the reference prefixes (API and code references) are
 //    left out unless the query starts with "api:" (then only they are searched).
+//
+// Served with the support backend (`portal serve`, or nginx sending /api to it), reader-scope queries
+// go to the backend's search instead (`GET <api>/search?q=`: whoosh, the glossary's other names,
+// spelling tolerance, "no good match"), its answer shaped as Material's results, so the box looks,
+// reads by keyboard and highlights the opened page as before. Whether the backend is there is asked
+// once, at setup, with an empty query to the same origin; without it (the site hosted alone) every
+// query stays with the static index. "api:" queries always use the static index: only it holds the
+// references.
 "use strict"
 ;(function () {
   var REFERENCE_PREFIX = /^\s*(api|ref|reference):\s*/i
@@ -17,6 +25,54 @@
   var post = self.postMessage.bind(self)
   var tuning = null
   var scopes = []
+  var backend = null  // a promise: the backend's search URL, or null when the site is hosted alone
+  var asked = 0
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]
+    })
+  }
+
+  function probe(api) {
+    var url = api && self.fetch ? new URL(api.replace(/\/$/, "") + "/search", self.location.href) : null
+    var asking = url && url.origin === self.location.origin ? fetch(url + "?q=", { credentials: "omit" }) : Promise.reject(null)
+    return asking
+      .then(function (r) { return r.ok ? r.json() : null })
+      .then(function (body) { return body && Array.isArray(body.results) ? url.href : null })
+      .catch(function () { return null })
+      .then(function (found) {
+        if (self.BroadcastChannel)  // the page records searches only where a backend takes them (portal.js)
+          new BroadcastChannel("portal-search").postMessage({ backend: !!found })
+        return found
+      })
+  }
+
+  function shaped(answer, ticket) {
+    var terms = {}
+    ;(answer.terms || []).forEach(function (term) { terms[term] = true })
+    var items = answer.results.map(function (hit) {
+      return [{ location: hit.url, title: escapeHtml(hit.title), text: hit.snippet_html, score: hit.score, terms: terms }]
+    })
+    if (!answer.good_match && ticket) {
+      var form = ticket + (ticket.indexOf("?") < 0 ? "?" : "&") + "subject=" + encodeURIComponent(answer.query.slice(0, 200))
+      items.unshift([{ location: form, title: "No good match: ask the support team",
+        text: "<p>No article seems to answer this yet. File a ticket with your question" +
+          (items.length ? "; the closest pages follow." : ".") + "</p>", score: 0, terms: {} }])
+    }
+    return { items: items }
+  }
+
+  function askBackend(url, text) {
+    var mine = ++asked
+    return fetch(url + "?q=" + encodeURIComponent(text), { credentials: "omit" })
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status) })
+      .then(function (answer) {
+        if (mine === asked)  // a newer query is on its way: its answer is the one to show
+          post({ type: 3, data: shaped(answer, tuning.ticket) })
+        return true
+      })
+  }
 
   function setup(data) {
     var portal = (data.config && data.config.portal) || {}
@@ -26,7 +82,8 @@
       separator: new RegExp(data.config.separator || "[\\s\\-]+", "g"),
       reference: portal.reference || [],
       stem: (data.config.pipeline || []).indexOf("stemmer") >= 0,
-      stop: stop
+      stop: stop,
+      ticket: portal.ticket || ""
     }
   }
 
@@ -63,15 +120,32 @@
       return listen(type, handler, options)
     listen(type, function (ev) {
       var message = ev.data
-      if (message && message.type === 0)
+      if (message && message.type === 0) {
         tuning = setup(message.data)
-      else if (message && message.type === 2 && tuning) {
-        var tuned = rewrite(String(message.data))
-        scopes.push(tuned.scope)
-        message = { type: 2, data: tuned.query }
+        backend = probe(((message.data.config || {}).portal || {}).api)
+      } else if (message && message.type === 2 && tuning) {
+        var text = String(message.data)
+        if (!REFERENCE_PREFIX.test(text) && text.trim()) {
+          backend.then(function (url) {
+            return url ? askBackend(url, text.trim()) : false
+          }).catch(function () { return false }).then(function (done) {
+            if (!done)
+              lunrQuery(handler, text)
+          })
+          return
+        }
+        lunrQuery(handler, text)
+        return
       }
       handler({ data: message })
     }, options)
+  }
+
+  function lunrQuery(handler, text) {
+    asked++  // a backend answer still on its way is stale now
+    var tuned = rewrite(text)
+    scopes.push(tuned.scope)
+    handler({ data: { type: 2, data: tuned.query } })
   }
 
   self.postMessage = function (message) {
