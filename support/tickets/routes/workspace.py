@@ -14,6 +14,7 @@ from support.tickets import service
 from support.web.deps import Csrf, Ctx, FormDep, RequireAgent, SignedIn
 from support.web.pages import redirect, render
 from support.schemas import Id, field_errors
+from support.tickets.deps import BodyLimit, uploads
 from support.tickets.schemas import BulkAssign, ComposeChoice, MessageCreate, QueueParams, TicketUpdate
 
 router = APIRouter(prefix="/support", include_in_schema=False)
@@ -69,18 +70,22 @@ def ticket_page(request: Request, ctx: Ctx, user: SignedIn, ticket_id: Id) -> Re
     return _ticket_page(request, ctx, ticket_id, user)
 
 
-@router.post("/tickets/{ticket_id}/reply", dependencies=[Csrf])
+@router.post("/tickets/{ticket_id}/reply", dependencies=[BodyLimit, Csrf])
 def reply(request: Request, ctx: Ctx, user: SignedIn, ticket_id: Id, form: FormDep) -> Response:
     """A public reply or (agents) an internal note; agents may set the status in the same step."""
     ticket, is_agent = service.viewable_ticket(ctx, ticket_id, user)
     try:
         message = MessageCreate(body=str(form.get("body", "")), internal=is_agent and form.get("internal") == "on")
+        files = service.take_uploads(ctx, "attachments", uploads(form, "attachments"), ticket)
     except ValidationError as exc:
         return _ticket_page(request, ctx, ticket_id, user, status=422, errors=field_errors(exc), body=form.get("body", ""))
+    except service.UploadRefused as exc:
+        return _ticket_page(request, ctx, ticket_id, user, status=exc.status, errors={"attachments": exc.message},
+                            body=form.get("body", ""), draft=_draft(form))
     author = service.agent_actor(user) if is_agent else service.requester_actor(ticket)
     draft = _draft(form)
     service.reply(ctx, ticket, author, message.body, message.internal, then_status=draft["then_status"] or None,
-                  then_priority=draft["then_priority"] or None, articles=tuple(draft["articles"]) if is_agent else ())
+                  then_priority=draft["then_priority"] or None, articles=tuple(draft["articles"]) if is_agent else (), files=files)
     return redirect(f"/support/tickets/{ticket_id}#latest")
 
 
