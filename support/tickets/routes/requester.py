@@ -136,7 +136,7 @@ def private_reply(request: Request, ctx: Ctx, user: CurrentUser, token: str, for
         return _private_page(request, ctx, user, token, ticket, errors={"attachments": exc.message}, body=form.get("body", ""),
                              status=exc.status)
     service.reply(ctx, ticket, service.requester_actor(ticket), reply.body, files=files)
-    return redirect(f"/support/t/{token}#latest")
+    return redirect(f"/support/t/{token}?sent=1#sent")
 
 
 @router.get("/prove/{token}")

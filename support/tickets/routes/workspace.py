@@ -37,9 +37,10 @@ def bulk_assign(ctx: Ctx, user: RequireAgent, form: FormDep) -> Response:
     chosen = BulkAssign.model_validate({"ids": form.getlist("ids"), "assignee_id": form.get("assignee_id") or None})
     if form.get("assign_me"):  # a row's "Assign to me" button
         chosen = BulkAssign.model_validate({"ids": [form.get("assign_me")], "assignee_id": user["id"]})
-    service.bulk_assign(ctx, chosen.ids, chosen.assignee_id, user)
+    changed = service.bulk_assign(ctx, chosen.ids, chosen.assignee_id, user)
     back = str(form.get("back", ""))
-    return redirect(f"/support/queue?{back}" if back and "//" not in back else "/support/queue")
+    back = back if back and "//" not in back else ""
+    return redirect(f"/support/queue?{back}&assigned={changed}#assigned")
 
 
 EMPTY_DRAFT = {"body": "", "then_status": "", "then_priority": "", "articles": []}
@@ -86,7 +87,7 @@ def reply(request: Request, ctx: Ctx, user: SignedIn, ticket_id: Id, form: FormD
     draft = _draft(form)
     service.reply(ctx, ticket, author, message.body, message.internal, then_status=draft["then_status"] or None,
                   then_priority=draft["then_priority"] or None, articles=tuple(draft["articles"]) if is_agent else (), files=files)
-    return redirect(f"/support/tickets/{ticket_id}#latest")
+    return redirect(f"/support/tickets/{ticket_id}?sent=1#sent")
 
 
 @router.post("/tickets/{ticket_id}/compose", dependencies=[Csrf])
@@ -118,7 +119,7 @@ def update(request: Request, ctx: Ctx, user: RequireAgent, ticket_id: Id, form: 
         return _ticket_page(request, ctx, ticket_id, user, status=422, errors=field_errors(exc))
     # "Unassigned" chosen is an empty assignee_id; a form without the field keeps the assignee
     service.update(ctx, ticket_id, changes, user, unassign=form.get("assignee_id") == "")
-    return redirect(f"/support/tickets/{ticket_id}")
+    return redirect(f"/support/tickets/{ticket_id}?updated=1#updated")
 
 
 @router.post("/tickets/{ticket_id}/articles", dependencies=[Csrf])
