@@ -113,6 +113,7 @@ def backend_suite(work: Path, notes: list[str]) -> list:
             guarded(figures, notes, "ticket filing", lambda: backend.filing(portal, bare, pages[0]["id"]))
         measured = guarded([], notes, "suggestions", lambda: backend.measure_suggestions(portal, queries))
         startup = portal.startup_s
+    guarded(figures, notes, "routed filing and 5 MB uploads", lambda: __import__("bench.attachments").attachments.figures(work, site, portal_dir, data / "kb-index"))
     peer = searchpeer.compare(pages, queries, kb_file, data / "kb-index")
     if measured:
         figures += backend.suggestion_figures(measured, peer, startup)

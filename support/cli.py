@@ -21,6 +21,7 @@ from support.migrations import open_portal_store
 from support.commandline import data_dir_option, database_path, print_tables, settings_for
 from support.errors import Conflict
 from support.migrations import MIGRATIONS
+from support.tickets import attachments
 from support.tickets.reports import ticket_report
 from support.kb.service import parse_export
 
@@ -118,11 +119,14 @@ def backup(file: Path, keep: int | None, data_dir: Path) -> None:
     source, target = sqlite3.connect(source_path), sqlite3.connect(temp)
     try:
         source.backup(target)
+        packed, missing = attachments.pack(target, data_dir)  # the attached files travel inside the copy
     finally:
         target.close()
         source.close()
     os.replace(temp, file)
-    click.echo(f"Backed up {source_path} to {file}")
+    click.echo(f"Backed up {source_path} and {packed} attached file(s) to {file}")
+    for sha256 in missing:
+        click.echo(f"Warning: attached file {sha256} is missing from {attachments.folder(data_dir)}", err=True)
     if keep is not None:
         for old in sorted(file.parent.glob(BACKUP_PATTERN))[:-keep]:
             old.unlink()
@@ -167,9 +171,20 @@ def restore(file: Path, data_dir: Path) -> None:
     if target_path.exists():
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         _copy(target_path, target_path.with_name(f"portal.db.before-restore-{stamp}"))
+    backup_copy = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
+    try:
+        written = attachments.unpack(backup_copy, data_dir)
+    finally:
+        backup_copy.close()
     _copy(file, target_path)
+    live = sqlite3.connect(target_path, timeout=30)
+    try:
+        live.execute(f"DROP TABLE IF EXISTS {attachments.BACKUP_TABLE}")  # the files are in the attachment folder now
+        live.commit()
+    finally:
+        live.close()
     open_portal_store(target_path).close()  # bring an older backup's schema up to date
-    click.echo(f"Restored {file} into {target_path}")
+    click.echo(f"Restored {file} into {target_path} ({written} attached file(s) written to {attachments.folder(data_dir)})")
 
 
 def _copy(source_path: Path, target_path: Path) -> None:

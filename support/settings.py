@@ -22,6 +22,9 @@ LONGEST = dt.timedelta(days=3650)  # much longer would overflow the date arithme
 SECRETS = ("secret_key", "metrics_token")  # never echoed in an error message
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
 OUT_OF_RANGE = "must be more than 0 seconds and at most 3650 days"
+MIB = 1024 * 1024
+ATTACHMENT_EXTENSIONS = ("png", "jpg", "jpeg", "gif", "webp", "pdf", "txt", "log", "csv", "json", "zip", "svg")  # see support.tickets.filetypes
+DEFAULT_ATTACHMENT_TYPES = ("png", "jpg", "jpeg", "gif", "webp", "pdf", "txt", "log", "csv", "json", "zip")
 
 
 def _duration(value: Any, handler: ValidatorFunctionWrapHandler) -> dt.timedelta:
@@ -100,6 +103,35 @@ class Settings(BaseSettings):
     maildir: Path | None = Field(None, description="The Maildir requests and replies are read from; defaults to <data_dir>/inbox.")
     reminder_seconds: float = Field(3600, ge=0, le=86400, description="How often certificate reminders are looked for (0: never).")
     mail_in_seconds: float = Field(5.0, ge=0, le=3600, description="How often the Maildir is read (0: never).")
+    # Attachments (issue 17): limits in bytes, and the file name extensions that may be attached.
+    attachment_max_bytes: int = Field(10 * MIB, ge=1024, le=512 * MIB, description="The largest file one may attach.")
+    attachment_ticket_max_bytes: int = Field(25 * MIB, ge=1024, le=4096 * MIB, description="A ticket's attachments together.")
+    attachment_types: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(DEFAULT_ATTACHMENT_TYPES), description="Extensions that may be attached, of: "
+        + ", ".join(ATTACHMENT_EXTENSIONS) + ".")
+
+    @field_validator("attachment_types", mode="before")
+    @classmethod
+    def _split_types(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.split(",")
+        return [str(part).strip().lower().lstrip(".") for part in value if str(part).strip()] if isinstance(value, list) else value
+
+    @field_validator("attachment_types")
+    @classmethod
+    def _known_types(cls, value: list[str]) -> list[str]:
+        unknown = [part for part in value if part not in ATTACHMENT_EXTENSIONS]
+        if unknown:
+            raise ValueError(f"unknown file type {unknown[0]!r}; expected some of {', '.join(ATTACHMENT_EXTENSIONS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _check_attachments(self) -> "Settings":
+        if self.attachment_max_bytes > self.attachment_ticket_max_bytes:
+            raise ValueError("attachment_max_bytes: must not be more than PORTAL_ATTACHMENT_TICKET_MAX_BYTES")
+        if self.site_dir and self.data_dir.resolve().is_relative_to(self.site_dir.resolve()):
+            raise ValueError("data_dir: must not be inside PORTAL_SITE_DIR, which is served (attachments are kept in it)")
+        return self
 
     @field_validator("allowed_origins", "categories", "trusted_proxies", "metrics_allow", mode="before")
     @classmethod

@@ -25,6 +25,13 @@ class UserUpdate(Model):
 
     role: Role | None = None
     disabled: bool | None = None
+    name: str | None = Field(None, max_length=120)
+
+
+class PasswordReset(Model):
+    """A new password set by an admin (the account's sessions end)."""
+
+    password: str = Field(min_length=8, max_length=200)
 
 
 class UserPublic(Out):

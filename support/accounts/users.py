@@ -98,10 +98,12 @@ def list_agents(db: Store) -> list[dict[str, Any]]:
     return db.all("SELECT id, email, name, role FROM users WHERE role != 'requester' AND disabled = 0 ORDER BY name, email")
 
 
-def update_user(db: Store, user_id: int, role: str | None = None, disabled: bool | None = None) -> dict[str, Any]:
-    """Change an account's role and/or disabled flag; returns the updated account."""
+def update_user(db: Store, user_id: int, role: str | None = None, disabled: bool | None = None, name: str | None = None) -> dict[str, Any]:
+    """Change an account's role, disabled flag and/or name; returns the updated account."""
     get_user(db, user_id)
     with db.tx():
+        if name is not None:
+            db.execute("UPDATE users SET name = ? WHERE id = ?", [name.strip(), user_id])
         if role is not None:
             db.execute("UPDATE users SET role = ? WHERE id = ?", [role, user_id])
         if disabled is not None:

@@ -71,7 +71,9 @@
         done.className = "notice";
         done.setAttribute("role", "status");
         done.textContent = "Thanks, we recorded that this answered your question. Nothing was filed.";
+        done.tabIndex = -1;
         button.replaceWith(done);
+        done.focus();
       })
       .catch(function () { button.textContent = "Could not record that; please try again"; });
   }

@@ -35,7 +35,7 @@ class Incoming:
     subject: str
     body: str
     references: list[str]
-    attachments: int
+    attachments: tuple[tuple[str, bytes], ...]  # (file name, content) of each attached file
     machine: str  # why it is machine mail ('' if a person wrote it)
 
 
@@ -65,7 +65,20 @@ def read(path: Path) -> Incoming:
     references = [r for h in ("In-Reply-To", "References") for r in re.findall(r"<[^<>\s]+>", str(message.get(h, "")))]
     message_id = str(message.get("Message-ID", "")).strip() or f"<sha256-{hashlib.sha256(raw).hexdigest()}@mail-in>"
     return Incoming(path, message_id[:500], sender.strip().lower(), name.strip()[:120], re.sub(r"\s+", " ", str(message.get("Subject", ""))).strip(),
-                    own_text(_text(message)), references, sum(1 for _ in message.iter_attachments()), machine_reason(message, sender))
+                    own_text(_text(message)), references, _attachments(message), machine_reason(message, sender))
+
+
+def _attachments(message: EmailMessage) -> tuple[tuple[str, bytes], ...]:
+    """The attached files (inline images with a file name included), each as (file name, content)."""
+    found = []
+    for part in message.walk():
+        name = part.get_filename()
+        if part.is_multipart() or not name or part is message:
+            continue
+        data = part.get_payload(decode=True)
+        if isinstance(data, bytes):
+            found.append((name, data))
+    return tuple(found)
 
 
 def _text(message: EmailMessage) -> str:

@@ -219,6 +219,19 @@ def _alert_groups(db: sqlite_utils.Database) -> None:
     )
 
 
+def _attachments(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE attachments (
+            id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL REFERENCES tickets(id), message_id INTEGER REFERENCES messages(id),
+            sha256 TEXT NOT NULL, name TEXT NOT NULL, extension TEXT NOT NULL, size INTEGER NOT NULL CHECK (size > 0),
+            uploaded_by TEXT NOT NULL, created_at TEXT NOT NULL);
+        CREATE INDEX attachments_ticket ON attachments(ticket_id);
+        """,
+    )
+
+
 MIGRATIONS = [
     Migration(1, "users, tickets, messages, history, article links, suggestions", _initial),
     Migration(2, "indexes for the reports and the agent queue", _report_and_queue_indexes),
@@ -231,4 +244,5 @@ MIGRATIONS = [
     Migration(11, "canned replies: reply templates, shared (no owner) or an agent's own", _reply_templates),
     Migration(12, "routing: a ticket's group, and whose turn it is in each round-robin group", _routing),
     Migration(13, "alerts in: the ticket each Alertmanager alert group opened", _alert_groups),
+    Migration(14, "attachments: files attached to a ticket or one of its messages, kept by content hash", _attachments),
 ]

@@ -128,6 +128,17 @@ class HistoryEntry(Out):
     at: str
 
 
+class AttachmentPublic(Out):
+    """A file attached to a ticket (``message_id``: to one of its messages); fetch it from the ticket's page's ``files/<id>/<name>``."""
+
+    id: int
+    message_id: int | None
+    name: str
+    size: int
+    image: bool = Field(description="An image, which the pages show as a thumbnail.")
+    created_at: str
+
+
 class TicketPublic(Out):
     """A ticket as its requester sees it: public replies only."""
 
@@ -143,6 +154,7 @@ class TicketPublic(Out):
     page_title: str | None
     page_url: str | None
     articles: list[ArticleRef]
+    attachments: list[AttachmentPublic] = []
     messages: list[MessagePublic]
 
 

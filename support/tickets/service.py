@@ -15,7 +15,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from support.accounts import service as accounts
 from support.kb import service as kb
 from support.notifications import service as notifications
-from support.tickets import alerts, mailin, notices, queue, replies, reports, routing, satisfaction, sla, storage
+from support.tickets import alerts, attachments, mailin, notices, queue, replies, reports, routing, satisfaction, sla, storage
 from support import ratelimit
 from support.context import Context
 from support.db.store import Store
@@ -67,10 +67,11 @@ def identify_requester(data: TicketCreate, user: dict[str, Any] | None) -> tuple
                        "To file for someone else, ask a support agent.", data.requester_email)
 
 
-def file_ticket(ctx: Context, data: TicketCreate, user: dict[str, Any] | None, channel: str = "web") -> tuple[dict[str, Any], str]:
+def file_ticket(ctx: Context, data: TicketCreate, user: dict[str, Any] | None, channel: str = "web",
+                files: list[attachments.Stored] | None = None) -> tuple[dict[str, Any], str]:
     """File a ticket for an anonymous or signed-in requester; returns (the ticket as stored, private-link token).
 
-    ``channel`` is how it came: 'web' (the form), 'api' or 'mail'.
+    ``channel`` is how it came: 'web' (the form), 'api' or 'mail'; ``files`` (from ``take_uploads``) are attached to it.
     """
     check_category(ctx, data)
     fields = data.model_dump(exclude={"visit"}) | {"channel": channel}
@@ -79,6 +80,7 @@ def file_ticket(ctx: Context, data: TicketCreate, user: dict[str, Any] | None, c
     actor = data.requester_name or data.requester_email
     with ctx.db.tx():  # filed, routed and its notifications queued in one commit
         ticket, token = storage.create_ticket(ctx.db, fields, page_article, actor, ctx.now())
+        attachments.record(ctx.db, ticket["id"], None, files or [], actor, ctx.now())
         kb.ticket_filed_after_search(ctx, data.visit, ticket["id"])
         ticket = route(ctx, ticket) or ticket
         notices.filed(ctx.db, ctx.settings, ticket, token, ctx.now())
@@ -207,13 +209,14 @@ def _article_ref(ctx: Context, article_id: str, origin: str) -> dict[str, Any]:
 def filed_detail(ctx: Context, ticket: dict[str, Any]) -> dict[str, Any]:
     """``ticket_detail`` of a ticket just filed, without reading back what filing wrote: its page's article, no messages."""
     page_article = ticket["page_id"] if ticket["page_id"] and ticket["page_id"] in ctx.kb.pages else None
-    return {**ticket, "articles": [_article_ref(ctx, page_article, "page")] if page_article else [], "messages": []}
+    return {**ticket, "articles": [_article_ref(ctx, page_article, "page")] if page_article else [], "messages": [], "attachments": []}
 
 
 def ticket_detail(ctx: Context, ticket: dict[str, Any], agent: bool) -> dict[str, Any]:
     """Everything a page or API response shows about a ticket; internal notes and history only for agents."""
     detail = {**ticket, "articles": article_refs(ctx, ticket["id"]),
-              "messages": storage.messages(ctx.db, ticket["id"], include_internal=agent)}
+              "messages": storage.messages(ctx.db, ticket["id"], include_internal=agent),
+              "attachments": attachments.of_ticket(ctx.db, ticket["id"], include_internal=agent)}
     if agent:
         detail["history"] = storage.history(ctx.db, ticket["id"])
     return detail
@@ -328,7 +331,8 @@ def requester_tickets(ctx: Context, user: dict[str, Any]) -> list[dict[str, Any]
 
 
 def reply(ctx: Context, ticket: dict[str, Any], author: dict[str, Any], body: str, internal: bool = False,
-          then_status: str | None = None, then_priority: str | None = None, articles: tuple[str, ...] = ()) -> dict[str, Any]:
+          then_status: str | None = None, then_priority: str | None = None, articles: tuple[str, ...] = (),
+          files: list[attachments.Stored] | None = None) -> dict[str, Any]:
     """Add a reply or note (a requester's reopens the ticket); for agents, then set the status and priority and link
     the KB articles inserted into it (each then counts as an article behind the ticket). Returns the message.
 
@@ -338,6 +342,7 @@ def reply(ctx: Context, ticket: dict[str, Any], author: dict[str, Any], body: st
     with ctx.db.tx():
         before = dict(ticket)
         message_id = storage.add_message(ctx.db, ticket, author, body, internal, ctx.now())
+        attachments.record(ctx.db, ticket["id"], message_id, files or [], author["name"], ctx.now())
         notices.replied(ctx.db, ctx.settings, ticket, author, body, internal, ctx.now())
         if author["kind"] == "agent":
             changes = {"status": then_status if then_status in STATUSES else None,
@@ -500,32 +505,32 @@ def _take_mail(ctx: Context, mail: mailin.Incoming) -> str:
         return storage.mail_seen(ctx.db, mail.message_id)
     ticket_id = None if mail.machine else notifications.ticket_of_reference(ctx.db, ctx.settings, mail.references)
     outcome, reason = ("parked", mail.machine) if mail.machine else ("", "")
-    body = mail.body + (f"\n\n({mail.attachments} attachment(s) not kept: the portal does not store attachments yet)"
-                        if mail.attachments else "")
+    files, refused = attachments.from_mail(ctx.settings, mail.attachments)
+    body = mail.body + "".join(f"\n\n(attachment not kept: {reason})" for reason in refused)
     if not outcome and ticket_id is not None and storage.get_ticket(ctx.db, ticket_id)["status"] != "closed":
         ticket = storage.get_ticket(ctx.db, ticket_id)
         if mail.sender == ticket["requester_email"].lower():
-            reply(ctx, ticket, requester_actor(ticket), body or "(an empty reply)")
+            reply(ctx, ticket, requester_actor(ticket), body or "(an empty reply)", files=files)
             outcome = "reply"
         else:
             author = {"kind": "agent", "id": None, "name": f"Mail from {mail.sender}"}
             reply(ctx, ticket, author, f"Mail from {mail.sender}, who is not the requester (not shown to the requester):\n\n{body}",
-                  internal=True)
+                  internal=True, files=files)
             outcome = "note"
     if not outcome:
-        outcome, reason, ticket_id = _mail_ticket(ctx, mail, body)
+        outcome, reason, ticket_id = _mail_ticket(ctx, mail, body, files)
     storage.record_mail(ctx.db, mail.message_id, mail.sender, mail.subject, outcome, reason, ticket_id, ctx.now())
     return outcome
 
 
-def _mail_ticket(ctx: Context, mail: mailin.Incoming, body: str) -> tuple[str, str, int | None]:
+def _mail_ticket(ctx: Context, mail: mailin.Incoming, body: str, files: list[attachments.Stored]) -> tuple[str, str, int | None]:
     """Open a ticket from a message (outcome 'ticket'), or park it with the reason it cannot be one."""
     subject = (mail.subject or "(no subject)")[:200]
     description = body if len(body) >= 10 else f"{body}\n(sent by mail with little text)".strip()
     try:
         data = TicketCreate(subject=subject.ljust(3, "."), description=description[:20000], requester_email=mail.sender,
                             requester_name=mail.sender_name, category=ctx.settings.categories[0])
-        ticket, _ = file_ticket(ctx, data, None, channel="mail")
+        ticket, _ = file_ticket(ctx, data, None, channel="mail", files=files)
     except ValidationError as exc:
         return "parked", f"not a ticket: {exc.errors()[0]['msg']}", None
     return "ticket", "", ticket["id"]
@@ -563,3 +568,33 @@ def _alert_ticket(ctx: Context, note: Notification) -> dict[str, Any]:
                         page_id=runbook or None, page_title=page.get("title") if page else None, page_url=page.get("url") if page else None)
     ticket, _ = file_ticket(ctx, data, None)
     return ticket
+
+
+def take_uploads(ctx: Context, field: str, files: list[tuple[str, Any]], ticket: dict[str, Any] | None = None) -> list[attachments.Stored]:
+    """Check and store uploaded files (name, stream) before they are attached (to ``ticket``, counting what it holds).
+
+    ``attachments.UploadRefused`` (413 or 422) names the field, the file and the limit; nothing is attached then.
+    """
+    already = attachments.total_size(ctx.db, ticket["id"]) if ticket else 0
+    return attachments.take(ctx.settings, field, files, already)
+
+
+def add_attachments(ctx: Context, ticket: dict[str, Any], author: dict[str, Any], files: list[attachments.Stored]) -> list[dict[str, Any]]:
+    """Attach stored files to a ticket on their own (the API), recorded in its history; the ticket's attachments."""
+    with ctx.db.tx():
+        attachments.record(ctx.db, ticket["id"], None, files, author["name"], ctx.now())
+        for item in files:
+            storage.add_history(ctx.db, ticket["id"], author["name"], "attachment", None, item.name, "", ctx.now())
+    return attachments.of_ticket(ctx.db, ticket["id"], include_internal=author["kind"] == "agent")
+
+
+def attachment_file(ctx: Context, ticket: dict[str, Any], attachment_id: int, agent: bool) -> tuple[dict[str, Any], Any, str]:
+    """(the attachment, its file, the type it is served as) for a viewer of ``ticket``; ``NotFound`` otherwise."""
+    row = attachments.attachment(ctx.db, ticket["id"], attachment_id, include_internal=agent)
+    path = attachments.blob_path(ctx.settings.data_dir, row["sha256"])
+    if not path.is_file():
+        raise NotFound(f"Attachment {attachment_id}'s file is missing from the attachment folder")
+    return row, path, attachments.mime(row["extension"])
+
+
+UploadRefused = attachments.UploadRefused

@@ -123,16 +123,16 @@ class Portal:
                 self.process.wait(timeout=10)
 
 
-def start_portal(portal_dir: Path, data_dir: Path, clock_file: Path | None = None) -> Portal:
+def start_portal(portal_dir: Path, data_dir: Path, clock_file: Path | None = None, settings: dict[str, str] | None = None) -> Portal:
     """Run ``portal serve`` on a free port with its own data folder and wait until it answers.
 
     With ``clock_file`` the server's time is the system time plus the seconds written in that file
-    (see ``serve_with_clock.py``).
+    (see ``serve_with_clock.py``); ``settings`` are extra ``PORTAL_*`` variables.
     """
     port = free_port()
     data_dir.mkdir(parents=True, exist_ok=True)
     log = data_dir.parent / f"{data_dir.name}-server.log"
-    env = server_env()
+    env = server_env() | (settings or {})
     launcher = [sys.executable, str(E2E / "serve_with_clock.py"), str(clock_file)] if clock_file else [portal_cli()]
     command = [*launcher, "serve", str(portal_dir), "--host", "127.0.0.1", "--port", str(port),
                "--data-dir", str(data_dir), "--no-watch"]
@@ -145,9 +145,9 @@ def start_portal(portal_dir: Path, data_dir: Path, clock_file: Path | None = Non
 
 @contextlib.contextmanager
 def serve_portal(portal_dir: Path, folder: Path, clock_file: Path | None = None,
-                 extra_accounts: tuple[tuple[str, str, str], ...] = ()) -> Iterator[Portal]:
+                 extra_accounts: tuple[tuple[str, str, str], ...] = (), settings: dict[str, str] | None = None) -> Iterator[Portal]:
     """``portal serve`` over a fresh data folder under ``folder`` with the ``ACCOUNTS`` (and any extra), stopped afterwards."""
-    server = start_portal(portal_dir, folder / "data", clock_file)
+    server = start_portal(portal_dir, folder / "data", clock_file, settings)
     try:
         server.add_users(*ACCOUNTS.values(), *extra_accounts)
         yield server

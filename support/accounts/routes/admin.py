@@ -12,14 +12,19 @@ from support.accounts import service as accounts
 from support.web.deps import Csrf, Ctx, FormDep, RequireAdmin
 from support.errors import Conflict, Forbidden
 from support.web.pages import redirect, render
-from support.accounts.schemas import UserCreate, UserPublic, UserUpdate
+from support.accounts.schemas import PasswordReset, UserCreate, UserPublic, UserUpdate
 from support.schemas import Id, field_errors
 
 router = APIRouter()
 
 
+DONE = {"name": "The name was saved.", "password": "The password was reset; that account's sessions were ended.",
+        "role": "The account was changed.", "added": "The user was added."}
+
+
 def _users_page(request: Request, ctx: Ctx, status: int = 200, **extra: Any) -> Response:
-    context = {"users": accounts.list_users(ctx.db), "errors": {}, "values": {"role": "agent"}, **extra}
+    done = DONE.get(request.query_params.get("done", ""))
+    context = {"users": accounts.list_users(ctx.db), "errors": {}, "values": {"role": "agent"}, "done": done, **extra}
     return render(request, "admin_users.html", context, status=status)
 
 
@@ -40,7 +45,7 @@ def add_user_form(request: Request, ctx: Ctx, user: RequireAdmin, form: FormDep)
         return _users_page(request, ctx, 422, errors=field_errors(exc), values=values | {"password": ""})
     except Conflict as exc:
         return _users_page(request, ctx, 409, errors={"email": exc.detail}, values=values | {"password": ""})
-    return redirect("/support/admin/users")
+    return redirect("/support/admin/users?done=added#done")
 
 
 @router.post("/support/admin/users/{user_id}", include_in_schema=False, dependencies=[Csrf])
@@ -50,7 +55,30 @@ def change_user_form(ctx: Ctx, user: RequireAdmin, user_id: Id, form: FormDep) -
     disabled = {"disable": True, "enable": False}.get(str(form.get("action", "")))
     _guard_self(user, user_id, role, disabled)
     accounts.update_user(ctx.db, user_id, role=role, disabled=disabled)
-    return redirect("/support/admin/users")
+    return redirect("/support/admin/users?done=role#done")
+
+
+@router.post("/support/admin/users/{user_id}/name", include_in_schema=False, dependencies=[Csrf])
+def rename_user_form(request: Request, ctx: Ctx, user: RequireAdmin, user_id: Id, form: FormDep) -> Response:
+    """Change an account's display name."""
+    try:
+        change = UserUpdate.model_validate({"name": str(form.get("name", ""))})
+    except ValidationError as exc:
+        return _users_page(request, ctx, 422, errors={f"name-{user_id}": field_errors(exc)["name"]}, open_row=user_id)
+    accounts.update_user(ctx.db, user_id, name=change.name)
+    return redirect("/support/admin/users?done=name#done")
+
+
+@router.post("/support/admin/users/{user_id}/password", include_in_schema=False, dependencies=[Csrf])
+def reset_password_form(request: Request, ctx: Ctx, user: RequireAdmin, user_id: Id, form: FormDep) -> Response:
+    """Set a new password for an account (for one who forgot theirs); its sessions end, the admin's own is kept."""
+    try:
+        reset = PasswordReset.model_validate({"password": str(form.get("password", ""))})
+    except ValidationError as exc:
+        return _users_page(request, ctx, 422, errors={f"password-{user_id}": field_errors(exc)["password"]}, open_row=user_id)
+    accounts.get_user(ctx.db, user_id)
+    accounts.set_password(ctx.db, user_id, reset.password, keep_session=request.session.get("sid") if user_id == user["id"] else None)
+    return redirect("/support/admin/users?done=password#done")
 
 
 def _guard_self(user: dict[str, Any], user_id: int, role: str | None, disabled: bool | None) -> None:
@@ -76,4 +104,4 @@ def add_user(ctx: Ctx, user: RequireAdmin, body: UserCreate) -> dict[str, Any]:
 def change_user(ctx: Ctx, user: RequireAdmin, user_id: Id, body: UserUpdate) -> dict[str, Any]:
     """Change an account's role and/or disabled flag."""
     _guard_self(user, user_id, body.role, body.disabled)
-    return accounts.update_user(ctx.db, user_id, role=body.role, disabled=body.disabled)
+    return accounts.update_user(ctx.db, user_id, role=body.role, disabled=body.disabled, name=body.name)

@@ -17,6 +17,7 @@ from support.errors import Forbidden
 from support.web.pages import redirect, render
 from support.schemas import field_errors
 from support.tickets.schemas import RatingCreate, ReplyCreate, TicketCreate
+from support.tickets.deps import BodyLimit, uploads
 
 router = APIRouter(prefix="/support", include_in_schema=False)
 FORM_FIELDS = ("subject", "description", "requester_email", "requester_name", "category", "priority", "visit",
@@ -53,7 +54,7 @@ def _own_address_only(user: dict | None) -> bool:
     return user is not None and not accounts.has_role(user, "agent")
 
 
-@router.post("/tickets/new")
+@router.post("/tickets/new", dependencies=[BodyLimit])
 async def post_ticket(request: Request, ctx: Ctx, user: CurrentUser, form: FormDep) -> Response:
     """File the ticket, or (button ``action=suggest`` / ``deflect``) re-render it with suggestions; the text is always kept.
 
@@ -72,7 +73,7 @@ async def post_ticket(request: Request, ctx: Ctx, user: CurrentUser, form: FormD
         return await run_in_threadpool(_with_suggestions, request, ctx, values, deflected=page)
     if form.get("action") == "suggest":
         return await run_in_threadpool(_with_suggestions, request, ctx, values)
-    return await _file(request, ctx, user, values)
+    return await _file(request, ctx, user, values, uploads(form, "attachments"))
 
 
 def _with_suggestions(request: Request, ctx: Ctx, values: dict[str, str], **extra: Any) -> Response:
@@ -83,12 +84,15 @@ def _with_suggestions(request: Request, ctx: Ctx, values: dict[str, str], **extr
     return _form_page(request, ctx, values, suggestions=hits, good_match=service.good_match(hits), **extra)
 
 
-async def _file(request: Request, ctx: Ctx, user: dict | None, values: dict[str, str]) -> Response:
+async def _file(request: Request, ctx: Ctx, user: dict | None, values: dict[str, str], files: list) -> Response:
     try:
         data = TicketCreate.model_validate({k: v for k, v in values.items() if v != ""})
-        ticket, token = await ctx.db.write(service.file_ticket, ctx, data, user)
+        stored = await run_in_threadpool(service.take_uploads, ctx, "attachments", files) if files else []
+        ticket, token = await ctx.db.write(service.file_ticket, ctx, data, user, "web", stored)
     except ValidationError as exc:
         return _form_page(request, ctx, values, errors=field_errors(exc), status=422)
+    except service.UploadRefused as exc:
+        return _form_page(request, ctx, values, errors={"attachments": exc.message}, status=exc.status)
     request.session["filed"] = ticket["id"]  # "your ticket was filed" is said once, not on every visit of the bookmark
     return redirect(f"/support/t/{token}")
 
@@ -119,16 +123,20 @@ def claim(request: Request, ctx: Ctx, user: SignedIn, token: str) -> Response:
     return redirect(f"/support/tickets/{ticket['id']}")
 
 
-@router.post("/t/{token}/reply", dependencies=[Csrf])
+@router.post("/t/{token}/reply", dependencies=[BodyLimit, Csrf])
 def private_reply(request: Request, ctx: Ctx, user: CurrentUser, token: str, form: FormDep) -> Response:
     """A reply from the requester through the private link (reopens a pending or resolved ticket)."""
     ticket = service.ticket_by_token(ctx, token)
     try:
         reply = ReplyCreate(body=str(form.get("body", "")))
+        files = service.take_uploads(ctx, "attachments", uploads(form, "attachments"), ticket)
     except ValidationError as exc:
         return _private_page(request, ctx, user, token, ticket, errors=field_errors(exc), body=form.get("body", ""), status=422)
-    service.reply(ctx, ticket, service.requester_actor(ticket), reply.body)
-    return redirect(f"/support/t/{token}#latest")
+    except service.UploadRefused as exc:
+        return _private_page(request, ctx, user, token, ticket, errors={"attachments": exc.message}, body=form.get("body", ""),
+                             status=exc.status)
+    service.reply(ctx, ticket, service.requester_actor(ticket), reply.body, files=files)
+    return redirect(f"/support/t/{token}?sent=1#sent")
 
 
 @router.get("/prove/{token}")

@@ -14,6 +14,7 @@ from support.tickets import service
 from support.web.deps import Csrf, Ctx, FormDep, RequireAgent, SignedIn
 from support.web.pages import redirect, render
 from support.schemas import Id, field_errors
+from support.tickets.deps import BodyLimit, uploads
 from support.tickets.schemas import BulkAssign, ComposeChoice, MessageCreate, QueueParams, TicketUpdate
 
 router = APIRouter(prefix="/support", include_in_schema=False)
@@ -36,9 +37,10 @@ def bulk_assign(ctx: Ctx, user: RequireAgent, form: FormDep) -> Response:
     chosen = BulkAssign.model_validate({"ids": form.getlist("ids"), "assignee_id": form.get("assignee_id") or None})
     if form.get("assign_me"):  # a row's "Assign to me" button
         chosen = BulkAssign.model_validate({"ids": [form.get("assign_me")], "assignee_id": user["id"]})
-    service.bulk_assign(ctx, chosen.ids, chosen.assignee_id, user)
+    changed = service.bulk_assign(ctx, chosen.ids, chosen.assignee_id, user)
     back = str(form.get("back", ""))
-    return redirect(f"/support/queue?{back}" if back and "//" not in back else "/support/queue")
+    back = back if back and "//" not in back else ""
+    return redirect(f"/support/queue?{back}&assigned={changed}#assigned")
 
 
 EMPTY_DRAFT = {"body": "", "then_status": "", "then_priority": "", "articles": []}
@@ -69,19 +71,23 @@ def ticket_page(request: Request, ctx: Ctx, user: SignedIn, ticket_id: Id) -> Re
     return _ticket_page(request, ctx, ticket_id, user)
 
 
-@router.post("/tickets/{ticket_id}/reply", dependencies=[Csrf])
+@router.post("/tickets/{ticket_id}/reply", dependencies=[BodyLimit, Csrf])
 def reply(request: Request, ctx: Ctx, user: SignedIn, ticket_id: Id, form: FormDep) -> Response:
     """A public reply or (agents) an internal note; agents may set the status in the same step."""
     ticket, is_agent = service.viewable_ticket(ctx, ticket_id, user)
     try:
         message = MessageCreate(body=str(form.get("body", "")), internal=is_agent and form.get("internal") == "on")
+        files = service.take_uploads(ctx, "attachments", uploads(form, "attachments"), ticket)
     except ValidationError as exc:
         return _ticket_page(request, ctx, ticket_id, user, status=422, errors=field_errors(exc), body=form.get("body", ""))
+    except service.UploadRefused as exc:
+        return _ticket_page(request, ctx, ticket_id, user, status=exc.status, errors={"attachments": exc.message},
+                            body=form.get("body", ""), draft=_draft(form))
     author = service.agent_actor(user) if is_agent else service.requester_actor(ticket)
     draft = _draft(form)
     service.reply(ctx, ticket, author, message.body, message.internal, then_status=draft["then_status"] or None,
-                  then_priority=draft["then_priority"] or None, articles=tuple(draft["articles"]) if is_agent else ())
-    return redirect(f"/support/tickets/{ticket_id}#latest")
+                  then_priority=draft["then_priority"] or None, articles=tuple(draft["articles"]) if is_agent else (), files=files)
+    return redirect(f"/support/tickets/{ticket_id}?sent=1#sent")
 
 
 @router.post("/tickets/{ticket_id}/compose", dependencies=[Csrf])
@@ -113,7 +119,7 @@ def update(request: Request, ctx: Ctx, user: RequireAgent, ticket_id: Id, form: 
         return _ticket_page(request, ctx, ticket_id, user, status=422, errors=field_errors(exc))
     # "Unassigned" chosen is an empty assignee_id; a form without the field keeps the assignee
     service.update(ctx, ticket_id, changes, user, unassign=form.get("assignee_id") == "")
-    return redirect(f"/support/tickets/{ticket_id}")
+    return redirect(f"/support/tickets/{ticket_id}?updated=1#updated")
 
 
 @router.post("/tickets/{ticket_id}/articles", dependencies=[Csrf])
