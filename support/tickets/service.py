@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Callable
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
@@ -15,13 +16,13 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from support.accounts import service as accounts
 from support.kb import service as kb
 from support.notifications import service as notifications
-from support.tickets import alerts, mailin, notices, queue, replies, reports, routing, satisfaction, sla, storage
+from support.tickets import alerts, events, mailin, notices, queue, replies, reports, routing, satisfaction, sla, storage
 from support import ratelimit
 from support.context import Context
 from support.db.store import Store
 from support.settings import Settings
 from support.errors import Forbidden, NotFound, Unauthorized
-from support.tickets.schemas import Notification, QueueParams, TicketCreate
+from support.tickets.schemas import Event, Notification, QueueParams, TicketCreate
 from support.tickets.replies import add_reply_template, compose, delete_reply_template, reply_templates  # noqa: F401 (for the routes)
 
 log = logging.getLogger("support")
@@ -538,20 +539,51 @@ def alert_token_ok(ctx: Context, given: str) -> bool:
 
 def receive_alert(ctx: Context, note: Notification) -> tuple[dict[str, Any], bool]:
     """One Alertmanager notification: a new ticket for a new group (True), else added to the group's ticket (False)."""
+    return _receive(ctx, Incident(note.groupKey, note.status, alerts.SENDER, alerts.describe(note), lambda: _alert_ticket(ctx, note)))
+
+
+def receive_event(ctx: Context, event: Event) -> tuple[dict[str, Any], bool]:
+    """One generic event: a new ticket for a new ``dedup_key`` (True), else added to that key's ticket (False)."""
+    return _receive(ctx, Incident(events.group_key(event), event.status, events.sender(event), events.describe(event),
+                                  lambda: _event_ticket(ctx, event)))
+
+
+@dataclass(frozen=True)
+class Incident:
+    """What alerts in and events in have in common: a key naming the episode, its state, who sent it, its text."""
+
+    key: str
+    status: str
+    sender: str
+    text: str
+    open_ticket: Callable[[], dict[str, Any]]
+
+
+def _receive(ctx: Context, incident: Incident) -> tuple[dict[str, Any], bool]:
     with ctx.db.tx():
-        ticket_id = alerts.ticket_of_group(ctx.db, note.groupKey)
+        ticket_id = alerts.ticket_of_group(ctx.db, incident.key)
         ticket = storage.get_ticket(ctx.db, ticket_id) if ticket_id is not None else None
         if ticket is None or ticket["status"] == "closed":
-            if note.status == "resolved":
-                raise NotFound(f"No open ticket for alert group {note.groupKey[:200]}")
-            ticket = _alert_ticket(ctx, note)
-            alerts.remember(ctx.db, note.groupKey, ticket["id"], ctx.now())
+            if incident.status == "resolved":
+                raise NotFound(f"No open ticket for {incident.key[:200]}")
+            ticket = incident.open_ticket()
+            alerts.remember(ctx.db, incident.key, ticket["id"], ctx.now())
             return ticket, True
-        sender = {"kind": "requester" if note.status == "firing" else "agent", "id": None, "name": alerts.SENDER}
-        storage.add_message(ctx.db, ticket, sender, alerts.describe(note), note.status == "resolved", ctx.now())
-        if note.status == "resolved" and ctx.settings.alert_resolves:
-            storage.update_ticket(ctx.db, ticket["id"], {"status": "resolved"}, alerts.SENDER, ctx.now())
+        sender = {"kind": "requester" if incident.status == "firing" else "agent", "id": None, "name": incident.sender}
+        storage.add_message(ctx.db, ticket, sender, incident.text, incident.status == "resolved", ctx.now())
+        if incident.status == "resolved" and ctx.settings.alert_resolves:
+            storage.update_ticket(ctx.db, ticket["id"], {"status": "resolved"}, incident.sender, ctx.now())
         return storage.get_ticket(ctx.db, ticket["id"]), False
+
+
+def _event_ticket(ctx: Context, event: Event) -> dict[str, Any]:
+    page = ctx.kb.get(event.runbook) if event.runbook else None
+    category = "Problem" if "Problem" in ctx.settings.categories else ctx.settings.categories[0]
+    data = TicketCreate(subject=events.subject(event), description=events.describe(event).ljust(10), requester_email=events.SENDER_EMAIL,
+                        requester_name=events.sender(event), category=category, priority=events.priority(event),
+                        page_id=event.runbook or None, page_title=page.get("title") if page else None, page_url=page.get("url") if page else None)
+    ticket, _ = file_ticket(ctx, data, None, channel="api")
+    return ticket
 
 
 def _alert_ticket(ctx: Context, note: Notification) -> dict[str, Any]:
