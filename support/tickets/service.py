@@ -22,6 +22,7 @@ from support.context import Context
 from support.db.store import Store
 from support.settings import Settings
 from support.errors import Forbidden, NotFound, Unauthorized
+from support.tickets.periods import Period, ReportRange
 from support.tickets.schemas import Event, Notification, QueueParams, TicketCreate
 from support.tickets.replies import add_reply_template, compose, delete_reply_template, reply_templates  # noqa: F401 (for the routes)
 
@@ -423,10 +424,11 @@ def article_list(ctx: Context) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (-r["tickets"], r["title"]))
 
 
-def report(ctx: Context, row_limit: int | None = None) -> list[Any]:
-    """The ticket report's tables (see ``support.tickets.reports``)."""
+def report(ctx: Context, row_limit: int | None = None, span: ReportRange | None = None) -> list[Any]:
+    """The ticket report's tables (see ``support.tickets.reports``) over ``span`` (days in the portal's time zone)."""
     titles = {i: p.get("title", i) for i, p in ctx.kb.pages.items()}
-    return reports.ticket_report(ctx.db, ctx.settings, ctx.now(), titles, row_limit) + kb.content_tables(ctx, row_limit)
+    period = Period(span, ctx.settings.time_zone)
+    return reports.ticket_report(ctx.db, ctx.settings, ctx.now(), titles, row_limit, period) + kb.content_tables(ctx, row_limit)
 
 
 INDEX_BATCH = queue.INDEX_BATCH
