@@ -25,6 +25,7 @@ from support.errors import Conflict
 from support.migrations import MIGRATIONS
 from support.tickets.periods import Period, ReportRange
 from support.tickets.reports import ticket_report
+from support.tickets.service import install_business_hours
 from support.kb.service import parse_export
 
 def register(group: click.Group) -> None:
@@ -217,6 +218,7 @@ def report_tickets(csv_dir: Path | None, start: str, end: str, data_dir: Path) -
     except ValidationError as exc:
         raise click.UsageError("; ".join(_range_problem(e) for e in exc.errors())) from None
     settings = settings_for(data_dir)
+    install_business_hours(settings)
     store = open_portal_store(database_path(data_dir))
     titles = {}
     if settings.kb_file and settings.kb_file.is_file():

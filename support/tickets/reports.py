@@ -69,7 +69,7 @@ def sla_compliance(db: Store, settings: Settings, now: dt.datetime, period: Peri
         first = [True] * first_met + [False] * first_late
         resolve = [True] * resolve_met + [False] * resolve_late
         # clocks still running (no recorded time yet): breached once their used time passes the target
-        for t in db.all("SELECT created_at, paused_secs, paused_since, first_response_secs, resolution_secs FROM tickets WHERE id IN "
+        for t in db.all("SELECT priority, created_at, paused_secs, paused_since, first_response_secs, resolution_secs FROM tickets WHERE id IN "
                         f"(SELECT id FROM tickets WHERE priority = :p AND first_response_secs IS NULL AND {period.where('created_at')} "
                         f"UNION ALL SELECT id FROM tickets WHERE priority = :p AND resolution_secs IS NULL AND {period.where('created_at')})",
                         {"p": priority}):

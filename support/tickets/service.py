@@ -16,7 +16,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from support.accounts import service as accounts
 from support.kb import service as kb
 from support.notifications import service as notifications
-from support.tickets import alerts, events, mailin, notices, queue, replies, reports, routing, satisfaction, sla, storage
+from support.tickets import alerts, business_hours, events, mailin, notices, queue, replies, reports, routing, satisfaction, sla, storage
 from support import ratelimit
 from support.context import Context
 from support.db.store import Store
@@ -85,6 +85,16 @@ def file_ticket(ctx: Context, data: TicketCreate, user: dict[str, Any] | None, c
         ticket = route(ctx, ticket) or ticket
         notices.filed(ctx.db, ctx.settings, ticket, token, ctx.now())
     return ticket, token
+
+
+def install_business_hours(settings: Settings) -> business_hours.HoursSource:
+    """Read the business-hours calendars the settings name (default ``<portal_dir>/business-hours.yml``) and put them in force."""
+    file = settings.business_hours_file or (settings.portal_dir / "business-hours.yml" if settings.portal_dir else None)
+    source = business_hours.HoursSource(file, settings.time_zone, settings.source_check_seconds)
+    source.current()
+    source.applied = source.generation  # prepare() rechecks every open ticket at start-up anyway
+    business_hours.install(source)
+    return source
 
 
 def routing_source(settings: Settings) -> routing.RoutingSource:
