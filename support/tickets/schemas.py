@@ -238,13 +238,15 @@ class QueueParams(BaseModel):
     article: str = ""
     q: str = ""
     sort: Literal[tuple(SORTS)] = "due"  # type: ignore[valid-type]
+    tag: str = Field("", max_length=40, description="Only tickets with this tag.")
     page: Page = 1
 
     def to_filter(self) -> QueueFilter:
         """The storage filter for these parameters."""
         return QueueFilter(status=None if self.status == "all" else self.status, priority=self.priority or None,
                            tier=int(self.tier) if self.tier else None, assignee=self.assignee or None,
-                           sla=self.sla or None, article=self.article or None, q=self.q or None, sort=self.sort)
+                           sla=self.sla or None, article=self.article or None, q=self.q or None, sort=self.sort,
+                           tag=self.tag or None)
 
 
 Labels = dict[str, str]

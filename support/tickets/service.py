@@ -24,6 +24,8 @@ from support.settings import Settings
 from support.errors import Forbidden, NotFound, Unauthorized
 from support.tickets.periods import Period, ReportRange
 from support.tickets.schemas import Event, Notification, QueueParams, TicketCreate
+from support.tickets import workday
+from support.tickets.workday import delete_view, merge, presence, save_view, tag, tags_of, untag, views  # noqa: F401 (for the routes)
 from support.tickets.replies import add_reply_template, compose, delete_reply_template, reply_templates  # noqa: F401 (for the routes)
 
 log = logging.getLogger("support")
@@ -400,7 +402,9 @@ def unlink_article(ctx: Context, ticket_id: int, article_id: str, user: dict[str
 def queue_page(ctx: Context, params: QueueParams, user: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
     """One page of the agent queue (after the SLA sweep, so its flags are current) and how many tickets match."""
     sweep(ctx.db, ctx.settings, ctx.now())
-    return queue.page_of_tickets(ctx.db, params.to_filter(), user["id"], ctx.now(), params.page, ctx.settings.page_size)
+    rows, total = queue.page_of_tickets(ctx.db, params.to_filter(), user["id"], ctx.now(), params.page, ctx.settings.page_size)
+    tags = workday.tags_of(ctx, [r["id"] for r in rows])
+    return [{**r, "tags": tags[r["id"]]} for r in rows], total
 
 
 def agents(ctx: Context) -> list[dict[str, Any]]:
