@@ -75,6 +75,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     app.state.env.filters.update(inline_md=inline_markdown, plain_md=plain_markdown, duration=tickets.describe)  # quiz prompts and options; SLA times
     app.state.env.globals.update(sla_names=tickets.LEVEL_NAMES)
     app.state.store = open_portal_store(settings.database_path, background_checkpoint=True)
+    app.state.business_hours = tickets.install_business_hours(settings)  # issue 17 item 5: SLA clocks count working time
     tickets.prepare(app.state.store)
     app.state.kb = KnowledgeBase(settings.kb_file, settings.data_dir / "kb-index", settings.source_check_seconds)
     app.state.kb.refresh()

@@ -11,8 +11,10 @@ import os
 import sqlite3
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
+from pydantic import ValidationError
 
 from support.accounts import service as accounts
 from support.clock import system_clock
@@ -22,7 +24,9 @@ from support.commandline import data_dir_option, database_path, print_tables, se
 from support.errors import Conflict
 from support.migrations import MIGRATIONS
 from support.tickets import attachments
+from support.tickets.periods import Period, ReportRange
 from support.tickets.reports import ticket_report
+from support.tickets.service import install_business_hours
 from support.kb.service import parse_export
 
 def register(group: click.Group) -> None:
@@ -211,16 +215,29 @@ def report() -> None:
     """Reports from the support backend."""
 
 
+def _range_problem(error: Any) -> str:
+    """``--from: message`` for one error of a report range."""
+    message = error["msg"].removeprefix("Value error, ")
+    return f"--{error['loc'][0]}: {message}" if error["loc"] else f"--{message}"
+
+
 @report.command("tickets")
 @click.option("--csv", "csv_dir", type=click.Path(file_okay=False, path_type=Path), help="Also write each table as DIR/<table>.csv.")
+@click.option("--from", "start", default="", help="First day (YYYY-MM-DD, in PORTAL_TIME_ZONE), included.")
+@click.option("--to", "end", default="", help="Last day (YYYY-MM-DD), included.")
 @data_dir_option
-def report_tickets(csv_dir: Path | None, data_dir: Path) -> None:
-    """SLA compliance, response times, deflection, escalation, backlog and knowledge gaps."""
+def report_tickets(csv_dir: Path | None, start: str, end: str, data_dir: Path) -> None:
+    """SLA compliance, response times, deflection, escalation, backlog and knowledge gaps (of tickets filed --from..--to)."""
+    try:
+        span = ReportRange.model_validate({"from": start, "to": end})
+    except ValidationError as exc:
+        raise click.UsageError("; ".join(_range_problem(e) for e in exc.errors())) from None
     settings = settings_for(data_dir)
+    install_business_hours(settings)
     store = open_portal_store(database_path(data_dir))
     titles = {}
     if settings.kb_file and settings.kb_file.is_file():
         titles = {i: p.get("title", i) for i, p in parse_export(settings.kb_file.read_bytes())[0].items()}
-    tables = ticket_report(store, settings, system_clock(), titles)
+    tables = ticket_report(store, settings, system_clock(), titles, period=Period(span, settings.time_zone))
     store.close()
     print_tables(tables, csv_dir)

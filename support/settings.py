@@ -14,6 +14,7 @@ from pydantic import (Field, SecretStr, ValidationError, ValidatorFunctionWrapHa
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from support.errors import SettingsError
+from support.timezones import zones
 
 PLACEHOLDER_SECRET = "insecure-development-key-change-me"
 PRIORITIES = ("P1", "P2", "P3", "P4")
@@ -132,6 +133,18 @@ class Settings(BaseSettings):
         if self.site_dir and self.data_dir.resolve().is_relative_to(self.site_dir.resolve()):
             raise ValueError("data_dir: must not be inside PORTAL_SITE_DIR, which is served (attachments are kept in it)")
         return self
+    # issue 17 items 5 and 9 (business hours, time zones, report ranges)
+    time_zone: str = Field("UTC", description="The portal's time zone (IANA name, e.g. Europe/Berlin): times for users who chose "
+                           "none, the days of report ranges, the default of business-hours calendars.")
+    business_hours_file: Path | None = Field(None, description="Business-hours calendars (YAML); defaults to "
+                                             "<portal_dir>/business-hours.yml; none: every SLA clock runs round the clock.")
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if value not in zones():
+            raise ValueError(f"{value!r} is not a time zone of the IANA database; expected e.g. UTC, Europe/Berlin, America/Chicago")
+        return value
 
     @field_validator("allowed_origins", "categories", "trusted_proxies", "metrics_allow", mode="before")
     @classmethod

@@ -31,6 +31,8 @@ class Table:
     columns: list[str]
     rows: list[list[Any]] = field(default_factory=list)
     chart: str | None = None
+    label: str | None = None
+    """The column that names each bar of the chart (a title rather than an id); the first column without it."""
     unit: str = ""
     total: int | None = None
     """How many rows the whole table has, when ``rows`` holds only the first of them."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from support.accounts import preferences
 from support.db.migrations import Migration, run_script
 
 
@@ -21,4 +22,4 @@ def _sessions_and_throttles(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = [Migration(5, "server-side sessions and sign-in throttling", _sessions_and_throttles)]
+MIGRATIONS = [Migration(5, "server-side sessions and sign-in throttling", _sessions_and_throttles), preferences.MIGRATION]

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from support.accounts import sessions, throttle
+from support.accounts.preferences import chosen_time_zone, set_time_zone, time_zone
 from support.accounts.users import (MIN_PASSWORD, ROLES, add_user, authenticate, display_name, get_user, get_user_by_email,
                                     has_role, list_agents, list_users, set_password, update_user, validate_new_user)
 from support.db.store import Store
 
 __all__ = ["MIN_PASSWORD", "ROLES", "SignIn", "add_user", "authenticate", "check_password", "display_name", "end_session",
            "get_user", "get_user_by_email", "has_role", "list_agents", "list_users", "session_user", "set_password", "sign_in",
-           "update_user", "validate_new_user"]
+           "update_user", "validate_new_user", "time_zone", "chosen_time_zone", "set_time_zone"]
 
 
 @dataclass(frozen=True)

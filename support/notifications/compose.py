@@ -25,6 +25,7 @@ SUBJECTS = {
     "agent_reply": "[#{id}] New reply: {subject}",
     "waiting_for_you": "[#{id}] Waiting for your answer: {subject}",
     "resolved": "[#{id}] Resolved: {subject}",
+    "merged": "[#{id}] Merged into #{target_id}: {subject}",
     "new_urgent_ticket": "[#{id}] New {priority} ticket: {subject}",
     "assigned_to_you": "[#{id}] Assigned to you: {subject}",
     "requester_replied": "[#{id}] The requester replied: {subject}",

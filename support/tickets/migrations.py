@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from support.db.migrations import Migration, run_script
+from support.tickets import desk
 
 
 def _initial(db: sqlite_utils.Database) -> None:
@@ -245,4 +246,5 @@ MIGRATIONS = [
     Migration(12, "routing: a ticket's group, and whose turn it is in each round-robin group", _routing),
     Migration(13, "alerts in: the ticket each Alertmanager alert group opened", _alert_groups),
     Migration(14, "attachments: files attached to a ticket or one of its messages, kept by content hash", _attachments),
+    desk.MIGRATION,
 ]

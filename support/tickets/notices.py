@@ -149,6 +149,12 @@ def changed(db: Store, settings: Settings, before: dict[str, Any], after: dict[s
         _to_agents(db, settings, "assigned_to_you", after, _assignee_email(db, after), now, actor=accounts.display_name(actor))
 
 
+def merged(db: Store, settings: Settings, duplicate: dict[str, Any], target: dict[str, Any], now: dt.datetime) -> None:
+    """A duplicate merged into another ticket: its requester hears where the request continues (always sent)."""
+    _to_requester(db, settings, "merged", duplicate, now, target_id=target["id"], target_subject=target["subject"],
+                  target_url=requester_url(settings, target) if target["requester_email"].lower() == duplicate["requester_email"].lower() else "")
+
+
 def sla_rose(db: Store, settings: Settings, ticket: dict[str, Any], breached: bool, clocks: list[str], now: dt.datetime) -> None:
     """SLA at risk: the assignee (every agent while nobody is assigned); breached: the assignee and every agent."""
     assignee = _assignee_email(db, ticket)

@@ -42,6 +42,7 @@ class QueueFilter:
     article: str | None = None
     q: str | None = None
     sort: str = "due"
+    tag: str | None = None
 
 
 def where_clause(f: QueueFilter, me: int, now: dt.datetime, due_soon: dt.timedelta) -> tuple[str, list[Any]]:
@@ -65,6 +66,8 @@ def where_clause(f: QueueFilter, me: int, now: dt.datetime, due_soon: dt.timedel
         terms.append(("t.sla_level < 2 AND t.sla_due_at IS NOT NULL AND t.sla_due_at <= ?", [iso(now + due_soon)]))
     if f.article:
         terms.append(("t.id IN (SELECT ticket_id FROM ticket_articles WHERE article_id = ?)", [f.article]))
+    if f.tag:
+        terms.append(("t.id IN (SELECT ticket_id FROM ticket_tags WHERE tag = ?)", [f.tag.strip().lower()]))
     if f.q and len(f.q) >= 3:  # the trigram index finds any substring of three characters or more
         like = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         terms.append(("t.id IN (SELECT rowid FROM tickets_search WHERE tickets_search MATCH ? UNION ALL "

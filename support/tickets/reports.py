@@ -13,6 +13,7 @@ from typing import Any
 from support.db.store import Store
 from support.settings import PRIORITIES, Settings
 from support.tickets import satisfaction
+from support.tickets.periods import Period
 from support.tickets.sla import describe, used_seconds
 from support.tickets.storage import STATUSES
 from support.tables import Table
@@ -27,21 +28,23 @@ def percentile(values: list[float], pct: float) -> float | None:
 
 
 def ticket_report(db: Store, settings: Settings, now: dt.datetime, titles: dict[str, str],
-                  row_limit: int | None = None) -> list[Table]:
+                  row_limit: int | None = None, period: Period | None = None) -> list[Table]:
     """Every table of the tickets report (aggregated in SQL: only counts and a few values reach Python).
 
     ``row_limit`` caps the one table whose length grows with the ticket count (knowledge gaps),
-    for the page; the CSV and the API give every row.
+    for the page; the CSV and the API give every row. ``period`` keeps the tickets filed (and the
+    suggestions, deflections and ratings made) within a range of days; all time without it.
     """
+    period = period or Period()
     return [
-        sla_compliance(db, settings, now),
-        response_times(db),
-        deflection(db),
-        escalation(db),
-        backlog(db),
-        top_articles(db, titles),
-        knowledge_gaps(db, row_limit),
-        *satisfaction.report(db),
+        sla_compliance(db, settings, now, period),
+        response_times(db, period),
+        deflection(db, period),
+        escalation(db, period),
+        backlog(db, period),
+        top_articles(db, titles, period=period),
+        knowledge_gaps(db, row_limit, period),
+        *satisfaction.report(db, period.where),
     ]
 
 
@@ -53,7 +56,7 @@ def _met(ticket: dict[str, Any], secs: int | None, target: dt.timedelta, now: dt
     return False if used_seconds(ticket, now) > limit else None
 
 
-def sla_compliance(db: Store, settings: Settings, now: dt.datetime) -> Table:
+def sla_compliance(db: Store, settings: Settings, now: dt.datetime, period: Period = Period()) -> Table:
     """Per priority: tickets whose first response and resolution met their targets (running clocks within target left out)."""
     table = Table("sla_compliance", "SLA compliance per priority",
                   ["priority", "tickets", "first_response_met", "first_response_breached", "first_response_compliance_pct",
@@ -61,14 +64,15 @@ def sla_compliance(db: Store, settings: Settings, now: dt.datetime) -> Table:
     for priority in PRIORITIES:
         first_target, resolve_target = settings.sla_targets(priority)
         first_limit, resolve_limit = first_target.total_seconds(), resolve_target.total_seconds()
-        first_met, first_late, n = _outcomes(db, "first_response_secs", priority, first_limit)
-        resolve_met, resolve_late, _ = _outcomes(db, "resolution_secs", priority, resolve_limit)
+        first_met, first_late, n = _outcomes(db, "first_response_secs", priority, first_limit, period)
+        resolve_met, resolve_late, _ = _outcomes(db, "resolution_secs", priority, resolve_limit, period)
         first = [True] * first_met + [False] * first_late
         resolve = [True] * resolve_met + [False] * resolve_late
         # clocks still running (no recorded time yet): breached once their used time passes the target
-        for t in db.all("SELECT created_at, paused_secs, paused_since, first_response_secs, resolution_secs FROM tickets WHERE id IN "
-                        "(SELECT id FROM tickets WHERE priority = :p AND first_response_secs IS NULL "
-                        "UNION ALL SELECT id FROM tickets WHERE priority = :p AND resolution_secs IS NULL)", {"p": priority}):
+        for t in db.all("SELECT priority, created_at, paused_secs, paused_since, first_response_secs, resolution_secs FROM tickets WHERE id IN "
+                        f"(SELECT id FROM tickets WHERE priority = :p AND first_response_secs IS NULL AND {period.where('created_at')} "
+                        f"UNION ALL SELECT id FROM tickets WHERE priority = :p AND resolution_secs IS NULL AND {period.where('created_at')})",
+                        {"p": priority}):
             if t["first_response_secs"] is None:
                 first.append(_met(t, None, first_target, now))
             if t["resolution_secs"] is None:
@@ -77,10 +81,11 @@ def sla_compliance(db: Store, settings: Settings, now: dt.datetime) -> Table:
     return table
 
 
-def _outcomes(db: Store, column: str, priority: str, limit: float) -> tuple[int, int, int]:
+def _outcomes(db: Store, column: str, priority: str, limit: float, period: Period) -> tuple[int, int, int]:
     """(met, breached, tickets) of a priority for one recorded time (read from the (priority, column) index)."""
     met, late, n = db.conn.execute(
-        f"SELECT coalesce(sum({column} <= ?), 0), coalesce(sum({column} > ?), 0), count(*) FROM tickets WHERE priority = ?",
+        f"SELECT coalesce(sum({column} <= ?), 0), coalesce(sum({column} > ?), 0), count(*) FROM tickets WHERE priority = ? "
+        f"AND {period.where('created_at')}",
         [limit, limit, priority],
     ).fetchone()
     return met, late, n
@@ -91,12 +96,12 @@ def _compliance(outcomes: list[bool | None]) -> list[Any]:
     return [met, breached, round(100 * met / (met + breached), 1) if met + breached else ""]
 
 
-def response_times(db: Store) -> Table:
+def response_times(db: Store, period: Period = Period()) -> Table:
     """Median and 90th percentile of first-response and resolution times per priority (SLA time, pauses excluded)."""
     table = Table("response_times", "First-response and resolution times",
                   ["priority", "responded", "first_response_median", "first_response_p90",
                    "resolved", "resolution_median", "resolution_p90"])
-    by_priority = {p: (_sorted_secs(db, "first_response_secs", p), _sorted_secs(db, "resolution_secs", p)) for p in PRIORITIES}
+    by_priority = {p: (_sorted_secs(db, "first_response_secs", p, period), _sorted_secs(db, "resolution_secs", p, period)) for p in PRIORITIES}
     by_priority["all"] = tuple(sorted(v for p in PRIORITIES for v in by_priority[p][i]) for i in (0, 1))
     for priority in (*PRIORITIES, "all"):
         first, resolve = by_priority[priority]
@@ -104,9 +109,10 @@ def response_times(db: Store) -> Table:
     return table
 
 
-def _sorted_secs(db: Store, column: str, priority: str) -> list[int]:
+def _sorted_secs(db: Store, column: str, priority: str, period: Period) -> list[int]:
     """The recorded values of ``column`` for a priority, ascending (read in order from the (priority, column) index)."""
-    cursor = db.conn.execute(f"SELECT {column} FROM tickets WHERE priority = ? AND {column} IS NOT NULL ORDER BY {column}", [priority])
+    cursor = db.conn.execute(f"SELECT {column} FROM tickets WHERE priority = ? AND {column} IS NOT NULL AND {period.where('created_at')} "
+                             f"ORDER BY {column}", [priority])
     return [row[0] for row in cursor]
 
 
@@ -114,53 +120,57 @@ def _times(values: list[int]) -> list[str]:
     return [describe(int(v)) if v is not None else "" for v in (percentile(values, 50), percentile(values, 90))]
 
 
-def deflection(db: Store) -> Table:
+def deflection(db: Store, period: Period = Period()) -> Table:
     """Ticket forms that showed suggestions, by what followed: deflected (and not filed), filed, or nothing."""
     forms = db.all(
-        "SELECT form_id, max(outcome = 'deflected') AS deflected, max(outcome = 'filed') AS filed FROM impressions GROUP BY form_id"
+        "SELECT form_id, max(outcome = 'deflected') AS deflected, max(outcome = 'filed') AS filed "
+        f"FROM impressions WHERE {period.where('shown_at')} GROUP BY form_id"
     )
     deflected = sum(1 for f in forms if f["deflected"] and not f["filed"])
     filed = sum(1 for f in forms if f["filed"])
     nothing = len(forms) - deflected - filed
-    clicks = db.one("SELECT count(*) AS n FROM deflections")["n"]
+    clicks = db.one(f"SELECT count(*) AS n FROM deflections WHERE {period.where('at')}")["n"]
     rate = round(100 * deflected / (deflected + filed), 1) if deflected + filed else ""
     return Table("deflection", "Deflection", ["forms_with_suggestions", "deflected", "filed_anyway", "nothing", "answered_clicks", "deflection_rate_pct"],
                  [[len(forms), deflected, filed, nothing, clicks, rate]])
 
 
-def escalation(db: Store) -> Table:
+def escalation(db: Store, period: Period = Period()) -> Table:
     """Share of tickets escalated at least once by the SLA monitor."""
-    row = db.one("SELECT count(*) AS n, coalesce(sum(escalations != 0), 0) AS escalated FROM tickets")
+    row = db.one(f"SELECT count(*) AS n, coalesce(sum(escalations != 0), 0) AS escalated FROM tickets WHERE {period.where('created_at')}")
     total, escalated = row["n"], row["escalated"]
     rate = round(100 * escalated / total, 1) if total else ""
     return Table("escalation", "Escalation", ["tickets", "escalated", "escalation_rate_pct"], [[total, escalated, rate]])
 
 
-def backlog(db: Store) -> Table:
+def backlog(db: Store, period: Period = Period()) -> Table:
     """Tickets by priority and status, with the open backlog (new, open, pending) per priority."""
     table = Table("backlog", "Backlog by priority and status", ["priority", *STATUSES, "backlog"], chart="backlog")
-    found = {(r[0], r[1]): r[2] for r in db.conn.execute("SELECT priority, status, count(*) FROM tickets GROUP BY priority, status")}
+    found = {(r[0], r[1]): r[2] for r in db.conn.execute(
+        f"SELECT priority, status, count(*) FROM tickets WHERE {period.where('created_at')} GROUP BY priority, status")}
     for priority in PRIORITIES:
         counts = [found.get((priority, s), 0) for s in STATUSES]
         table.rows.append([priority, *counts, sum(counts[:3])])
     return table
 
 
-def top_articles(db: Store, titles: dict[str, str], limit: int = 10) -> Table:
+def top_articles(db: Store, titles: dict[str, str], limit: int = 10, period: Period = Period()) -> Table:
     """Articles linked to the most tickets, with their deflections."""
     rows = db.all(
-        "SELECT article_id, count(*) AS tickets, (SELECT count(*) FROM deflections d WHERE d.article_id = ta.article_id) AS deflections "
-        "FROM ticket_articles ta GROUP BY article_id ORDER BY tickets DESC, article_id LIMIT ?",
+        "SELECT article_id, count(*) AS tickets, (SELECT count(*) FROM deflections d WHERE d.article_id = ta.article_id "
+        f"AND {period.where('d.at')}) AS deflections FROM ticket_articles ta JOIN tickets t ON t.id = ta.ticket_id "
+        f"WHERE {period.where('t.created_at')} GROUP BY article_id ORDER BY tickets DESC, article_id LIMIT ?",
         [limit],
     )
     return Table("top_articles", "Articles behind the most tickets", ["article_id", "title", "tickets", "deflections"],
-                 [[r["article_id"], titles.get(r["article_id"], ""), r["tickets"], r["deflections"]] for r in rows], chart="tickets")
+                 [[r["article_id"], titles.get(r["article_id"], ""), r["tickets"], r["deflections"]] for r in rows], chart="tickets",
+                 label="title")
 
 
-def knowledge_gaps(db: Store, limit: int | None = None) -> Table:
+def knowledge_gaps(db: Store, limit: int | None = None, period: Period = Period()) -> Table:
     """Tickets with no linked article, newest first: what the KB does not cover yet."""
     columns = ["id", "subject", "category", "priority", "status", "page_title", "created_at"]
-    where = "FROM tickets t WHERE NOT EXISTS (SELECT 1 FROM ticket_articles ta WHERE ta.ticket_id = t.id)"
+    where = f"FROM tickets t WHERE {period.where('t.created_at')} AND NOT EXISTS (SELECT 1 FROM ticket_articles ta WHERE ta.ticket_id = t.id)"
     cursor = db.conn.execute(f"SELECT {', '.join(columns)} {where} ORDER BY id DESC LIMIT ?", [-1 if limit is None else limit])
     table = Table("knowledge_gaps", "Tickets with no article", columns, [list(r) for r in cursor])
     if limit is not None and len(table.rows) == limit:

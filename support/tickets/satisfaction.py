@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from typing import Any
+from typing import Any, Callable
 
 from support.clock import iso
 from support.db.store import Store
@@ -34,19 +34,22 @@ def rated(db: Store, ticket_id: int, resolved_at: str) -> bool:
     return db.one("SELECT 1 AS x FROM ratings WHERE ticket_id = ? AND resolved_at = ?", [ticket_id, resolved_at]) is not None
 
 
-def report(db: Store) -> list[Table]:
-    """The response rate, then per agent, category and priority: ratings, average, the 1-5 distribution, the target; comments."""
-    resolutions = db.one("SELECT count(*) AS n FROM history WHERE field = 'status' AND new = 'resolved'")["n"]
+def report(db: Store, within: Callable[[str], str] = lambda column: "1") -> list[Table]:
+    """The response rate, then per agent, category and priority: ratings, average, the 1-5 distribution, the target; comments.
+
+    ``within`` gives the SQL condition keeping a timestamp column in the report's range (``Period.where``).
+    """
+    resolutions = db.one(f"SELECT count(*) AS n FROM history WHERE field = 'status' AND new = 'resolved' AND {within('at')}")["n"]
     table = Table("satisfaction", f"Satisfaction (target: average above {TARGET} of 5)",
                   ["group", "ratings", "response_rate_pct", "average", "target", "1", "2", "3", "4", "5"], chart="average")
     for by, expression in {"all": "'all'", **GROUPS}.items():
         for row in db.all(f"SELECT {expression} AS g, count(*) AS n, avg(r.score) AS avg, "
                           + ", ".join(f"sum(r.score = {k}) AS s{k}" for k in range(1, 6))
-                          + f" FROM ratings r LEFT JOIN users u ON u.id = r.agent_id GROUP BY g ORDER BY g"):
+                          + f" FROM ratings r LEFT JOIN users u ON u.id = r.agent_id WHERE {within('r.rated_at')} GROUP BY g ORDER BY g"):
             rate_pct = round(100 * row["n"] / resolutions, 1) if by == "all" and resolutions else None
             table.rows.append([row["g"] if by == "all" else f"{by}: {row['g']}", row["n"], rate_pct, round(row["avg"], 2), TARGET, *(row[f"s{k}"] for k in range(1, 6))])
     comments = Table("satisfaction_comments", "What requesters wrote, newest first", ["ticket", "score", "agent", "comment", "rated_at"])
     comments.rows = [list(r.values()) for r in db.all(
         "SELECT r.ticket_id, r.score, coalesce(nullif(u.name, ''), u.email, '') AS agent, r.comment, r.rated_at FROM ratings r "
-        "LEFT JOIN users u ON u.id = r.agent_id WHERE r.comment != '' ORDER BY r.id DESC LIMIT 200")]
+        f"LEFT JOIN users u ON u.id = r.agent_id WHERE r.comment != '' AND {within('r.rated_at')} ORDER BY r.id DESC LIMIT 200")]
     return [table, comments]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from support.schemas import Email, Id, Model, Out, Page, SiteUrl
 from support.tickets.queue import SORTS, QueueFilter
+from support.tickets.periods import ReportRange  # noqa: F401 (the reports' range, for the routes)
 
 Priority = Literal["P1", "P2", "P3", "P4"]
 Status = Literal["new", "open", "pending", "resolved", "closed"]
@@ -249,13 +250,15 @@ class QueueParams(BaseModel):
     article: str = ""
     q: str = ""
     sort: Literal[tuple(SORTS)] = "due"  # type: ignore[valid-type]
+    tag: str = Field("", max_length=40, description="Only tickets with this tag.")
     page: Page = 1
 
     def to_filter(self) -> QueueFilter:
         """The storage filter for these parameters."""
         return QueueFilter(status=None if self.status == "all" else self.status, priority=self.priority or None,
                            tier=int(self.tier) if self.tier else None, assignee=self.assignee or None,
-                           sla=self.sla or None, article=self.article or None, q=self.q or None, sort=self.sort)
+                           sla=self.sla or None, article=self.article or None, q=self.q or None, sort=self.sort,
+                           tag=self.tag or None)
 
 
 Labels = dict[str, str]
@@ -288,3 +291,33 @@ class Notification(BaseModel):
     externalURL: str = Field("", max_length=2000)
     alerts: list[Alert] = Field(default_factory=list, max_length=1000)
     truncatedAlerts: int = Field(0, ge=0)
+
+
+class Event(BaseModel):
+    """A generic event (``POST /api/integrations/events``): one occurrence of something a monitoring system saw.
+
+    Events with the same ``dedup_key`` make one ticket: the first ``firing`` one opens it, repeats add to it,
+    ``resolved`` adds a note (and resolves it when ``PORTAL_ALERT_RESOLVES`` is on).
+    """
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "dedup_key": "line-4/conveyor-stopped", "status": "firing", "summary": "Conveyor at station 3 stopped",
+        "source": "Line 4 PLC", "severity": "critical", "runbook": "clear-conveyor-jam",
+        "details": {"station": "3", "belt_speed": "0"}, "links": ["https://scada.example.com/line/4"]}]})
+    dedup_key: str = Field(min_length=1, max_length=200, description="Events with the same key share one ticket.")
+    status: Literal["firing", "resolved"] = Field("firing", description="firing opens or adds to the ticket; resolved closes the episode.")
+    summary: str = Field("", max_length=180, description="One line: the ticket's subject. Required when firing.")
+    source: str = Field("", max_length=80, description="What sent it (the ticket's requester name); default \"Webhook\".")
+    severity: str = Field("", max_length=20, description="critical/page -> P1, high/error/major -> P2, warning/minor -> P3, info/none -> P4.")
+    priority: Priority | None = Field(None, description="Overrides the priority the severity maps to.")
+    runbook: str = Field("", max_length=200, description="A KB page id: linked to the ticket and shown to the agent.")
+    runbook_url: str = Field("", max_length=2000, description="A runbook elsewhere, quoted in the ticket.")
+    occurred_at: str = Field("", max_length=64, description="When it happened, as the source tells it (ISO 8601).")
+    details: Labels = Field(default_factory=dict, max_length=100, description="Key-value details, listed in the ticket.")
+    links: list[Annotated[str, Field(max_length=2000)]] = Field(default_factory=list, max_length=20, description="URLs quoted in the ticket.")
+
+    @model_validator(mode="after")
+    def _summary_when_firing(self) -> "Event":
+        if self.status == "firing" and len(self.summary.strip()) < 3:
+            raise ValueError("summary: a firing event needs a summary of at least 3 characters (the ticket's subject)")
+        return self

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Callable
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
@@ -15,13 +16,17 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from support.accounts import service as accounts
 from support.kb import service as kb
 from support.notifications import service as notifications
-from support.tickets import alerts, attachments, mailin, notices, queue, replies, reports, routing, satisfaction, sla, storage
+from support.tickets import (alerts, attachments, business_hours, events, mailin, notices, queue, replies, reports, routing,
+                             satisfaction, sla, storage)
 from support import ratelimit
 from support.context import Context
 from support.db.store import Store
 from support.settings import Settings
 from support.errors import Forbidden, NotFound, Unauthorized
-from support.tickets.schemas import Notification, QueueParams, TicketCreate
+from support.tickets.periods import Period, ReportRange
+from support.tickets.schemas import Event, Notification, QueueParams, TicketCreate
+from support.tickets import workday
+from support.tickets.workday import delete_view, merge, presence, save_view, tag, tags_of, untag, views  # noqa: F401 (for the routes)
 from support.tickets.replies import add_reply_template, compose, delete_reply_template, reply_templates  # noqa: F401 (for the routes)
 
 log = logging.getLogger("support")
@@ -85,6 +90,16 @@ def file_ticket(ctx: Context, data: TicketCreate, user: dict[str, Any] | None, c
         ticket = route(ctx, ticket) or ticket
         notices.filed(ctx.db, ctx.settings, ticket, token, ctx.now())
     return ticket, token
+
+
+def install_business_hours(settings: Settings) -> business_hours.HoursSource:
+    """Read the business-hours calendars the settings name (default ``<portal_dir>/business-hours.yml``) and put them in force."""
+    file = settings.business_hours_file or (settings.portal_dir / "business-hours.yml" if settings.portal_dir else None)
+    source = business_hours.HoursSource(file, settings.time_zone, settings.source_check_seconds)
+    source.current()
+    source.applied = source.generation  # prepare() rechecks every open ticket at start-up anyway
+    business_hours.install(source)
+    return source
 
 
 def routing_source(settings: Settings) -> routing.RoutingSource:
@@ -393,7 +408,9 @@ def unlink_article(ctx: Context, ticket_id: int, article_id: str, user: dict[str
 def queue_page(ctx: Context, params: QueueParams, user: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
     """One page of the agent queue (after the SLA sweep, so its flags are current) and how many tickets match."""
     sweep(ctx.db, ctx.settings, ctx.now())
-    return queue.page_of_tickets(ctx.db, params.to_filter(), user["id"], ctx.now(), params.page, ctx.settings.page_size)
+    rows, total = queue.page_of_tickets(ctx.db, params.to_filter(), user["id"], ctx.now(), params.page, ctx.settings.page_size)
+    tags = workday.tags_of(ctx, [r["id"] for r in rows])
+    return [{**r, "tags": tags[r["id"]]} for r in rows], total
 
 
 def agents(ctx: Context) -> list[dict[str, Any]]:
@@ -427,10 +444,11 @@ def article_list(ctx: Context) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (-r["tickets"], r["title"]))
 
 
-def report(ctx: Context, row_limit: int | None = None) -> list[Any]:
-    """The ticket report's tables (see ``support.tickets.reports``)."""
+def report(ctx: Context, row_limit: int | None = None, span: ReportRange | None = None) -> list[Any]:
+    """The ticket report's tables (see ``support.tickets.reports``) over ``span`` (days in the portal's time zone)."""
     titles = {i: p.get("title", i) for i, p in ctx.kb.pages.items()}
-    return reports.ticket_report(ctx.db, ctx.settings, ctx.now(), titles, row_limit) + kb.content_tables(ctx, row_limit)
+    period = Period(span, ctx.settings.time_zone)
+    return reports.ticket_report(ctx.db, ctx.settings, ctx.now(), titles, row_limit, period) + kb.content_tables(ctx, row_limit)
 
 
 INDEX_BATCH = queue.INDEX_BATCH
@@ -543,20 +561,51 @@ def alert_token_ok(ctx: Context, given: str) -> bool:
 
 def receive_alert(ctx: Context, note: Notification) -> tuple[dict[str, Any], bool]:
     """One Alertmanager notification: a new ticket for a new group (True), else added to the group's ticket (False)."""
+    return _receive(ctx, Incident(note.groupKey, note.status, alerts.SENDER, alerts.describe(note), lambda: _alert_ticket(ctx, note)))
+
+
+def receive_event(ctx: Context, event: Event) -> tuple[dict[str, Any], bool]:
+    """One generic event: a new ticket for a new ``dedup_key`` (True), else added to that key's ticket (False)."""
+    return _receive(ctx, Incident(events.group_key(event), event.status, events.sender(event), events.describe(event),
+                                  lambda: _event_ticket(ctx, event)))
+
+
+@dataclass(frozen=True)
+class Incident:
+    """What alerts in and events in have in common: a key naming the episode, its state, who sent it, its text."""
+
+    key: str
+    status: str
+    sender: str
+    text: str
+    open_ticket: Callable[[], dict[str, Any]]
+
+
+def _receive(ctx: Context, incident: Incident) -> tuple[dict[str, Any], bool]:
     with ctx.db.tx():
-        ticket_id = alerts.ticket_of_group(ctx.db, note.groupKey)
+        ticket_id = alerts.ticket_of_group(ctx.db, incident.key)
         ticket = storage.get_ticket(ctx.db, ticket_id) if ticket_id is not None else None
         if ticket is None or ticket["status"] == "closed":
-            if note.status == "resolved":
-                raise NotFound(f"No open ticket for alert group {note.groupKey[:200]}")
-            ticket = _alert_ticket(ctx, note)
-            alerts.remember(ctx.db, note.groupKey, ticket["id"], ctx.now())
+            if incident.status == "resolved":
+                raise NotFound(f"No open ticket for {incident.key[:200]}")
+            ticket = incident.open_ticket()
+            alerts.remember(ctx.db, incident.key, ticket["id"], ctx.now())
             return ticket, True
-        sender = {"kind": "requester" if note.status == "firing" else "agent", "id": None, "name": alerts.SENDER}
-        storage.add_message(ctx.db, ticket, sender, alerts.describe(note), note.status == "resolved", ctx.now())
-        if note.status == "resolved" and ctx.settings.alert_resolves:
-            storage.update_ticket(ctx.db, ticket["id"], {"status": "resolved"}, alerts.SENDER, ctx.now())
+        sender = {"kind": "requester" if incident.status == "firing" else "agent", "id": None, "name": incident.sender}
+        storage.add_message(ctx.db, ticket, sender, incident.text, incident.status == "resolved", ctx.now())
+        if incident.status == "resolved" and ctx.settings.alert_resolves:
+            storage.update_ticket(ctx.db, ticket["id"], {"status": "resolved"}, incident.sender, ctx.now())
         return storage.get_ticket(ctx.db, ticket["id"]), False
+
+
+def _event_ticket(ctx: Context, event: Event) -> dict[str, Any]:
+    page = ctx.kb.get(event.runbook) if event.runbook else None
+    category = "Problem" if "Problem" in ctx.settings.categories else ctx.settings.categories[0]
+    data = TicketCreate(subject=events.subject(event), description=events.describe(event).ljust(10), requester_email=events.SENDER_EMAIL,
+                        requester_name=events.sender(event), category=category, priority=events.priority(event),
+                        page_id=event.runbook or None, page_title=page.get("title") if page else None, page_url=page.get("url") if page else None)
+    ticket, _ = file_ticket(ctx, data, None, channel="api")
+    return ticket
 
 
 def _alert_ticket(ctx: Context, note: Notification) -> dict[str, Any]:

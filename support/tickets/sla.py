@@ -1,6 +1,7 @@
 """SLA clocks: first response and resolution targets per priority, paused while a ticket waits.
 
-A clock's used time is wall time since filing minus time spent pending, resolved or closed. A
+A clock's used time is the working time of the priority's business-hours calendar (``business_hours``;
+round the clock by default) since filing, minus the working time spent pending, resolved or closed. A
 running clock is *at risk* when what remains is under ``min(sla_warning_window,
 sla_warning_fraction * target)`` and *breached* below zero. ``sweep`` recomputes every active
 ticket and escalates one tier (max 3) each time a ticket's level rises, recording it in history.
@@ -16,6 +17,7 @@ OnRise = Callable[[dict[str, Any], int, list[str]], None]  # (ticket after escal
 
 from support.clock import iso, parse
 from support.db.store import Store
+from support.tickets import business_hours
 from support.settings import Settings
 
 OK, AT_RISK, BREACHED = 0, 1, 2
@@ -43,11 +45,17 @@ class SlaClock:
 
 
 def used_seconds(ticket: dict[str, Any], now: dt.datetime) -> int:
-    """Seconds the ticket's clocks have run: since filing, minus paused time."""
-    total = (now - parse(ticket["created_at"])).total_seconds() - ticket["paused_secs"]
+    """Seconds the ticket's clocks have run: working time of its priority's calendar since filing, minus paused time."""
+    calendar = business_hours.calendar_for(ticket["priority"])
+    total = calendar.working_seconds(parse(ticket["created_at"]), now) - ticket["paused_secs"]
     if ticket["paused_since"]:
-        total -= (now - parse(ticket["paused_since"])).total_seconds()
+        total -= calendar.working_seconds(parse(ticket["paused_since"]), now)
     return max(0, int(total))
+
+
+def paused_seconds(ticket: dict[str, Any], now: dt.datetime) -> int:
+    """Working seconds a paused ticket has waited since ``paused_since`` (what its clocks leave out)."""
+    return business_hours.calendar_for(ticket["priority"]).working_seconds(parse(ticket["paused_since"]), now)
 
 
 def clocks(ticket: dict[str, Any], settings: Settings, now: dt.datetime) -> list[SlaClock]:
@@ -84,8 +92,10 @@ def ticket_state(ticket: dict[str, Any], settings: Settings, now: dt.datetime) -
         return worst, None, NEVER
     nearest = min(c.remaining for c in running)
     changes = [_next_change(c, settings) for c in running if c.level < BREACHED]
-    check = iso(now + dt.timedelta(seconds=min(changes))) if changes else NEVER
-    return worst, iso(now + dt.timedelta(seconds=nearest)), check
+    calendar = business_hours.calendar_for(ticket["priority"])
+    check = iso(calendar.add(now, min(changes))) if changes else NEVER
+    due = calendar.add(now, nearest) if nearest > 0 else now + dt.timedelta(seconds=nearest)
+    return worst, iso(due), check
 
 
 def _next_change(clock: SlaClock, settings: Settings) -> int:
@@ -107,6 +117,11 @@ def sweep(db: Store, settings: Settings, now: dt.datetime, on_rise: OnRise | Non
     ``on_rise`` is called for each escalated ticket inside the transaction that escalates it.
     """
     escalated = []
+    source = business_hours.active()
+    source.current()
+    if source.applied != source.generation:  # other calendars: every stored due and check time may be wrong
+        recheck_all(db)
+        source.applied = source.generation
     rows = db.all("SELECT * FROM tickets WHERE status IN ('new', 'open', 'pending') AND sla_check_at <= ?", [iso(now)])
     for start in range(0, len(rows), SWEEP_BATCH):
         with db.tx():

@@ -13,7 +13,7 @@ from typing import Any
 from support.clock import iso
 from support.db.store import Store
 from support.errors import Conflict, NotFound
-from support.tickets.sla import used_seconds
+from support.tickets.sla import paused_seconds, used_seconds
 
 STATUSES = ("new", "open", "pending", "resolved", "closed")
 PAUSED = ("pending", "resolved", "closed")
@@ -134,7 +134,7 @@ def set_status(db: Store, ticket: dict[str, Any], status: str, actor: str, now: 
         return
     updates: dict[str, Any] = {"status": status}
     if old in PAUSED and status not in PAUSED:
-        paused = int((now - dt.datetime.fromisoformat(ticket["paused_since"])).total_seconds())
+        paused = paused_seconds(ticket, now)
         updates |= {"paused_secs": ticket["paused_secs"] + max(0, paused), "paused_since": None}
     if old not in PAUSED and status in PAUSED:
         updates["paused_since"] = iso(now)

@@ -8,11 +8,11 @@ from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 
 from support.accounts import service as accounts
 from support.web.charts import bar_chart
-from support.clock import parse
+from support.timezones import local
 from support.web.deps import csrf_token, session_user
 
 TEMPLATES = Path(__file__).parents[1] / "templates"
@@ -22,12 +22,15 @@ def make_environment() -> Environment:
     """The template environment: HTML autoescaped, the generic helpers as globals and filters (domains add theirs in ``app``)."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
     env.globals.update(bar_chart=bar_chart, has_role=accounts.has_role)
-    env.filters.update(when=_when, urlquote=lambda s: quote(str(s or ""), safe=""))
+    env.filters.update(when=_when, urlquote=lambda s: quote(str(s or ""), safe=""),
+                       chart_label=lambda row, i: str(row[i] or row[0]))
     return env
 
 
-def _when(stamp: str | None) -> str:
-    return parse(stamp).strftime("%Y-%m-%d %H:%M UTC") if stamp else ""
+@pass_context
+def _when(context: Any, stamp: str | None) -> str:
+    """A stored time in the viewer's time zone (``time_zone`` of the page, set by ``render``)."""
+    return local(stamp, context.get("time_zone") or "UTC")
 
 
 def page_user(request: Request) -> dict[str, Any] | None:
@@ -38,8 +41,10 @@ def page_user(request: Request) -> dict[str, Any] | None:
 def render(request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
     """Render a page with the user, CSRF token, settings and site URL available to the template."""
     state = request.app.state
+    user = page_user(request)
     values = {
-        "request": request, "user": page_user(request), "settings": state.settings,
+        "request": request, "user": user, "settings": state.settings,
+        "time_zone": accounts.time_zone(state.store, user, state.settings.time_zone),
         "csrf_token": csrf_token(request) if "session" in request.scope else "",
         "site_url": state.settings.site_url or "", "site_name": state.kb.site_name or "Portal",
         **(context or {}),

@@ -99,3 +99,48 @@ def test_resolved_for_an_unknown_group_is_a_404(alerting: Live) -> None:
 def test_alerts_in_are_off_without_a_token(live: Live) -> None:
     """With no PORTAL_ALERT_TOKEN set every notification is refused."""
     assert _post(live, FIRING).status_code == 401
+
+
+EVENT: dict[str, Any] = {"dedup_key": "line-4/conveyor", "summary": "Conveyor at station 3 stopped", "source": "Line 4 PLC",
+                         "severity": "high", "runbook": "clear-conveyor-jam", "details": {"station": "3"},
+                         "links": ["https://scada.example.com/line/4"]}
+EVENTS = "/api/integrations/events"
+
+
+def _event(live: Live, body: Any, token: str | None = TOKEN) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return httpx.post(live.url + EVENTS, json=body, headers=headers, timeout=10)
+
+
+def test_the_same_event_sent_ten_times_makes_one_ticket_and_resolved_resolves_it(alerting: Live) -> None:
+    """Ten events with one dedup key: one ticket (high -> P2, the runbook linked); resolved notes and resolves it."""
+    answers = [_event(alerting, EVENT).json() for _ in range(10)]
+    assert answers[0]["opened"] and {a["ticket_id"] for a in answers} == {answers[0]["ticket_id"]}
+    assert alerting.app.state.store.one("SELECT count(*) AS n FROM tickets")["n"] == 1
+    ticket = _ticket(alerting, answers[0]["ticket_id"])
+    assert ticket["subject"] == "[FIRING] Conveyor at station 3 stopped" and ticket["priority"] == "P2"
+    assert ticket["requester_name"] == "Line 4 PLC" and [a["id"] for a in ticket["articles"]] == ["clear-conveyor-jam"]
+    assert "station: 3" in ticket["description"] and "Link: https://scada.example.com/line/4" in ticket["description"]
+    done = _event(alerting, {"dedup_key": "line-4/conveyor", "status": "resolved"})
+    assert done.status_code == 202 and done.json()["status"] == "resolved"
+    assert _ticket(alerting, answers[0]["ticket_id"])["messages"][-1]["internal"]
+    other = _event(alerting, {**EVENT, "dedup_key": '{}:{alertname="ConveyorStopped"}'}).json()
+    assert other["opened"], "an event's key never meets an Alertmanager group's"
+
+
+@pytest.mark.parametrize(("body", "field"), [({"summary": "x" * 10}, "dedup_key"), ({"dedup_key": "k"}, "summary"),
+                                             ({**EVENT, "priority": "P9"}, "priority"), ({**EVENT, "colour": "red"}, "colour")])
+def test_a_bad_event_is_a_422_naming_the_field(alerting: Live, body: dict[str, Any], field: str) -> None:
+    """A missing key or summary, an unknown priority or an unknown field is refused, naming it; nothing is filed."""
+    answer = _event(alerting, body)
+    assert answer.status_code == 422 and field in answer.text
+    assert _event(alerting, EVENT, token="guess").status_code == 401
+    assert alerting.app.state.store.one("SELECT count(*) AS n FROM tickets")["n"] == 0
+
+
+def test_the_event_schema_is_in_the_openapi_document(alerting: Live) -> None:
+    """The generic webhook's body is documented: its fields and descriptions are in /api/openapi.json."""
+    schema = httpx.get(alerting.url + "/api/openapi.json", timeout=10).json()
+    event = schema["components"]["schemas"]["Event"]
+    assert {"dedup_key", "status", "summary", "severity", "runbook", "details"} <= set(event["properties"])
+    assert "/api/integrations/events" in schema["paths"]

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from support.accounts import service as accounts
+from support.timezones import zones
 from support.web.deps import Csrf, Ctx, CurrentUser, FormDep, SignedIn, client_address
 from support.web.pages import redirect, render, safe_next
 
@@ -85,9 +86,26 @@ def logout(request: Request, ctx: Ctx) -> Response:
 
 
 @router.get("/account")
-def account(request: Request, user: SignedIn) -> Response:
-    """The signed-in user's account: who they are, and the change-password form."""
-    return render(request, "account.html", {"errors": {}, "changed": request.query_params.get("changed") == "1"})
+def account(request: Request, ctx: Ctx, user: SignedIn) -> Response:
+    """The signed-in user's account: who they are, the time zone their pages show times in, the change-password form."""
+    shown = {"changed": request.query_params.get("changed") == "1", "zone_changed": request.query_params.get("zone") == "1"}
+    return render(request, "account.html", _account_view(ctx, user, shown))
+
+
+def _account_view(ctx: Ctx, user: dict, extra: dict) -> dict:
+    """What the account page shows besides the user: their zone choice, the zones, the errors and confirmations."""
+    return {"errors": {}, "zones": sorted(zones()), "zone_choice": accounts.chosen_time_zone(ctx.db, user["id"]), **extra}
+
+
+@router.post("/account/time-zone", dependencies=[Csrf])
+def change_time_zone(request: Request, ctx: Ctx, user: SignedIn, form: FormDep) -> Response:
+    """Choose the time zone one's pages show times in (empty: the portal's)."""
+    zone = str(form.get("time_zone", "")).strip()[:100]
+    if zone and zone not in zones():
+        errors = {"time_zone": f"{zone!r} is not a time zone; choose one from the list, e.g. Europe/Berlin"}
+        return render(request, "account.html", _account_view(ctx, user, {"errors": errors, "zone_choice": zone}), status=422)
+    accounts.set_time_zone(ctx.db, user["id"], zone)
+    return redirect("/support/account?zone=1")
 
 
 @router.post("/account/password", dependencies=[Csrf])
@@ -105,6 +123,6 @@ def change_password(request: Request, ctx: Ctx, user: SignedIn, form: FormDep) -
     elif new != again:
         errors["again"] = "The two new passwords differ."
     if errors:
-        return render(request, "account.html", {"errors": errors, "changed": False}, status=422)
+        return render(request, "account.html", _account_view(ctx, user, {"errors": errors}), status=422)
     accounts.set_password(ctx.db, user["id"], new, keep_session=request.session.get("sid"))
     return redirect("/support/account?changed=1")

@@ -1,4 +1,5 @@
-"""Alerts in: the Alertmanager webhook (``POST /api/integrations/alertmanager``), guarded by a secret token."""
+"""Alerts in: the Alertmanager webhook (``POST /api/integrations/alertmanager``) and generic JSON events
+(``POST /api/integrations/events``), both guarded by the secret token."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from fastapi import APIRouter, Request
 
 from support.errors import Unauthorized
 from support.tickets import service
-from support.tickets.schemas import Notification
+from support.tickets.schemas import Event, Notification
 from support.web.deps import Ctx
 
 router = APIRouter(prefix="/api/integrations", tags=["integrations"])
@@ -26,4 +27,13 @@ async def alertmanager(request: Request, ctx: Ctx, body: Notification) -> dict[s
     if not service.alert_token_ok(ctx, _token(request)):
         raise Unauthorized("Alerts in need the token set in PORTAL_ALERT_TOKEN (Authorization: Bearer <token>)")
     ticket, opened = await ctx.db.write(service.receive_alert, ctx, body)
+    return {"ticket_id": ticket["id"], "opened": opened, "status": ticket["status"]}
+
+
+@router.post("/events", status_code=202)
+async def events(request: Request, ctx: Ctx, body: Event) -> dict[str, Any]:
+    """Take a generic JSON event (schema: ``Event``): one ticket per ``dedup_key``; a repeat adds to it, resolved adds a note."""
+    if not service.alert_token_ok(ctx, _token(request)):
+        raise Unauthorized("Events in need the token set in PORTAL_ALERT_TOKEN (Authorization: Bearer <token>)")
+    ticket, opened = await ctx.db.write(service.receive_event, ctx, body)
     return {"ticket_id": ticket["id"], "opened": opened, "status": ticket["status"]}

@@ -114,6 +114,12 @@ def get_ticket(ctx: Ctx, user: SignedIn, ticket_id: Id) -> TicketAgentView | Tic
     return full(ctx, ticket) if is_agent else public(ctx, ticket)
 
 
+@router.post("/tickets/{ticket_id}/presence", dependencies=[Csrf])
+def presence(ctx: Ctx, user: RequireAgent, ticket_id: Id) -> dict[str, Any]:
+    """Agents: "I have this ticket open" (the ticket page sends it every 30 s); the other agents who have it open."""
+    return {"others": [{"name": v["name"], "seen_at": v["seen_at"]} for v in service.presence(ctx, ticket_id, user)]}
+
+
 @router.patch("/tickets/{ticket_id}", response_model=TicketAgentView, dependencies=[Csrf])
 def update_ticket(ctx: Ctx, user: RequireAgent, ticket_id: Id, body: TicketUpdate) -> TicketAgentView:
     """Change status, priority, tier, assignee or category; each change is recorded in the history."""

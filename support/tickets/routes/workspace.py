@@ -23,12 +23,36 @@ router = APIRouter(prefix="/support", include_in_schema=False)
 @router.get("/queue")
 def queue(request: Request, ctx: Ctx, user: RequireAgent, params: Annotated[QueueParams, Query()]) -> Response:
     """The ticket queue (runs the SLA sweep first, so flags are current)."""
+    return _queue_page(request, ctx, user, params)
+
+
+def _queue_page(request: Request, ctx: Ctx, user: dict, params: QueueParams, status: int = 200, **extra: object) -> Response:
     rows, total = service.queue_page(ctx, params, user)
     query = params.model_dump(exclude={"page"})
     return render(request, "queue.html", {
         "rows": rows, "total": total, "params": params, "agents": service.agents(ctx),
         "pages": -(-total // ctx.settings.page_size), "query": urlencode(query), "sorts": service.SORTS,
-    })
+        "views": service.views(ctx, user), "current_view": service.workday.view_query(params), "errors": {},
+        "saved": request.query_params.get("saved"), **extra,
+    }, status=status)
+
+
+@router.post("/queue/views", dependencies=[Csrf])
+def save_view(request: Request, ctx: Ctx, user: RequireAgent, form: FormDep) -> Response:
+    """Save the queue's current filters as one of the agent's own views."""
+    params = QueueParams.model_validate({k: v for k, v in form.items() if k in QueueParams.model_fields and k != "page" and v})
+    try:
+        service.save_view(ctx, user, str(form.get("view_name", "")), params)
+    except ValueError as exc:
+        return _queue_page(request, ctx, user, params, status=422, errors={"view_name": str(exc)})
+    return redirect(f"/support/queue?{service.workday.view_query(params)}&saved=1#views")
+
+
+@router.post("/queue/views/{view_id}/delete", dependencies=[Csrf])
+def delete_view(ctx: Ctx, user: RequireAgent, view_id: Id) -> Response:
+    """Delete one of the agent's own saved views."""
+    service.delete_view(ctx, user, view_id)
+    return redirect("/support/queue#views")
 
 
 @router.post("/queue/assign", dependencies=[Csrf])
@@ -54,6 +78,7 @@ def _ticket_page(request: Request, ctx: Ctx, ticket_id: int, user: dict, status:
     if not is_agent:
         return render(request, "ticket_private.html", context, status=status)
     kbq = str(extra.get("kbq") or request.query_params.get("kbq", ""))
+    context |= {"tags": service.tags_of(ctx, [ticket_id])[ticket_id], "viewers": service.presence(ctx, ticket_id, user)}
     context |= {"agents": service.agents(ctx), "kbq": kbq, "clocks": service.clocks(ctx, ticket), "kb_hits": service.kb_search(ctx, kbq),
                 "templates": service.reply_templates(ctx, user), "group_name": service.group_name(ctx, ticket.get("group_id"))}
     return render(request, "ticket_agent.html", context, status=status)
@@ -120,6 +145,35 @@ def update(request: Request, ctx: Ctx, user: RequireAgent, ticket_id: Id, form: 
     # "Unassigned" chosen is an empty assignee_id; a form without the field keeps the assignee
     service.update(ctx, ticket_id, changes, user, unassign=form.get("assignee_id") == "")
     return redirect(f"/support/tickets/{ticket_id}?updated=1#updated")
+
+
+@router.post("/tickets/{ticket_id}/tags", dependencies=[Csrf])
+def add_tag(request: Request, ctx: Ctx, user: RequireAgent, ticket_id: Id, form: FormDep) -> Response:
+    """Tag the ticket (a bad tag is shown at the field, the text kept)."""
+    text = str(form.get("tag", ""))[:100]
+    try:
+        service.tag(ctx, ticket_id, text, user)
+    except ValueError as exc:
+        return _ticket_page(request, ctx, ticket_id, user, status=422, errors={"tag": str(exc)}, tag_text=text)
+    return redirect(f"/support/tickets/{ticket_id}?tagged=1#tags")
+
+
+@router.post("/tickets/{ticket_id}/tags/{tag}/remove", dependencies=[Csrf])
+def remove_tag(ctx: Ctx, user: RequireAgent, ticket_id: Id, tag: str) -> Response:
+    """Remove a tag from the ticket."""
+    service.untag(ctx, ticket_id, tag[:40], user)
+    return redirect(f"/support/tickets/{ticket_id}#tags")
+
+
+@router.post("/tickets/{ticket_id}/merge", dependencies=[Csrf])
+def merge(request: Request, ctx: Ctx, user: RequireAgent, ticket_id: Id, form: FormDep) -> Response:
+    """Merge this ticket (a duplicate) into the ticket whose number is given."""
+    text = str(form.get("target_id", "")).strip().lstrip("#")[:20]
+    if not text.isdigit() or not 0 < int(text) < 2**63:
+        return _ticket_page(request, ctx, ticket_id, user, status=422, errors={"target_id": "enter the number of the ticket to merge into"},
+                            merge_text=text)
+    target = service.merge(ctx, ticket_id, int(text), user)
+    return redirect(f"/support/tickets/{target['id']}?merged={ticket_id}#merged")
 
 
 @router.post("/tickets/{ticket_id}/articles", dependencies=[Csrf])
