@@ -210,6 +210,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     if settings.reminder_seconds:
         jobs.append(("certificate reminders", settings.reminder_seconds,
                      lambda: run_in_threadpool(assessments.remind, store, settings, state.clock()), None))
+    if settings.digest_seconds:  # daily digests (issue 15), and the owners' weekly review digest
+        jobs.append(("digests", settings.digest_seconds,
+                     lambda: run_in_threadpool(notifications.send_digests, store, settings, state.clock()), notifications.DIGEST_BATCH))
     if settings.mail_in_seconds:
         jobs.append(("reading mail", settings.mail_in_seconds, lambda: asyncio.to_thread(tickets.read_mail, state.context),
                      tickets.MAIL_BATCH))
