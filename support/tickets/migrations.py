@@ -219,6 +219,18 @@ def _alert_groups(db: sqlite_utils.Database) -> None:
     )
 
 
+def _mail_notes(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        ALTER TABLE messages ADD COLUMN mail_sender TEXT;
+        ALTER TABLE messages ADD COLUMN mail_body TEXT;
+        ALTER TABLE messages ADD COLUMN accepted_at TEXT;
+        ALTER TABLE messages ADD COLUMN accepted_by TEXT;
+        """,
+    )
+
+
 MIGRATIONS = [
     Migration(1, "users, tickets, messages, history, article links, suggestions", _initial),
     Migration(2, "indexes for the reports and the agent queue", _report_and_queue_indexes),
@@ -231,4 +243,5 @@ MIGRATIONS = [
     Migration(11, "canned replies: reply templates, shared (no owner) or an agent's own", _reply_templates),
     Migration(12, "routing: a ticket's group, and whose turn it is in each round-robin group", _routing),
     Migration(13, "alerts in: the ticket each Alertmanager alert group opened", _alert_groups),
+    Migration(30, "mail in: a note from another address keeps its sender and text, for an agent to accept as the requester's reply", _mail_notes),
 ]
