@@ -12,8 +12,9 @@ from typing import Any
 
 from support.db.store import Store
 from support.settings import PRIORITIES, Settings
-from support.tickets import satisfaction
-from support.tickets.sla import describe, used_seconds
+from support.tickets import satisfaction, targets
+from support.tickets.sla import SYSTEM_ACTOR, describe, used_seconds
+from support.tickets.storage import ROUTING_ACTOR
 from support.tickets.storage import STATUSES
 from support.tables import Table
 
@@ -38,6 +39,7 @@ def ticket_report(db: Store, settings: Settings, now: dt.datetime, titles: dict[
         response_times(db),
         deflection(db),
         escalation(db),
+        seeds_targets(db),
         backlog(db),
         top_articles(db, titles),
         knowledge_gaps(db, row_limit),
@@ -92,15 +94,15 @@ def _compliance(outcomes: list[bool | None]) -> list[Any]:
 
 
 def response_times(db: Store) -> Table:
-    """Median and 90th percentile of first-response and resolution times per priority (SLA time, pauses excluded)."""
+    """Median and 90th percentile of first-response and resolution times (and resolution's 95th) per priority (SLA time, pauses excluded)."""
     table = Table("response_times", "First-response and resolution times",
                   ["priority", "responded", "first_response_median", "first_response_p90",
-                   "resolved", "resolution_median", "resolution_p90"])
+                   "resolved", "resolution_median", "resolution_p90", "resolution_p95"])
     by_priority = {p: (_sorted_secs(db, "first_response_secs", p), _sorted_secs(db, "resolution_secs", p)) for p in PRIORITIES}
     by_priority["all"] = tuple(sorted(v for p in PRIORITIES for v in by_priority[p][i]) for i in (0, 1))
     for priority in (*PRIORITIES, "all"):
         first, resolve = by_priority[priority]
-        table.rows.append([priority, len(first), *_times(first), len(resolve), *_times(resolve)])
+        table.rows.append([priority, len(first), *_times(first), len(resolve), *_times(resolve), _time(percentile(resolve, 95))])
     return table
 
 
@@ -108,6 +110,10 @@ def _sorted_secs(db: Store, column: str, priority: str) -> list[int]:
     """The recorded values of ``column`` for a priority, ascending (read in order from the (priority, column) index)."""
     cursor = db.conn.execute(f"SELECT {column} FROM tickets WHERE priority = ? AND {column} IS NOT NULL ORDER BY {column}", [priority])
     return [row[0] for row in cursor]
+
+
+def _time(value: float | None) -> str:
+    return describe(int(value)) if value is not None else ""
 
 
 def _times(values: list[int]) -> list[str]:
@@ -129,11 +135,32 @@ def deflection(db: Store) -> Table:
 
 
 def escalation(db: Store) -> Table:
-    """Share of tickets escalated at least once by the SLA monitor."""
-    row = db.one("SELECT count(*) AS n, coalesce(sum(escalations != 0), 0) AS escalated FROM tickets")
-    total, escalated = row["n"], row["escalated"]
-    rate = round(100 * escalated / total, 1) if total else ""
-    return Table("escalation", "Escalation", ["tickets", "escalated", "escalation_rate_pct"], [[total, escalated, rate]])
+    """Share of tickets escalated at least once, by the SLA monitor or by an agent raising the tier, beside the target."""
+    row = escalations(db)
+    return Table("escalation", f"Escalation (target: under {targets.ESCALATION_PCT:g} %)",
+                 ["tickets", "escalated", "by_sla_monitor", "by_agents", "escalation_rate_pct", "target_pct"],
+                 [[row["n"], row["escalated"], row["by_monitor"], row["by_agents"], _pct(row["escalated"], row["n"]),
+                   targets.ESCALATION_PCT]])
+
+
+def escalations(db: Store) -> dict[str, int]:
+    """Tickets, and those escalated: by the SLA monitor (``escalations``), by agents (a tier raised in the history), either."""
+    by_agent = ("EXISTS (SELECT 1 FROM history h WHERE h.ticket_id = t.id AND h.field = 'tier' AND h.actor NOT IN (?, ?) "
+                "AND CAST(h.new AS INTEGER) > CAST(h.old AS INTEGER))")
+    return db.one(f"SELECT count(*) AS n, coalesce(sum(escalations != 0 OR {by_agent}), 0) AS escalated, "
+                  f"coalesce(sum(escalations != 0), 0) AS by_monitor, coalesce(sum({by_agent}), 0) AS by_agents FROM tickets t",
+                  [SYSTEM_ACTOR, ROUTING_ACTOR] * 2)
+
+
+def _pct(part: int, whole: int) -> float | str:
+    return round(100 * part / whole, 1) if whole else ""
+
+
+def seeds_targets(db: Store) -> Table:
+    """The seeds' three targets beside the figures: first response for standard issues, resolution for 95 %, escalation rate."""
+    first = _sorted_secs(db, "first_response_secs", targets.STANDARD_PRIORITY)
+    resolve = sorted(v for p in PRIORITIES for v in _sorted_secs(db, "resolution_secs", p))
+    return targets.table(first, resolve, escalations(db))
 
 
 def backlog(db: Store) -> Table:

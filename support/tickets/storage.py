@@ -18,6 +18,7 @@ from support.tickets.sla import used_seconds
 STATUSES = ("new", "open", "pending", "resolved", "closed")
 PAUSED = ("pending", "resolved", "closed")
 EDITABLE = ("status", "priority", "tier", "assignee_id", "category")
+ROUTING_ACTOR = "Routing"  # the history's actor for what a routing rule set
 
 
 def new_token() -> tuple[str, str]:
@@ -356,7 +357,7 @@ def next_in_turn(db: Store, group_id: str, member_ids: list[int]) -> int | None:
 
 def route_ticket(db: Store, ticket_id: int, rule_name: str, changes: dict[str, Any], group_id: str | None, now: dt.datetime) -> None:
     """Apply what a routing rule sets (tier, assignee, group), each change and the rule itself in the history."""
-    actor = "Routing"
+    actor = ROUTING_ACTOR
     with db.tx():
         add_history(db, ticket_id, actor, "routing rule", None, rule_name, "fired when the ticket was filed", now)
         if group_id is not None:
