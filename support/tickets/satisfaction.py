@@ -34,19 +34,32 @@ def rated(db: Store, ticket_id: int, resolved_at: str) -> bool:
     return db.one("SELECT 1 AS x FROM ratings WHERE ticket_id = ? AND resolved_at = ?", [ticket_id, resolved_at]) is not None
 
 
-def report(db: Store) -> list[Table]:
-    """The response rate, then per agent, category and priority: ratings, average, the 1-5 distribution, the target; comments."""
-    resolutions = db.one("SELECT count(*) AS n FROM history WHERE field = 'status' AND new = 'resolved'")["n"]
-    table = Table("satisfaction", f"Satisfaction (target: average above {TARGET} of 5)",
+def report(db: Store, start: dt.date | None = None, end: dt.date | None = None) -> list[Table]:
+    """The response rate, then per agent, category and priority: ratings, average, the 1-5 distribution, the target; comments.
+
+    ``start`` and ``end`` (inclusive, UTC days) keep the ratings given and the resolutions made in that range.
+    """
+    since, until = (start or dt.date.min).isoformat(), (end or dt.date.max).isoformat()
+    span = [since, until]
+    resolutions = db.one("SELECT count(*) AS n FROM history WHERE field = 'status' AND new = 'resolved' "
+                         "AND substr(at, 1, 10) BETWEEN ? AND ?", span)["n"]
+    table = Table("satisfaction", f"Satisfaction (target: average above {TARGET} of 5){_range_title(start, end)}",
                   ["group", "ratings", "response_rate_pct", "average", "target", "1", "2", "3", "4", "5"], chart="average")
+    in_range = "WHERE substr(r.rated_at, 1, 10) BETWEEN ? AND ?"
     for by, expression in {"all": "'all'", **GROUPS}.items():
         for row in db.all(f"SELECT {expression} AS g, count(*) AS n, avg(r.score) AS avg, "
                           + ", ".join(f"sum(r.score = {k}) AS s{k}" for k in range(1, 6))
-                          + f" FROM ratings r LEFT JOIN users u ON u.id = r.agent_id GROUP BY g ORDER BY g"):
+                          + f" FROM ratings r LEFT JOIN users u ON u.id = r.agent_id {in_range} GROUP BY g ORDER BY g", span):
             rate_pct = round(100 * row["n"] / resolutions, 1) if by == "all" and resolutions else None
             table.rows.append([row["g"] if by == "all" else f"{by}: {row['g']}", row["n"], rate_pct, round(row["avg"], 2), TARGET, *(row[f"s{k}"] for k in range(1, 6))])
     comments = Table("satisfaction_comments", "What requesters wrote, newest first", ["ticket", "score", "agent", "comment", "rated_at"])
     comments.rows = [list(r.values()) for r in db.all(
         "SELECT r.ticket_id, r.score, coalesce(nullif(u.name, ''), u.email, '') AS agent, r.comment, r.rated_at FROM ratings r "
-        "LEFT JOIN users u ON u.id = r.agent_id WHERE r.comment != '' ORDER BY r.id DESC LIMIT 200")]
+        f"LEFT JOIN users u ON u.id = r.agent_id {in_range} AND r.comment != '' ORDER BY r.id DESC LIMIT 200", span)]
     return [table, comments]
+
+
+def _range_title(start: dt.date | None, end: dt.date | None) -> str:
+    if start is None and end is None:
+        return ""
+    return f", {start.isoformat() if start else 'the start'} to {end.isoformat() if end else 'today'}"

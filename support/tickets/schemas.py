@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from support.schemas import Email, Id, Model, Out, Page, SiteUrl
 from support.tickets.queue import SORTS, QueueFilter
@@ -276,3 +277,25 @@ class Notification(BaseModel):
     externalURL: str = Field("", max_length=2000)
     alerts: list[Alert] = Field(default_factory=list, max_length=1000)
     truncatedAlerts: int = Field(0, ge=0)
+
+
+class DateRange(Model):
+    """A report's range of days: ``from`` and ``to`` (ISO dates, inclusive, UTC); either may be left out."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, populate_by_name=True)
+
+    start: dt.date | None = Field(None, alias="from", description="The first day, e.g. 2026-11-01.")
+    end: dt.date | None = Field(None, alias="to", description="The last day, e.g. 2026-11-30.")
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("end")
+    @classmethod
+    def _not_before_start(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("start")
+        if value and start and value < start:
+            raise ValueError(f"{value.isoformat()} is before from ({start.isoformat()})")
+        return value

@@ -21,7 +21,7 @@ from support.context import Context
 from support.db.store import Store
 from support.settings import Settings
 from support.errors import Forbidden, NotFound, Unauthorized
-from support.tickets.schemas import Notification, QueueParams, TicketCreate
+from support.tickets.schemas import DateRange, Notification, QueueParams, TicketCreate
 from support.tickets.replies import add_reply_template, compose, delete_reply_template, reply_templates  # noqa: F401 (for the routes)
 
 log = logging.getLogger("support")
@@ -426,6 +426,11 @@ def report(ctx: Context, row_limit: int | None = None) -> list[Any]:
     """The ticket report's tables (see ``support.tickets.reports``)."""
     titles = {i: p.get("title", i) for i, p in ctx.kb.pages.items()}
     return reports.ticket_report(ctx.db, ctx.settings, ctx.now(), titles, row_limit) + kb.content_tables(ctx, row_limit)
+
+
+def satisfaction_report(ctx: Context, span: DateRange) -> list[Any]:
+    """The satisfaction tables for the ratings given (and resolutions made) within ``span``."""
+    return satisfaction.report(ctx.db, span.start, span.end)
 
 
 INDEX_BATCH = queue.INDEX_BATCH
