@@ -214,6 +214,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     if settings.digest_seconds:  # daily digests (issue 15), and the owners' weekly review digest
         jobs.append(("digests", settings.digest_seconds,
                      lambda: run_in_threadpool(notifications.send_digests, store, settings, state.clock()), notifications.DIGEST_BATCH))
+        jobs.append(("owners' weekly digest", settings.digest_seconds, lambda: asyncio.to_thread(tickets.send_owner_digests, state.context),
+                     None))
     if settings.mail_in_seconds:
         jobs.append(("reading mail", settings.mail_in_seconds, lambda: asyncio.to_thread(tickets.read_mail, state.context),
                      tickets.MAIL_BATCH))

@@ -10,7 +10,7 @@ import asyncio
 import datetime as dt
 from typing import Any
 
-from support.clock import Clock
+from support.clock import Clock, iso
 from support.db.store import Store
 from support.notifications import compose, digest, outbox
 from support.notifications.transport import Transport, make_transport
@@ -57,6 +57,27 @@ def send_digests(db: Store, settings: Settings, now: dt.datetime) -> int:
     """Queue the daily digests due (from ``PORTAL_DIGEST_HOUR``, UTC, each day); how many recipients got one."""
     common = {"site_name": SITE_NAME, "preferences_url": link(settings, "/support/account/mail")}
     return digest.send_due(db, settings.digest_hour, common, now)
+
+
+def send_once(db: Store, settings: Settings, key: str, period: str, kind: str, recipients: list[str], values: dict[str, Any],
+              now: dt.datetime) -> bool:
+    """Queue a periodic mail (``kind`` to ``recipients``) once per ``key`` and ``period`` (e.g. an owner and a week).
+
+    The record and the messages commit together, so a crash sends it in the next round, and never twice. False
+    when it was queued already.
+    """
+    with db.tx():
+        if db.one("SELECT 1 AS x FROM owner_digests WHERE owner = ? AND week = ?", [key, period]):
+            return False
+        ids = enqueue(db, settings, kind, recipients, values, now)
+        db.execute("INSERT INTO owner_digests (owner, week, outbox_id, sent_at) VALUES (?, ?, ?, ?)",
+                   [key, period, ids[0] if ids else None, iso(now)])
+    return True
+
+
+def page_link(settings: Settings, url: str) -> str:
+    """An absolute link to a page of the site (``PORTAL_SITE_URL``, else the backend's own address, which serves it)."""
+    return (settings.site_url or settings.base_url or "http://127.0.0.1:8000").rstrip("/") + "/" + url.lstrip("/")
 
 
 def delivery_modes(db: Store, email: str) -> dict[str, str]:

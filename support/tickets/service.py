@@ -15,7 +15,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from support.accounts import service as accounts
 from support.kb import service as kb
 from support.notifications import service as notifications
-from support.tickets import alerts, mailin, mailnotes, notices, queue, replies, reports, routing, satisfaction, sla, storage
+from support.tickets import alerts, mailin, mailnotes, notices, owner_digest, queue, replies, reports, routing, satisfaction, sla, storage
 from support import ratelimit
 from support.context import Context
 from support.db.store import Store
@@ -426,6 +426,13 @@ def report(ctx: Context, row_limit: int | None = None) -> list[Any]:
     """The ticket report's tables (see ``support.tickets.reports``)."""
     titles = {i: p.get("title", i) for i, p in ctx.kb.pages.items()}
     return reports.ticket_report(ctx.db, ctx.settings, ctx.now(), titles, row_limit) + kb.content_tables(ctx, row_limit)
+
+
+def send_owner_digests(ctx: Context) -> int:
+    """Queue the owners' weekly review digests due (see ``support.tickets.owner_digest``); how many were queued."""
+    now = ctx.now()
+    this_week = storage.tickets_per_article_since(ctx.db, now - dt.timedelta(days=7))
+    return owner_digest.send(ctx.db, ctx.settings, ctx.kb.pages, this_week, now)
 
 
 def satisfaction_report(ctx: Context, span: DateRange) -> list[Any]:

@@ -313,6 +313,12 @@ def tickets_per_article(db: Store) -> dict[str, int]:
     return {r["article_id"]: r["n"] for r in db.all("SELECT article_id, count(*) AS n FROM ticket_articles GROUP BY article_id")}
 
 
+def tickets_per_article_since(db: Store, since: dt.datetime) -> dict[str, int]:
+    """Article id -> how many tickets were linked to it from ``since`` on."""
+    rows = db.all("SELECT article_id, count(*) AS n FROM ticket_articles WHERE linked_at >= ? GROUP BY article_id", [iso(since)])
+    return {r["article_id"]: r["n"] for r in rows}
+
+
 def deflections_per_article(db: Store) -> dict[str, int]:
     """Article id -> how many readers it deflected."""
     return {r["article_id"]: r["n"] for r in db.all("SELECT article_id, count(*) AS n FROM deflections GROUP BY article_id")}
