@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from .errors import Problems
 from .models import ArticleMeta, Glossary, PortalSettings, Role, Runbook
+from .owners import OWNERS_FILE, OwnersFile, load_owners
 from .sources import FRONT_MATTER, Document, locate, read_markdown_file, read_yaml_file, validate
 from .symlinks import refused_links
 
@@ -48,6 +49,8 @@ class Portal:
     quizzes: dict[str, Source[Any]] = field(default_factory=dict)
     glossary: Source[Glossary] | None = None
     """``content/glossary.yml`` when there is one and it is valid."""
+    owners: OwnersFile | None = None
+    """``owners.yml`` (owner -> mail addresses) when there is one and it is valid."""
     article_paths: dict[str, str] = field(default_factory=dict)
     """Article id -> page path relative to the content folder (e.g. ``articles/ops/x.md``)."""
     invalid: set[tuple[str, str]] = field(default_factory=set)
@@ -108,6 +111,8 @@ def load_portal(root: Path, settings: PortalSettings, problems: Problems) -> Por
         portal.glossary = _load_yaml(root, file, Glossary, problems, portal, "glossary")
     for file in _files(portal.quizzes_dir, ("**/*.yml", "**/*.yaml"), refused):
         _add(portal.quizzes, _load_quiz(root, file, problems, portal), "assessment", problems)
+    if root / OWNERS_FILE not in refused:
+        portal.owners, _ = load_owners(root / OWNERS_FILE, OWNERS_FILE, problems)
     return portal
 
 

@@ -62,6 +62,7 @@ def generate(root: Path, settings: PortalSettings, site_name: str, directory_url
     validate.check_links(portal, rendered, problems)
     check_glossary(portal, problems)
     validate.check_reviews(portal, on or today(), problems)
+    validate.check_owners(portal, problems)
     if mentions:
         check_mentions(portal, problems)
     check_videos(portal, problems)
@@ -177,6 +178,16 @@ def _topic(path: str) -> str:
     return " / ".join(p.replace("-", " ").replace("_", " ").capitalize() for p in parts) or "General"
 
 
+def _article_due(portal: Portal, meta: Any) -> dt.date:
+    return meta.reviewed + dt.timedelta(days=meta.review_interval_days or portal.settings.review.article_interval_days)
+
+
+def _review_dates(portal: Portal, due: dt.date) -> dict[str, str]:
+    """When a page's review is due, and from when it counts as due soon (the owners' weekly digest reads both)."""
+    soon = due - dt.timedelta(days=portal.settings.review.warn_before_days)
+    return {"review_due": due.isoformat(), "review_soon_from": soon.isoformat()}
+
+
 def _kb_export(portal: Portal, rendered: Rendered, site_name: str, directory_urls: bool) -> str:
     """The articles and runbooks as JSON for the support backend's search index."""
     pages = []
@@ -188,7 +199,7 @@ def _kb_export(portal: Portal, rendered: Rendered, site_name: str, directory_url
             "id": ident, "type": "article", "title": meta.title, "kind": meta.kind.value,
             "url": url, "roles": meta.roles, "tags": meta.tags, "keywords": keywords.get(url, []),
             "summary": meta.summary, "text": source.doc.body + transcripts(portal, meta.videos),
-            "owner": meta.owner, "reviewed": meta.reviewed.isoformat(),
+            "owner": meta.owner, "reviewed": meta.reviewed.isoformat(), **_review_dates(portal, _article_due(portal, meta)),
             "fingerprint": hashlib.sha256(source.doc.text.encode()).hexdigest(),
         })
     for ident, source in portal.runbooks.items():
@@ -198,7 +209,7 @@ def _kb_export(portal: Portal, rendered: Rendered, site_name: str, directory_url
         pages.append({
             "id": ident, "type": "runbook", "title": rb.title, "kind": "runbook", "url": url, "roles": rb.roles,
             "tags": [rb.service.lower()], "keywords": keywords.get(url, []), "summary": rb.summary or rb.trigger, "text": text,
-            "owner": rb.owner, "reviewed": rb.last_reviewed.isoformat(),
+            "owner": rb.owner, "reviewed": rb.last_reviewed.isoformat(), **_review_dates(portal, rb.next_review),
             "fingerprint": hashlib.sha256(source.doc.text.encode()).hexdigest(),
         })
     generated = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -172,7 +172,8 @@ class Renderer:
         body = "\n".join([self._player(v, here) for v in meta.videos] + [source.doc.body.strip("\n")])
         roles = [self.portal.roles[r].model for r in meta.roles if r in self.portal.roles]
         soon = not due < self.today and (due - self.today).days <= self.portal.settings.review.warn_before_days
-        text = self._render("article.md.j2", here, meta=meta, body=body, roles=roles, overdue=due < self.today, soon=soon, due=due)
+        text = self._render("article.md.j2", here, meta=meta, body=body, roles=roles, overdue=due < self.today, soon=soon, due=due,
+                            owner_told=self._owner_told(meta.owner))
         self.out.add(Page(here, meta.title, text, meta.id, source.path))
 
     def _runbook(self, rb: Runbook) -> None:
@@ -180,8 +181,13 @@ class Renderer:
         roles = [self.portal.roles[r].model for r in rb.roles if r in self.portal.roles]
         overdue = rb.next_review < self.today
         soon = not overdue and (rb.next_review - self.today).days <= self.portal.settings.review.warn_before_days
-        text = self._render("runbook.md.j2", here, rb=rb, roles=roles, overdue=overdue, soon=soon, player=partial(self._player, here=here))
+        text = self._render("runbook.md.j2", here, rb=rb, roles=roles, overdue=overdue, soon=soon, player=partial(self._player, here=here),
+                            owner_told=self._owner_told(rb.owner))
         self.out.add(Page(here, rb.title, text, f"runbook:{rb.id}", self.portal.runbooks[rb.id].path))
+
+    def _owner_told(self, owner: str) -> bool:
+        """True when ``owners.yml`` gives the owner's addresses: the backend mails them a weekly review digest."""
+        return self.portal.owners is not None and owner in self.portal.owners.owners
 
     def _player(self, video: Any, here: str) -> str:
         from .videos import player

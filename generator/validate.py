@@ -16,6 +16,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from .errors import Problems, did_you_mean
 from .links import ID_KINDS, anchors, iter_links, page_path
 from .load import Portal, Source
+from .owners import unknown_owner
 from .render import Rendered
 from .sources import loc_label
 
@@ -60,6 +61,18 @@ def _ref(portal: Portal, source: Source[Any], kind: str, ident: str, loc: tuple[
         line, col = source.where(*loc)
         label = "assessment (quiz)" if kind == "assessment" else kind
         problems.add(source.path, line, col, f"{loc_label(loc)}: unknown {label} '{ident}'{did_you_mean(ident, table)}")
+
+
+def check_owners(portal: Portal, problems: Problems) -> None:
+    """With an ``owners.yml``, each owner an article or runbook names must be in it (an error at the page's ``owner``)."""
+    if portal.owners is None:
+        return
+    for table in (portal.articles, portal.runbooks):
+        for source in table.values():
+            message = unknown_owner(portal.owners, source.model.owner)
+            if message:
+                line, col = source.where("owner")
+                problems.add(source.path, line, col, message)
 
 
 def check_reviews(portal: Portal, today: dt.date, problems: Problems) -> None:

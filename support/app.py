@@ -43,6 +43,7 @@ from support.kb import service as kb
 from support.tickets import service as tickets
 from support.tickets.routes import alerts, api, replies, reports, requester, workspace
 from support.tickets.routes import attachments  # issue 17: files on tickets
+from support.tickets.routes import satisfaction as satisfaction_report
 from support.kb.service import KnowledgeBase
 from support.db.store import Store
 from support.notifications.routes import outbox, preferences as mail_choices
@@ -54,7 +55,7 @@ STATIC = Path(__file__).parent / "static"
 SWAGGER_UI = Path(fastapi_offline.__file__).parent / "static"  # Swagger UI's own files, so /api/docs needs no CDN
 # The JSON API first: a request is matched against the routers in this order, and the API is the busiest.
 ROUTERS = [health, api, alerts, attachments, assessments_api, auth, requester, workspace, replies, articles, reports, admin, outbox, mail_choices,
-           assessment_pages, certificates, progress]
+           assessment_pages, certificates, progress, satisfaction_report]
 CHECKPOINT_SECONDS = 1.0
 INDEX_SECONDS = 1.0  # how often newly filed tickets move into the queue's search index (see ``support.tickets.queue``)
 # Fewer, shorter collector pauses under load (request objects are freed by reference counting); see docs/performance.md.
@@ -212,6 +213,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     if settings.reminder_seconds:
         jobs.append(("certificate reminders", settings.reminder_seconds,
                      lambda: run_in_threadpool(assessments.remind, store, settings, state.clock()), None))
+    if settings.digest_seconds:  # daily digests (issue 15), and the owners' weekly review digest
+        jobs.append(("digests", settings.digest_seconds,
+                     lambda: run_in_threadpool(notifications.send_digests, store, settings, state.clock()), notifications.DIGEST_BATCH))
+        jobs.append(("owners' weekly digest", settings.digest_seconds, lambda: asyncio.to_thread(tickets.send_owner_digests, state.context),
+                     None))
     if settings.mail_in_seconds:
         jobs.append(("reading mail", settings.mail_in_seconds, lambda: asyncio.to_thread(tickets.read_mail, state.context),
                      tickets.MAIL_BATCH))

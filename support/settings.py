@@ -145,6 +145,12 @@ class Settings(BaseSettings):
         if value not in zones():
             raise ValueError(f"{value!r} is not a time zone of the IANA database; expected e.g. UTC, Europe/Berlin, America/Chicago")
         return value
+    # digests and owners (issue 15)
+    notifications: bool = Field(True, description="false: no notification is queued at all (the outbox stays empty).")
+    digest_hour: int = Field(7, ge=0, le=23, description="The hour (UTC) daily digests and the owners' weekly digest are sent.")
+    digest_seconds: float = Field(60, ge=0, le=3600, description="How often digests due are looked for (0: never).")
+    owner_digest_weekday: int = Field(0, ge=0, le=6, description="The day of the owners' weekly digest (0 Monday ... 6 Sunday).")
+    owners_file: Path | None = Field(None, description="Owners' mail addresses (YAML); defaults to <portal_dir>/owners.yml.")
 
     @field_validator("allowed_origins", "categories", "trusted_proxies", "metrics_allow", mode="before")
     @classmethod
@@ -212,6 +218,11 @@ class Settings(BaseSettings):
     def mail_dir(self) -> Path:
         """Where messages are written when no SMTP server is set (one ``.eml`` file each)."""
         return self.data_dir / "mail"
+
+    @property
+    def owners_path(self) -> Path | None:
+        """The owners' addresses file (``PORTAL_OWNERS_FILE``, else ``<portal_dir>/owners.yml``), if either is set."""
+        return self.owners_file or (self.portal_dir / "owners.yml" if self.portal_dir else None)
 
     @property
     def inbox(self) -> Path:

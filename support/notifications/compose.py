@@ -33,6 +33,8 @@ SUBJECTS = {
     "sla_breached": "[#{id}] SLA breached: {subject}",
     "certificate_expiring": "Your certificate {name} expires in {days} days",
     "certificate_expired": "Your certificate {name} has expired",
+    "daily_digest": "Your daily digest: {count} notification(s)",
+    "owner_digest": "Weekly review digest: {overdue} overdue, {due_soon} due soon ({owner})",
 }
 KINDS = tuple(SUBJECTS)
 # What agents and learners may turn off (a requester's mail about their own ticket always goes).

@@ -1,4 +1,4 @@
-"""Tables of the notifications domain (versions 200-299): the outbox."""
+"""Tables of the notifications domain (versions 200-299): the outbox, preferences and digests."""
 
 from __future__ import annotations
 
@@ -27,7 +27,29 @@ def _preferences(db: sqlite_utils.Database) -> None:
     run_script(db, "CREATE TABLE mail_opt_outs (email TEXT NOT NULL COLLATE NOCASE, kind TEXT NOT NULL, PRIMARY KEY (email, kind))")
 
 
+def _digests(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE mail_delivery (
+            email TEXT NOT NULL COLLATE NOCASE, kind TEXT NOT NULL,
+            mode TEXT NOT NULL CHECK (mode IN ('immediate', 'daily')), PRIMARY KEY (email, kind));
+        CREATE TABLE digest_items (
+            id INTEGER PRIMARY KEY, recipient TEXT NOT NULL, kind TEXT NOT NULL, subject TEXT NOT NULL, link TEXT,
+            ticket_id INTEGER, created_at TEXT NOT NULL, outbox_id INTEGER);
+        CREATE INDEX digest_items_waiting ON digest_items(recipient, id) WHERE outbox_id IS NULL;
+        """,
+    )
+
+
+def _owner_digests(db: sqlite_utils.Database) -> None:
+    run_script(db, "CREATE TABLE owner_digests (owner TEXT NOT NULL, week TEXT NOT NULL, outbox_id INTEGER, "
+                   "sent_at TEXT NOT NULL, PRIMARY KEY (owner, week))")
+
+
 MIGRATIONS = [
     Migration(200, "notifications: the outbox of mail to send", _outbox),
     Migration(201, "notifications: the kinds of mail each address chose not to get", _preferences),
+    Migration(202, "notifications: immediate or daily digest per kind, and the notifications waiting for a digest", _digests),
+    Migration(203, "notifications: the weekly review digest each owner was sent", _owner_digests),
 ]

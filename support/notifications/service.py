@@ -10,13 +10,16 @@ import asyncio
 import datetime as dt
 from typing import Any
 
-from support.clock import Clock
+from support.clock import Clock, iso
 from support.db.store import Store
-from support.notifications import compose, outbox
+from support.notifications import compose, digest, outbox
 from support.notifications.transport import Transport, make_transport
 from support.settings import Settings
 
 BATCH = 50  # messages per SMTP connection and per recorded transaction
+SITE_NAME = "Support portal"
+EVERY = digest.EVERY
+DIGEST_BATCH = digest.BATCH
 KINDS = compose.KINDS
 STATUSES = outbox.STATUSES
 build_message = compose.build
@@ -38,12 +41,54 @@ def enqueue(db: Store, settings: Settings, kind: str, recipients: list[str], val
     unique = list(dict.fromkeys(r.strip().lower() for r in recipients if r and r.strip()))
     if kind in OPTIONAL and unique:
         unique = [r for r in unique if r not in opted_out(db, kind)]
-    if not unique:
+    if not unique or not settings.notifications:
         return []
     preferences = link(settings, "/support/account/mail") if kind in OPTIONAL else None
-    content = compose.render(kind, {"site_name": "Support portal", "preferences_url": preferences, **values})
+    content = compose.render(kind, {"site_name": SITE_NAME, "preferences_url": preferences, **values})
+    later = digest.daily(db, kind, unique)
     with db.tx():
-        return [outbox.add(db, {"kind": kind, "recipient": to, "ticket_id": ticket_id, **content}, now) for to in unique]
+        for to in later:
+            digest.hold(db, kind, to, content["subject"], values, ticket_id, now)
+        return [outbox.add(db, {"kind": kind, "recipient": to, "ticket_id": ticket_id, **content}, now)
+                for to in unique if to not in later]
+
+
+def send_digests(db: Store, settings: Settings, now: dt.datetime) -> int:
+    """Queue the daily digests due (from ``PORTAL_DIGEST_HOUR``, UTC, each day); how many recipients got one."""
+    common = {"site_name": SITE_NAME, "preferences_url": link(settings, "/support/account/mail")}
+    return digest.send_due(db, settings.digest_hour, common, now)
+
+
+def send_once(db: Store, settings: Settings, key: str, period: str, kind: str, recipients: list[str], values: dict[str, Any],
+              now: dt.datetime) -> bool:
+    """Queue a periodic mail (``kind`` to ``recipients``) once per ``key`` and ``period`` (e.g. an owner and a week).
+
+    The record and the messages commit together, so a crash sends it in the next round, and never twice. False
+    when it was queued already.
+    """
+    with db.tx():
+        if db.one("SELECT 1 AS x FROM owner_digests WHERE owner = ? AND week = ?", [key, period]):
+            return False
+        ids = enqueue(db, settings, kind, recipients, values, now)
+        db.execute("INSERT INTO owner_digests (owner, week, outbox_id, sent_at) VALUES (?, ?, ?, ?)",
+                   [key, period, ids[0] if ids else None, iso(now)])
+    return True
+
+
+def page_link(settings: Settings, url: str) -> str:
+    """An absolute link to a page of the site (``PORTAL_SITE_URL``, else the backend's own address, which serves it)."""
+    return (settings.site_url or settings.base_url or "http://127.0.0.1:8000").rstrip("/") + "/" + url.lstrip("/")
+
+
+def delivery_modes(db: Store, email: str) -> dict[str, str]:
+    """``email``'s chosen delivery: ``EVERY`` (overall) and each optional kind -> 'immediate', 'daily' or '' (as overall)."""
+    chosen = digest.modes(db, email)
+    return {EVERY: chosen.get(EVERY, "immediate"), **{kind: chosen.get(kind, "") for kind in OPTIONAL}}
+
+
+def choose_modes(db: Store, email: str, chosen: dict[str, str]) -> None:
+    """Keep ``email``'s delivery modes (overall under ``EVERY``, a kind's own beside it; '' follows the overall one)."""
+    digest.set_modes(db, email, {k: v for k, v in chosen.items() if v in digest.MODES})
 
 
 async def deliver_due(db: Store, settings: Settings, clock: Clock, transport: Transport | None = None) -> int:

@@ -229,6 +229,14 @@ def _attachments(db: sqlite_utils.Database) -> None:
             sha256 TEXT NOT NULL, name TEXT NOT NULL, extension TEXT NOT NULL, size INTEGER NOT NULL CHECK (size > 0),
             uploaded_by TEXT NOT NULL, created_at TEXT NOT NULL);
         CREATE INDEX attachments_ticket ON attachments(ticket_id);
+def _mail_notes(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        ALTER TABLE messages ADD COLUMN mail_sender TEXT;
+        ALTER TABLE messages ADD COLUMN mail_body TEXT;
+        ALTER TABLE messages ADD COLUMN accepted_at TEXT;
+        ALTER TABLE messages ADD COLUMN accepted_by TEXT;
         """,
     )
 
@@ -247,4 +255,5 @@ MIGRATIONS = [
     Migration(13, "alerts in: the ticket each Alertmanager alert group opened", _alert_groups),
     Migration(14, "attachments: files attached to a ticket or one of its messages, kept by content hash", _attachments),
     desk.MIGRATION,
+    Migration(30, "mail in: a note from another address keeps its sender and text, for an agent to accept as the requester's reply", _mail_notes),
 ]

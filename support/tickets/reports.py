@@ -12,9 +12,10 @@ from typing import Any
 
 from support.db.store import Store
 from support.settings import PRIORITIES, Settings
-from support.tickets import satisfaction
+from support.tickets import satisfaction, targets
 from support.tickets.periods import Period
-from support.tickets.sla import describe, used_seconds
+from support.tickets.sla import SYSTEM_ACTOR, describe, used_seconds
+from support.tickets.storage import ROUTING_ACTOR
 from support.tickets.storage import STATUSES
 from support.tables import Table
 
@@ -41,6 +42,7 @@ def ticket_report(db: Store, settings: Settings, now: dt.datetime, titles: dict[
         response_times(db, period),
         deflection(db, period),
         escalation(db, period),
+        seeds_targets(db, period),
         backlog(db, period),
         top_articles(db, titles, period=period),
         knowledge_gaps(db, row_limit, period),
@@ -97,15 +99,15 @@ def _compliance(outcomes: list[bool | None]) -> list[Any]:
 
 
 def response_times(db: Store, period: Period = Period()) -> Table:
-    """Median and 90th percentile of first-response and resolution times per priority (SLA time, pauses excluded)."""
+    """Median and 90th percentile of first-response and resolution times (and resolution's 95th) per priority (SLA time, pauses excluded)."""
     table = Table("response_times", "First-response and resolution times",
                   ["priority", "responded", "first_response_median", "first_response_p90",
-                   "resolved", "resolution_median", "resolution_p90"])
+                   "resolved", "resolution_median", "resolution_p90", "resolution_p95"])
     by_priority = {p: (_sorted_secs(db, "first_response_secs", p, period), _sorted_secs(db, "resolution_secs", p, period)) for p in PRIORITIES}
     by_priority["all"] = tuple(sorted(v for p in PRIORITIES for v in by_priority[p][i]) for i in (0, 1))
     for priority in (*PRIORITIES, "all"):
         first, resolve = by_priority[priority]
-        table.rows.append([priority, len(first), *_times(first), len(resolve), *_times(resolve)])
+        table.rows.append([priority, len(first), *_times(first), len(resolve), *_times(resolve), _time(percentile(resolve, 95))])
     return table
 
 
@@ -114,6 +116,10 @@ def _sorted_secs(db: Store, column: str, priority: str, period: Period) -> list[
     cursor = db.conn.execute(f"SELECT {column} FROM tickets WHERE priority = ? AND {column} IS NOT NULL AND {period.where('created_at')} "
                              f"ORDER BY {column}", [priority])
     return [row[0] for row in cursor]
+
+
+def _time(value: float | None) -> str:
+    return describe(int(value)) if value is not None else ""
 
 
 def _times(values: list[int]) -> list[str]:
@@ -136,11 +142,33 @@ def deflection(db: Store, period: Period = Period()) -> Table:
 
 
 def escalation(db: Store, period: Period = Period()) -> Table:
-    """Share of tickets escalated at least once by the SLA monitor."""
-    row = db.one(f"SELECT count(*) AS n, coalesce(sum(escalations != 0), 0) AS escalated FROM tickets WHERE {period.where('created_at')}")
-    total, escalated = row["n"], row["escalated"]
-    rate = round(100 * escalated / total, 1) if total else ""
-    return Table("escalation", "Escalation", ["tickets", "escalated", "escalation_rate_pct"], [[total, escalated, rate]])
+    """Share of tickets escalated at least once, by the SLA monitor or by an agent raising the tier, beside the target."""
+    row = escalations(db, period)
+    return Table("escalation", f"Escalation (target: under {targets.ESCALATION_PCT:g} %)",
+                 ["tickets", "escalated", "by_sla_monitor", "by_agents", "escalation_rate_pct", "target_pct"],
+                 [[row["n"], row["escalated"], row["by_monitor"], row["by_agents"], _pct(row["escalated"], row["n"]),
+                   targets.ESCALATION_PCT]])
+
+
+def escalations(db: Store, period: Period = Period()) -> dict[str, int]:
+    """Tickets, and those escalated: by the SLA monitor (``escalations``), by agents (a tier raised in the history), either."""
+    by_agent = ("EXISTS (SELECT 1 FROM history h WHERE h.ticket_id = t.id AND h.field = 'tier' AND h.actor NOT IN (?, ?) "
+                "AND CAST(h.new AS INTEGER) > CAST(h.old AS INTEGER))")
+    return db.one(f"SELECT count(*) AS n, coalesce(sum(escalations != 0 OR {by_agent}), 0) AS escalated, "
+                  f"coalesce(sum(escalations != 0), 0) AS by_monitor, coalesce(sum({by_agent}), 0) AS by_agents FROM tickets t "
+                  f"WHERE {period.where('t.created_at')}",
+                  [SYSTEM_ACTOR, ROUTING_ACTOR] * 2)
+
+
+def _pct(part: int, whole: int) -> float | str:
+    return round(100 * part / whole, 1) if whole else ""
+
+
+def seeds_targets(db: Store, period: Period = Period()) -> Table:
+    """The seeds' three targets beside the figures: first response for standard issues, resolution for 95 %, escalation rate."""
+    first = _sorted_secs(db, "first_response_secs", targets.STANDARD_PRIORITY, period)
+    resolve = sorted(v for p in PRIORITIES for v in _sorted_secs(db, "resolution_secs", p, period))
+    return targets.table(first, resolve, escalations(db, period))
 
 
 def backlog(db: Store, period: Period = Period()) -> Table:

@@ -34,13 +34,14 @@ def rated(db: Store, ticket_id: int, resolved_at: str) -> bool:
     return db.one("SELECT 1 AS x FROM ratings WHERE ticket_id = ? AND resolved_at = ?", [ticket_id, resolved_at]) is not None
 
 
-def report(db: Store, within: Callable[[str], str] = lambda column: "1") -> list[Table]:
+def report(db: Store, within: Callable[[str], str] = lambda column: "1", label: str = "") -> list[Table]:
     """The response rate, then per agent, category and priority: ratings, average, the 1-5 distribution, the target; comments.
 
-    ``within`` gives the SQL condition keeping a timestamp column in the report's range (``Period.where``).
+    ``within`` gives the SQL condition keeping a timestamp column in the report's range (``Period.where``);
+    ``label`` names that range in the first table's title.
     """
     resolutions = db.one(f"SELECT count(*) AS n FROM history WHERE field = 'status' AND new = 'resolved' AND {within('at')}")["n"]
-    table = Table("satisfaction", f"Satisfaction (target: average above {TARGET} of 5)",
+    table = Table("satisfaction", f"Satisfaction (target: average above {TARGET} of 5){label}",
                   ["group", "ratings", "response_rate_pct", "average", "target", "1", "2", "3", "4", "5"], chart="average")
     for by, expression in {"all": "'all'", **GROUPS}.items():
         for row in db.all(f"SELECT {expression} AS g, count(*) AS n, avg(r.score) AS avg, "
@@ -53,3 +54,4 @@ def report(db: Store, within: Callable[[str], str] = lambda column: "1") -> list
         "SELECT r.ticket_id, r.score, coalesce(nullif(u.name, ''), u.email, '') AS agent, r.comment, r.rated_at FROM ratings r "
         f"LEFT JOIN users u ON u.id = r.agent_id WHERE r.comment != '' AND {within('r.rated_at')} ORDER BY r.id DESC LIMIT 200")]
     return [table, comments]
+

@@ -16,8 +16,8 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from support.accounts import service as accounts
 from support.kb import service as kb
 from support.notifications import service as notifications
-from support.tickets import (alerts, attachments, business_hours, events, mailin, notices, queue, replies, reports, routing,
-                             satisfaction, sla, storage)
+from support.tickets import (alerts, attachments, business_hours, events, mailin, mailnotes, notices, owner_digest, queue, replies,
+                             reports, routing, satisfaction, sla, storage)
 from support import ratelimit
 from support.context import Context
 from support.db.store import Store
@@ -451,6 +451,19 @@ def report(ctx: Context, row_limit: int | None = None, span: ReportRange | None 
     return reports.ticket_report(ctx.db, ctx.settings, ctx.now(), titles, row_limit, period) + kb.content_tables(ctx, row_limit)
 
 
+def send_owner_digests(ctx: Context) -> int:
+    """Queue the owners' weekly review digests due (see ``support.tickets.owner_digest``); how many were queued."""
+    now = ctx.now()
+    this_week = storage.tickets_per_article_since(ctx.db, now - dt.timedelta(days=7))
+    return owner_digest.send(ctx.db, ctx.settings, ctx.kb.pages, this_week, now)
+
+
+def satisfaction_report(ctx: Context, span: ReportRange) -> list[Any]:
+    """The satisfaction tables for the ratings given (and resolutions made) within ``span`` (days in the portal's time zone)."""
+    label = "" if span.start is None and span.end is None else f", {span.label()}"
+    return satisfaction.report(ctx.db, Period(span, ctx.settings.time_zone).where, label)
+
+
 INDEX_BATCH = queue.INDEX_BATCH
 
 
@@ -532,13 +545,26 @@ def _take_mail(ctx: Context, mail: mailin.Incoming) -> str:
             outcome = "reply"
         else:
             author = {"kind": "agent", "id": None, "name": f"Mail from {mail.sender}"}
-            reply(ctx, ticket, author, f"Mail from {mail.sender}, who is not the requester (not shown to the requester):\n\n{body}",
-                  internal=True, files=files)
+            note = reply(ctx, ticket, author, mailnotes.note_text(mail.sender, body), internal=True, files=files)
+            mailnotes.mark(ctx.db, note["id"], mail.sender, body)
             outcome = "note"
     if not outcome:
         outcome, reason, ticket_id = _mail_ticket(ctx, mail, body, files)
     storage.record_mail(ctx.db, mail.message_id, mail.sender, mail.subject, outcome, reason, ticket_id, ctx.now())
     return outcome
+
+
+def accept_mail_note(ctx: Context, ticket_id: int, message_id: int, user: dict[str, Any]) -> dict[str, Any]:
+    """Add a mail note's text as the requester's reply (an agent vouching for the sender), recorded in the history."""
+    agent = accounts.display_name(user)
+    with ctx.db.tx():
+        note = mailnotes.acceptable(ctx.db, ticket_id, message_id)
+        ticket = storage.get_ticket(ctx.db, ticket_id)
+        added = reply(ctx, ticket, requester_actor(ticket), note["mail_body"] or "(an empty reply)")
+        mailnotes.accepted(ctx.db, message_id, agent, ctx.now())
+        storage.add_history(ctx.db, ticket_id, agent, "reply", None, None,
+                            f"accepted the mail from {note['mail_sender']} as the requester's reply", ctx.now())
+    return added
 
 
 def _mail_ticket(ctx: Context, mail: mailin.Incoming, body: str, files: list[attachments.Stored]) -> tuple[str, str, int | None]:

@@ -18,6 +18,7 @@ from support.tickets.sla import paused_seconds, used_seconds
 STATUSES = ("new", "open", "pending", "resolved", "closed")
 PAUSED = ("pending", "resolved", "closed")
 EDITABLE = ("status", "priority", "tier", "assignee_id", "category")
+ROUTING_ACTOR = "Routing"  # the history's actor for what a routing rule set
 
 
 def new_token() -> tuple[str, str]:
@@ -312,6 +313,12 @@ def tickets_per_article(db: Store) -> dict[str, int]:
     return {r["article_id"]: r["n"] for r in db.all("SELECT article_id, count(*) AS n FROM ticket_articles GROUP BY article_id")}
 
 
+def tickets_per_article_since(db: Store, since: dt.datetime) -> dict[str, int]:
+    """Article id -> how many tickets were linked to it from ``since`` on."""
+    rows = db.all("SELECT article_id, count(*) AS n FROM ticket_articles WHERE linked_at >= ? GROUP BY article_id", [iso(since)])
+    return {r["article_id"]: r["n"] for r in rows}
+
+
 def deflections_per_article(db: Store) -> dict[str, int]:
     """Article id -> how many readers it deflected."""
     return {r["article_id"]: r["n"] for r in db.all("SELECT article_id, count(*) AS n FROM deflections GROUP BY article_id")}
@@ -356,7 +363,7 @@ def next_in_turn(db: Store, group_id: str, member_ids: list[int]) -> int | None:
 
 def route_ticket(db: Store, ticket_id: int, rule_name: str, changes: dict[str, Any], group_id: str | None, now: dt.datetime) -> None:
     """Apply what a routing rule sets (tier, assignee, group), each change and the rule itself in the history."""
-    actor = "Routing"
+    actor = ROUTING_ACTOR
     with db.tx():
         add_history(db, ticket_id, actor, "routing rule", None, rule_name, "fired when the ticket was filed", now)
         if group_id is not None:

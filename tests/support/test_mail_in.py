@@ -114,3 +114,27 @@ def test_a_message_no_parser_can_read_is_parked_and_the_next_one_is_taken(mail_l
     [row] = read_all(mail_live, 1)
     assert row["outcome"] == "ticket"
     assert [p.name.split(":")[0] for p in (inbox / ".parked" / "cur").iterdir()] == ["0000000001.broken.test"]
+
+
+def test_an_agent_accepts_a_mail_from_another_address_as_the_requesters_reply(mail_live: Live, smtp: SmtpServer,
+                                                                              mail_agent: Browser) -> None:
+    """The note offers "Accept as the requester's reply" (CSRF-protected); accepted once, it is the requester's reply, in history."""
+    filed = mail_live.file()
+    ticket_id = filed["ticket"]["id"]
+    receipt = smtp.sink.wait_for(1)[0].message["Message-ID"]
+    deliver(mail_live, "olga.home@example.net", "Re: conveyor", "It is station 3, writing from home.", In_Reply_To=receipt)
+    assert [r["outcome"] for r in read_all(mail_live, 1)] == ["note"]
+    [note] = mail_agent.get(f"/api/tickets/{ticket_id}").json()["messages"]
+    page = mail_agent.get(f"/support/tickets/{ticket_id}").text
+    action = f"/support/tickets/{ticket_id}/messages/{note['id']}/accept"
+    assert f'action="{action}"' in page and "Accept as the requester's reply" in page
+    assert mail_agent.form(action, csrf=False).status_code == 403
+    assert mail_live.client().form(action).status_code in (401, 403, 303)  # not an agent: refused or sent to sign in
+    assert mail_agent.form(action).status_code == 303
+    ticket = mail_agent.get(f"/api/tickets/{ticket_id}").json()
+    assert [(m["author_kind"], m["internal"], m["body"]) for m in ticket["messages"]][1:] == [
+        ("requester", False, "It is station 3, writing from home.")]
+    assert any("accepted the mail from olga.home@example.net as the requester's reply" in h["note"] for h in ticket["history"])
+    assert "It is station 3, writing from home." in mail_live.client().get(f"/support/t/{filed['token']}").text
+    assert "Accepted as the requester's reply by Alex Agent" in mail_agent.get(f"/support/tickets/{ticket_id}").text
+    assert mail_agent.form(action).status_code == 409

@@ -56,3 +56,26 @@ def test_bad_ratings_and_links_are_answered_plainly(mail_live: Live, smtp: SmtpS
     assert requester.get(rate + "tampered").status_code == 404
     assert requester.get("/support/rate/%00").status_code == 404
     assert mail_live.app.state.store.one("SELECT count(*) AS n FROM ratings")["n"] == 0
+
+
+def test_the_satisfaction_report_covers_a_range_of_days(mail_live: Live, smtp: SmtpServer, mail_agent: Browser) -> None:
+    """``from``/``to`` keep the ratings given in those days; a bad or reversed date is named (422), on the page and in the API."""
+    first = resolve_and_get_link(mail_live, smtp, mail_agent, mail_live.file()["ticket"]["id"], 1)
+    mail_live.client().form(first, {"score": "2", "comment": "Slow."})
+    mail_live.clock.advance(days=10)
+    second = resolve_and_get_link(mail_live, smtp, mail_agent, mail_live.file(requester_email="olga@example.com")["ticket"]["id"], 3)
+    mail_live.client().form(second, {"score": "5", "comment": "Fast."})
+    day = mail_live.clock().date()
+    recent = mail_agent.get(f"/api/reports/satisfaction?from={day.isoformat()}&to={day.isoformat()}").json()
+    assert recent["satisfaction"]["rows"][0] == ["all", 1, 100.0, 5.0, 4.0, 0, 0, 0, 0, 1]
+    assert [r[3] for r in recent["satisfaction_comments"]["rows"]] == ["Fast."]
+    assert mail_agent.get("/api/reports/satisfaction").json()["satisfaction"]["rows"][0][:4] == ["all", 2, 100.0, 3.5]
+    page = mail_agent.get(f"/support/reports/satisfaction?from={day.isoformat()}")
+    assert page.status_code == 200 and "Fast." in page.text and "Slow." not in page.text
+    assert f"satisfaction.csv?from={day.isoformat()}" in page.text
+    csv = mail_agent.get(f"/support/reports/satisfaction/satisfaction_comments.csv?to={(day.replace(day=day.day - 1)).isoformat()}")
+    assert "Slow." in csv.text and "Fast." not in csv.text
+    bad = mail_agent.get("/support/reports/satisfaction?from=2026-13-45")
+    assert bad.status_code == 422 and 'id="from-error"' in bad.text and 'value="2026-13-45"' in bad.text
+    reversed_ = mail_agent.get("/api/reports/satisfaction?from=2026-12-05&to=2026-12-01")
+    assert reversed_.status_code == 422 and "to" in reversed_.text and "is before from" in reversed_.text

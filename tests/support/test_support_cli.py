@@ -103,7 +103,7 @@ def test_report_prints_tables_and_writes_csv(live: Live, tmp_path: Path) -> None
     assert "SLA compliance per priority" in result.output and "Tickets with no article" in result.output
     names = sorted(p.name for p in (tmp_path / "csv").iterdir())
     assert names == ["backlog.csv", "deflection.csv", "escalation.csv", "knowledge_gaps.csv", "response_times.csv",
-                     "satisfaction.csv", "satisfaction_comments.csv", "sla_compliance.csv", "top_articles.csv"]
+                     "satisfaction.csv", "satisfaction_comments.csv", "sla_compliance.csv", "targets.csv", "top_articles.csv"]
     assert (tmp_path / "csv" / "backlog.csv").read_text().splitlines()[1] == "P1,1,0,0,0,0,1"
 
 

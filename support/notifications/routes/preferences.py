@@ -1,4 +1,4 @@
-"""Which mail a signed-in agent or learner gets: one checkbox per kind they may turn off."""
+"""Which mail a signed-in agent or learner gets: one checkbox per kind they may turn off, and at once or in a daily digest."""
 
 from __future__ import annotations
 
@@ -22,9 +22,12 @@ def mail_choices(request: Request, ctx: Ctx, user: SignedIn) -> Response:
 def save_choices(request: Request, ctx: Ctx, user: SignedIn, form: FormDep) -> Response:
     """Keep the kinds ticked, turn the others off."""
     service.choose(ctx.db, user["email"], {str(k) for k in form.getlist("kind")})
+    modes = {kind: str(form.get(f"mode_{kind}", "")) for kind in service.OPTIONAL}
+    service.choose_modes(ctx.db, user["email"], {service.EVERY: str(form.get("mode_all", "immediate")), **modes})
     return _page(request, ctx, user["email"], saved=True)
 
 
 def _page(request: Request, ctx: Ctx, email: str, saved: bool = False) -> Response:
     return render(request, "mail_choices.html", {"choices": service.choices(ctx.db, email), "labels": service.OPTIONAL,
-                                                 "saved": saved})
+                                                 "modes": service.delivery_modes(ctx.db, email), "saved": saved,
+                                                 "digest_hour": ctx.settings.digest_hour})

@@ -134,6 +134,13 @@ def assign_me(ctx: Ctx, user: RequireAgent, ticket_id: Id) -> Response:
     return redirect(f"/support/tickets/{ticket_id}?assigned=1#assigned")
 
 
+@router.post("/tickets/{ticket_id}/messages/{message_id}/accept", dependencies=[Csrf])
+def accept_mail_note(ctx: Ctx, user: RequireAgent, ticket_id: Id, message_id: Id) -> Response:
+    """Accept a mail from another address as the requester's reply ("Accept as the requester's reply")."""
+    service.accept_mail_note(ctx, ticket_id, message_id, user)
+    return redirect(f"/support/tickets/{ticket_id}#latest")
+
+
 @router.post("/tickets/{ticket_id}/update", dependencies=[Csrf])
 def update(request: Request, ctx: Ctx, user: RequireAgent, ticket_id: Id, form: FormDep) -> Response:
     """Change status, priority, tier, assignee or category (each change goes into the history)."""

@@ -7,6 +7,7 @@ column point at the YAML node, front matter field or Markdown link that is wrong
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -102,6 +103,12 @@ BAD_CASES: dict[str, list[str]] = {
         "content/glossary.yml:6:16: error: terms[0].see_also[0]: unknown glossary term 'hots' (did you mean 'host'?)",
         "content/glossary.yml:8:17: error: link to unknown runbook 'restart-servic' (did you mean 'restart-service'?)",
         "content/glossary.yml:9:11: error: terms[2]: duplicate glossary term 'service': already terms[0]; give it another id",
+    ],
+    "unknown-owner": [
+        "content/runbooks/restart-service.yml:6:8: error: owner: unknown owner 'Operations' (did you mean 'Operation'?)",
+    ],
+    "owners-bad-address": [
+        "owners.yml:3:33: error: owners.Operations[1]: 'not-an-address' is not a mail address such as team@plant.example",
     ],
     "glossary-misspelt-field": [
         "content/glossary.yml:4:5: error: terms[1].definition: field required",
@@ -321,3 +328,20 @@ class TestRealCommand:
             f"Error: mkdocs.yml:{line}:7: error: Config value 'plugins': Plugin 'portal' option 'suport_url': "
             "unknown option 'suport_url' (did you mean 'support_url'?)",
         ]
+
+
+def test_the_overdue_banner_says_the_owner_is_told_only_when_owners_yml_has_them(tmp_path: Path, make_portal: MakePortal) -> None:
+    """With the runbook's owner in owners.yml the banner says the owner is mailed; without the file it asks the reader to tell them."""
+    from generator.models import PortalSettings
+    from generator.pipeline import generate
+
+    portal = make_portal(tmp_path / "portal", "bad/runbook-overdue")
+    untold = generate(portal, PortalSettings(), "Portal").rendered.pages["runbooks/restart-service.md"].markdown
+    assert "and tell the owner (Operations)" in untold and "told by mail" not in untold
+    (portal / "owners.yml").write_text("owners:\n  Operations: [ops@example.com]\n  Docs team: [docs@example.com]\n")
+    told = generate(portal, PortalSettings(), "Portal")
+    assert not told.problems.errors
+    page = told.rendered.pages["runbooks/restart-service.md"].markdown
+    assert "its owner (Operations) is told by mail each week until it is reviewed" in page
+    [exported] = [p for p in json.loads(told.exports["_portal/kb.json"])["pages"] if p["id"] == "restart-service"]
+    assert (exported["review_due"], exported["review_soon_from"]) == ("2026-04-05", "2026-03-22")  # the scaffold warns 14 days ahead
