@@ -229,6 +229,10 @@ def _attachments(db: sqlite_utils.Database) -> None:
             sha256 TEXT NOT NULL, name TEXT NOT NULL, extension TEXT NOT NULL, size INTEGER NOT NULL CHECK (size > 0),
             uploaded_by TEXT NOT NULL, created_at TEXT NOT NULL);
         CREATE INDEX attachments_ticket ON attachments(ticket_id);
+        """,
+    )
+
+
 def _mail_notes(db: sqlite_utils.Database) -> None:
     run_script(
         db,
