@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from support.errors import NotFound
 from support.schemas import field_errors
 from support.tickets import service
-from support.tickets.periods import ReportRange
+from support.tickets.schemas import ReportRange
 from support.web.deps import Ctx, RequireAgent
 from support.web.pages import render
 
