@@ -30,7 +30,7 @@ def test_the_range_keeps_only_tickets_filed_on_its_days(live: Live, agent: Brows
     assert f'filename="backlog_{day}_{day}.csv"' in only.headers["content-disposition"]
     assert _backlog(agent.get("/support/reports/backlog.csv").text) == {"P1": "1", "P2": "1", "P3": "0", "P4": "0"}
     api = agent.get("/api/reports/tickets", params={"to": START.date().isoformat()}).json()
-    assert api["escalation"]["rows"] == [[1, 0, 0.0]]
+    assert api["escalation"]["rows"] == [[1, 0, 0, 0, 0.0, 15.0]]  # tickets, escalated, by the SLA monitor, by agents, rate, target
     assert api["top_articles"]["rows"] == [], "the article was linked by the later ticket"
 
 
