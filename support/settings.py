@@ -100,6 +100,10 @@ class Settings(BaseSettings):
     maildir: Path | None = Field(None, description="The Maildir requests and replies are read from; defaults to <data_dir>/inbox.")
     reminder_seconds: float = Field(3600, ge=0, le=86400, description="How often certificate reminders are looked for (0: never).")
     mail_in_seconds: float = Field(5.0, ge=0, le=3600, description="How often the Maildir is read (0: never).")
+    # training (issue 18)
+    retention_days: int = Field(30, ge=1, le=3650, description="Days after certification when the retention check is offered.")
+    retention_questions: int = Field(5, ge=1, le=50, description="Questions in a retention check (drawn from the quiz's pools).")
+    assignment_due_soon_days: int = Field(3, ge=0, le=90, description="Days before an assignment's due date when its reminder goes out.")
 
     @field_validator("allowed_origins", "categories", "trusted_proxies", "metrics_allow", mode="before")
     @classmethod

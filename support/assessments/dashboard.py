@@ -1,8 +1,10 @@
 """A learner's dashboard: roles, learning path progress, attempts, certificates, what to retake.
 
 A learner's roles are the ones they picked plus those of the quizzes they attempted and the
-certificates they hold. A learning path step is done when its article or runbook was marked
-read, or (for an assessment) when it was passed.
+certificates they hold. A learning path step is done when its article or runbook was read on the
+site (or marked read), or (for an assessment) when it was passed; while the learner holds a valid
+certificate of the role every step counts as done (``by``: "certificate"), so a certified role never
+shows as partly done.
 """
 
 from __future__ import annotations
@@ -70,6 +72,10 @@ def _role(catalog: Catalog, pages: dict[str, Any], role_id: str, reads: set[str]
     role = catalog.roles.get(role_id)
     steps = [_step(catalog, pages, s.kind, s.ref, s.note, reads, passed) for s in (role.learning_path if role else [])]
     held = [c for c in certs if c["role"] == role_id and c["status"] == "valid"]
+    for step in steps:
+        step["by"] = "read" if step["done"] and step["external"] else "passed" if step["done"] else None
+        if held and not step["done"]:
+            step["done"], step["by"] = True, "certificate"
     return {"id": role_id, "title": catalog.role_title(role_id), "steps": steps, "done": sum(s["done"] for s in steps),
             "certified": bool(held), "certificate_expires": held[0]["expires_at"] if held else None}
 

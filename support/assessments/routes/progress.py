@@ -31,7 +31,7 @@ def _csv(table: Table) -> Response:
 @router.get("/support/me", include_in_schema=False)
 def dashboard(request: Request, ctx: Ctx, catalog: CatalogDep, user: SignedIn) -> Response:
     """My learning: roles, learning path progress, attempts, certificates and what to retake."""
-    data = assessments.dashboard(ctx.db, catalog, assessments.kb_pages(ctx), user, ctx.now())
+    data = assessments.learning(ctx, catalog, user)
     return render(request, "assessments/me.html", {"me": data})
 
 
@@ -54,8 +54,8 @@ def mark_read(ctx: Ctx, user: SignedIn, form: FormDep) -> Response:
 
 @router.get("/api/me/learning", tags=["assessments"])
 def dashboard_api(ctx: Ctx, catalog: CatalogDep, user: SignedIn) -> dict[str, Any]:
-    """Your roles, learning path progress, attempts, certificates and what to retake."""
-    return assessments.dashboard(ctx.db, catalog, assessments.kb_pages(ctx), user, ctx.now())
+    """Your roles, learning path progress, attempts, certificates, what to retake, training assigned, retention checks."""
+    return assessments.learning(ctx, catalog, user)
 
 
 @router.get("/support/certifications", include_in_schema=False)
