@@ -47,8 +47,10 @@ def mark_read(db: Store, user_id: int, page_id: str, read: bool, now: dt.datetim
             db.execute("DELETE FROM page_reads WHERE user_id = ? AND page_id = ?", [user_id, page_id])
 
 
-def dashboard(db: Store, catalog: Catalog, pages: dict[str, dict[str, Any]], user: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
-    """Everything ``/support/me`` shows, as plain data (also the JSON of ``GET /api/me/learning``)."""
+def dashboard(db: Store, catalog: Catalog, pages: dict[str, dict[str, Any]], user: dict[str, Any], now: dt.datetime,
+              assigned: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Everything ``/support/me`` shows, as plain data (also the JSON of ``GET /api/me/learning``); ``assigned``: roles
+    a trainer assigned to the learner, shown first."""
     for row in db.all("SELECT * FROM attempts WHERE user_id = ? AND status = 'open'", [user["id"]]):
         with db.tx():
             attempt_store.expire(db, row, now, pages)
@@ -56,7 +58,7 @@ def dashboard(db: Store, catalog: Catalog, pages: dict[str, dict[str, Any]], use
     certs = [certificates.describe(c, now, pages, SOON_DAYS) for c in certificates.of_user(db, user["id"])]
     reads = {r["page_id"] for r in db.all("SELECT page_id FROM page_reads WHERE user_id = ?", [user["id"]])}
     picked = picked_roles(db, user["id"])
-    roles = list(dict.fromkeys(picked + [c["role"] for c in certs] + [a["role"] for a in tries]))
+    roles = list(dict.fromkeys([*assigned, *picked, *[c["role"] for c in certs], *[a["role"] for a in tries]]))
     passed = {a["quiz_id"] for a in tries if a["passed"]}
     return {
         "roles": [_role(catalog, pages, role, reads, passed, certs) for role in roles],

@@ -140,9 +140,10 @@ def remind(db: Any, settings: Any, now: Any) -> int:
 
 def learning(ctx: Context, catalog: Catalog, user: dict[str, Any]) -> dict[str, Any]:
     """My learning: the dashboard, the training assigned to the learner and the retention checks waiting."""
-    data = dashboard(ctx.db, catalog, kb_pages(ctx), user, ctx.now())
+    rows = assignments.learner_rows(ctx.db, ctx.now(), user["id"])
+    data = dashboard(ctx.db, catalog, kb_pages(ctx), user, ctx.now(), tuple(r["role"] for r in rows if r["role"] in catalog.roles))
     data["assignments"] = [{"role": r["role"], "role_title": catalog.role_title(r["role"]), "due_at": r["due_at"], "status": r["status"]}
-                           for r in assignments.learner_rows(ctx.db, ctx.now(), user["id"])]
+                           for r in rows]
     data["retention"] = [{"certificate_id": c["id"], "name": c["name"]}
                          for c in retention.offered(ctx.db, user["id"], ctx.now(), ctx.settings.retention_days)]
     return data

@@ -46,7 +46,7 @@ def test_trainer_assigns_learner_reads_and_passes_report_shows_completion(browsi
     trainer.get_by_role("button", name="Create cohort").click()
     trainer.get_by_label("Add a learner (email)").fill(ACCOUNTS["learner"][0])
     trainer.get_by_role("button", name="Add member").click()
-    expect(trainer.get_by_role("cell", name=ACCOUNTS["learner"][0])).to_be_visible()
+    expect(trainer.get_by_role("cell", name=ACCOUNTS["learner"][0], exact=True)).to_be_visible()
     no_axe_violations(trainer)
     trainer.goto("/support/training")
     trainer.get_by_label("Role's learning path").select_option(label="Production operator")
