@@ -84,4 +84,24 @@ def test_trainer_assigns_learner_reads_and_passes_report_shows_completion(browsi
     no_axe_violations(trainer)
     trainer.set_viewport_size({"width": 390, "height": 844})
     assert trainer.evaluate("() => document.documentElement.scrollWidth <= innerWidth")
+
+    clock_file.write_text(str(34 * DAY))  # 31 days after the certificate: its retention check is offered
+    learner = browsing.new_page(bypass_csp=True)
+    sign_in(learner, ACCOUNTS["learner"][0])
+    learner.goto("/support/me")
+    learner.locator("#retention-offer").get_by_role("link").first.click()
+    expect(learner.get_by_role("heading", level=1)).to_contain_text("Retention check")
+    no_axe_violations(learner)
+    learner.set_viewport_size({"width": 390, "height": 844})
+    assert learner.evaluate("() => document.documentElement.scrollWidth <= innerWidth")
+    learner.get_by_role("button", name="Submit the check").click()  # nothing answered: everything forgotten
+    expect(learner.locator("#result")).to_contain_text("You still knew 0 %")
+    no_axe_violations(learner)
+
+    trainer = browsing.new_page(bypass_csp=True)
+    sign_in(trainer, TRAINER[0])
+    trainer.goto("/support/training/report")
+    expect(trainer.locator("#training_summary td[data-label='retention rate']")).to_contain_text("0.0 %")
+    expect(trainer.locator("#retention_forgotten")).to_be_visible()
+    no_axe_violations(trainer)
     browsing.assert_clean()
