@@ -133,6 +133,7 @@ def backend_suite(work: Path, notes: list[str]) -> list:
                 quizbench.rounds(submits, lambda batch, count, warmup: load(portal, batch, count, warmup=warmup))))
         guarded(figures, notes, "backup under load", lambda: workspace.backup_under_load(portal, cookie, data2, work))
     guarded(figures, notes, "grading in-process", quizbench.in_process)
+    guarded(figures, notes, "training report", lambda: __import__("bench.training", fromlist=["x"]).report_summary())  # issue 18
     return figures
 
 

@@ -38,6 +38,7 @@ from support.assessments.forms import inline_markdown, plain_markdown
 from support.accounts.routes import admin, auth
 from support.assessments.routes import api as assessments_api
 from support.assessments.routes import certificates, pages as assessment_pages, progress
+from support.assessments.routes import learning, training  # issue 18: trainers' pages, reads from the site, retention checks
 from support.kb import routes as articles
 from support.kb import service as kb
 from support.tickets import service as tickets
@@ -55,7 +56,7 @@ STATIC = Path(__file__).parent / "static"
 SWAGGER_UI = Path(fastapi_offline.__file__).parent / "static"  # Swagger UI's own files, so /api/docs needs no CDN
 # The JSON API first: a request is matched against the routers in this order, and the API is the busiest.
 ROUTERS = [health, api, alerts, attachments, assessments_api, auth, requester, workspace, replies, articles, reports, admin, outbox, mail_choices,
-           assessment_pages, certificates, progress, satisfaction_report]
+           assessment_pages, certificates, progress, satisfaction_report, learning, training]
 CHECKPOINT_SECONDS = 1.0
 INDEX_SECONDS = 1.0  # how often newly filed tickets move into the queue's search index (see ``support.tickets.queue``)
 # Fewer, shorter collector pauses under load (request objects are freed by reference counting); see docs/performance.md.

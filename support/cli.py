@@ -45,7 +45,7 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("email")
-@click.option("--role", type=click.Choice(accounts.ROLES), required=True, help="requester, agent or admin.")
+@click.option("--role", type=click.Choice(accounts.ROLES), required=True, help="requester, trainer, agent or admin.")
 @click.option("--name", default="", help="The person's display name.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
 @data_dir_option

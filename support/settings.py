@@ -151,6 +151,10 @@ class Settings(BaseSettings):
     digest_seconds: float = Field(60, ge=0, le=3600, description="How often digests due are looked for (0: never).")
     owner_digest_weekday: int = Field(0, ge=0, le=6, description="The day of the owners' weekly digest (0 Monday ... 6 Sunday).")
     owners_file: Path | None = Field(None, description="Owners' mail addresses (YAML); defaults to <portal_dir>/owners.yml.")
+    # training (issue 18)
+    retention_days: int = Field(30, ge=1, le=3650, description="Days after certification when the retention check is offered.")
+    retention_questions: int = Field(5, ge=1, le=50, description="Questions in a retention check (drawn from the quiz's pools).")
+    assignment_due_soon_days: int = Field(3, ge=0, le=90, description="Days before an assignment's due date when its reminder goes out.")
 
     @field_validator("allowed_origins", "categories", "trusted_proxies", "metrics_allow", mode="before")
     @classmethod

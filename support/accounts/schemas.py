@@ -8,7 +8,7 @@ from pydantic import Field
 
 from support.schemas import Email, Model, Out
 
-Role = Literal["requester", "agent", "admin"]
+Role = Literal["requester", "trainer", "agent", "admin"]
 
 
 class UserCreate(Model):

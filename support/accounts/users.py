@@ -1,4 +1,5 @@
-"""Local accounts: argon2 password hashes, roles requester < agent < admin, and their queries."""
+"""Local accounts: argon2 password hashes, roles (requester < agent < admin; a trainer is a requester who also
+runs training, not an agent), and their queries."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from support.clock import iso
 from support.db.store import Store
 from support.errors import Conflict, NotFound
 
-ROLES = ("requester", "agent", "admin")
-RANK = {role: rank for rank, role in enumerate(ROLES)}
+ROLES = ("requester", "trainer", "agent", "admin")
+# Who holds each role's rights: an admin everything; a trainer is not an agent (no ticket queue), nor an agent a trainer.
+HOLDERS = {"requester": set(ROLES), "trainer": {"trainer", "admin"}, "agent": {"agent", "admin"}, "admin": {"admin"}}
 EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 MIN_PASSWORD = 8
 _hasher = PasswordHasher()
@@ -29,8 +31,8 @@ def _dummy_hash() -> str:
 
 
 def has_role(user: dict[str, Any] | None, role: str) -> bool:
-    """True if ``user`` is enabled and has ``role`` or a higher one."""
-    return bool(user) and not user["disabled"] and RANK[user["role"]] >= RANK[role]
+    """True if ``user`` is enabled and has ``role``'s rights (an admin has every role's; a trainer's are not an agent's)."""
+    return bool(user) and not user["disabled"] and user["role"] in HOLDERS[role]
 
 
 def validate_new_user(email: str, role: str, password: str) -> dict[str, str]:
@@ -89,13 +91,13 @@ def list_users(db: Store) -> list[dict[str, Any]]:
     """Every account, by role then email."""
     return db.all(
         "SELECT id, email, name, role, disabled, created_at FROM users "
-        "ORDER BY CASE role WHEN 'admin' THEN 0 WHEN 'agent' THEN 1 ELSE 2 END, email"
+        "ORDER BY CASE role WHEN 'admin' THEN 0 WHEN 'agent' THEN 1 WHEN 'trainer' THEN 2 ELSE 3 END, email"
     )
 
 
 def list_agents(db: Store) -> list[dict[str, Any]]:
     """Enabled agents and admins (who can be assigned tickets)."""
-    return db.all("SELECT id, email, name, role FROM users WHERE role != 'requester' AND disabled = 0 ORDER BY name, email")
+    return db.all("SELECT id, email, name, role FROM users WHERE role IN ('agent', 'admin') AND disabled = 0 ORDER BY name, email")
 
 
 def update_user(db: Store, user_id: int, role: str | None = None, disabled: bool | None = None, name: str | None = None) -> dict[str, Any]:

@@ -1,8 +1,10 @@
 """A learner's dashboard: roles, learning path progress, attempts, certificates, what to retake.
 
 A learner's roles are the ones they picked plus those of the quizzes they attempted and the
-certificates they hold. A learning path step is done when its article or runbook was marked
-read, or (for an assessment) when it was passed.
+certificates they hold. A learning path step is done when its article or runbook was read on the
+site (or marked read), or (for an assessment) when it was passed; while the learner holds a valid
+certificate of the role every step counts as done (``by``: "certificate"), so a certified role never
+shows as partly done.
 """
 
 from __future__ import annotations
@@ -45,8 +47,10 @@ def mark_read(db: Store, user_id: int, page_id: str, read: bool, now: dt.datetim
             db.execute("DELETE FROM page_reads WHERE user_id = ? AND page_id = ?", [user_id, page_id])
 
 
-def dashboard(db: Store, catalog: Catalog, pages: dict[str, dict[str, Any]], user: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
-    """Everything ``/support/me`` shows, as plain data (also the JSON of ``GET /api/me/learning``)."""
+def dashboard(db: Store, catalog: Catalog, pages: dict[str, dict[str, Any]], user: dict[str, Any], now: dt.datetime,
+              assigned: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Everything ``/support/me`` shows, as plain data (also the JSON of ``GET /api/me/learning``); ``assigned``: roles
+    a trainer assigned to the learner, shown first."""
     for row in db.all("SELECT * FROM attempts WHERE user_id = ? AND status = 'open'", [user["id"]]):
         with db.tx():
             attempt_store.expire(db, row, now, pages)
@@ -54,7 +58,7 @@ def dashboard(db: Store, catalog: Catalog, pages: dict[str, dict[str, Any]], use
     certs = [certificates.describe(c, now, pages, SOON_DAYS) for c in certificates.of_user(db, user["id"])]
     reads = {r["page_id"] for r in db.all("SELECT page_id FROM page_reads WHERE user_id = ?", [user["id"]])}
     picked = picked_roles(db, user["id"])
-    roles = list(dict.fromkeys(picked + [c["role"] for c in certs] + [a["role"] for a in tries]))
+    roles = list(dict.fromkeys([*assigned, *picked, *[c["role"] for c in certs], *[a["role"] for a in tries]]))
     passed = {a["quiz_id"] for a in tries if a["passed"]}
     return {
         "roles": [_role(catalog, pages, role, reads, passed, certs) for role in roles],
@@ -70,6 +74,10 @@ def _role(catalog: Catalog, pages: dict[str, Any], role_id: str, reads: set[str]
     role = catalog.roles.get(role_id)
     steps = [_step(catalog, pages, s.kind, s.ref, s.note, reads, passed) for s in (role.learning_path if role else [])]
     held = [c for c in certs if c["role"] == role_id and c["status"] == "valid"]
+    for step in steps:
+        step["by"] = "read" if step["done"] and step["external"] else "passed" if step["done"] else None
+        if held and not step["done"]:
+            step["done"], step["by"] = True, "certificate"
     return {"id": role_id, "title": catalog.role_title(role_id), "steps": steps, "done": sum(s["done"] for s in steps),
             "certified": bool(held), "certificate_expires": held[0]["expires_at"] if held else None}
 

@@ -8,7 +8,11 @@
   attempts (``attempts``) for a learner and a quiz, after a given attempt.
 - ``certificates``: issued by a passed attempt; with the content fingerprints of the sources the
   quiz covers at issue time.
-- ``learner_roles`` and ``page_reads``: the roles a learner picked and the pages marked read.
+- ``learner_roles`` and ``page_reads``: the roles a learner picked and the pages marked read (or read on the site).
+- ``cohorts``, ``cohort_members``, ``assignments``: trainers' groups of learners and the roles' learning paths
+  assigned to a cohort or a person with a due date.
+- ``retention_checks``: the short check offered some time after certification (not an attempt).
+- ``training_reminders``: which training reminder (due soon, overdue, retention due, content changed, digest) went out.
 """
 
 from __future__ import annotations
@@ -78,8 +82,38 @@ def _certificate_reminders(db: sqlite_utils.Database) -> None:
     )
 
 
+def _training(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE cohorts (
+            id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE, created_by INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL);
+        CREATE TABLE cohort_members (
+            cohort_id INTEGER NOT NULL REFERENCES cohorts(id) ON DELETE CASCADE, user_id INTEGER NOT NULL REFERENCES users(id),
+            added_at TEXT NOT NULL, PRIMARY KEY (cohort_id, user_id));
+        CREATE INDEX cohort_members_user ON cohort_members(user_id);
+        CREATE TABLE assignments (
+            id INTEGER PRIMARY KEY, role TEXT NOT NULL,
+            cohort_id INTEGER REFERENCES cohorts(id) ON DELETE CASCADE, user_id INTEGER REFERENCES users(id),
+            due_at TEXT NOT NULL, assigned_by INTEGER REFERENCES users(id), assigned_at TEXT NOT NULL,
+            CHECK ((cohort_id IS NULL) != (user_id IS NULL)));
+        CREATE INDEX assignments_cohort ON assignments(cohort_id);
+        CREATE INDEX assignments_user ON assignments(user_id);
+        CREATE TABLE retention_checks (
+            id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id),
+            certificate_id INTEGER NOT NULL UNIQUE REFERENCES certificates(id), role TEXT NOT NULL,
+            quiz_id TEXT NOT NULL, quiz_hash TEXT NOT NULL REFERENCES quiz_versions(hash), paper TEXT NOT NULL,
+            started_at TEXT NOT NULL, submitted_at TEXT, score REAL, result TEXT);
+        CREATE INDEX retention_checks_user ON retention_checks(user_id);
+        CREATE TABLE training_reminders (key TEXT PRIMARY KEY, kind TEXT NOT NULL, sent_at TEXT NOT NULL);
+        """,
+    )
+
+
 MIGRATIONS = [
     Migration(100, "assessments: quiz versions, attempts, resets, certificates, learner roles, page reads", _assessments),
     Migration(101, "attempts: the quiz index by quiz and learner, without the status (a submission no longer moves its entry)", _attempts_by_quiz),
     Migration(102, "certificate reminders: which of 30 days, 7 days and expired each certificate's holder was sent", _certificate_reminders),
+    Migration(103, "training: cohorts, members, assignments with due dates, retention checks, training reminders", _training),
 ]

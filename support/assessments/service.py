@@ -23,10 +23,14 @@ from support.assessments.dashboard import dashboard, mark_read, set_roles
 from support.assessments.reports import most_missed, quiz_report, summary as report_summary
 from support.assessments.tracking import by_role as tracking_by_role, learner_rows, tables as tracking_tables
 from support.assessments.grading import InvalidAnswers
+from support.errors import NotFound
 from support.clock import iso
 from support.context import Context
 from support.assessments.grading import public_paper, question_index, review
 from support.assessments.eligibility import standing
+from support.assessments import assignments, cohorts, reading, retention, training_reminders, training_report
+from support.assessments.forms import for_grading, read_form
+from support.accounts import service as accounts
 
 
 def public_base(request: Request, ctx: Context) -> str:
@@ -127,5 +131,71 @@ def _certificate(ctx: Context, catalog: Catalog, cert: dict[str, Any], base: str
 
 
 def remind(db: Any, settings: Any, now: Any) -> int:
-    """Queue the certificate reminders due at ``now`` (30 days, 7 days, expired; each once); how many."""
-    return reminders.send_due(db, settings, now)
+    """Queue the reminders due at ``now``: certificates (30 days, 7 days, expired) and training; how many."""
+    return reminders.send_due(db, settings, now) + training_reminders.send_due(db, settings, now)
+
+
+# --- training (issue 18): cohorts, assignments, progress from use, reports, retention, reminders -----------------
+
+
+def learning(ctx: Context, catalog: Catalog, user: dict[str, Any]) -> dict[str, Any]:
+    """My learning: the dashboard, the training assigned to the learner and the retention checks waiting."""
+    rows = assignments.learner_rows(ctx.db, ctx.now(), user["id"])
+    data = dashboard(ctx.db, catalog, kb_pages(ctx), user, ctx.now(), tuple(r["role"] for r in rows if r["role"] in catalog.roles))
+    data["assignments"] = [{"role": r["role"], "role_title": catalog.role_title(r["role"]), "due_at": r["due_at"], "status": r["status"]}
+                           for r in rows]
+    data["retention"] = [{"certificate_id": c["id"], "name": c["name"]}
+                         for c in retention.offered(ctx.db, user["id"], ctx.now(), ctx.settings.retention_days)]
+    return data
+
+
+def record_read(ctx: Context, user: dict[str, Any], path: str) -> str | None:
+    """Record the signed-in learner's read of the site page at ``path``; the page id (None: no article or runbook)."""
+    return reading.record(ctx.db, kb_pages(ctx), user["id"], path, ctx.now())
+
+
+def retention_check(ctx: Context, catalog: Catalog, cert_id: int, user: dict[str, Any], allow_done: bool = False) -> dict[str, Any]:
+    """The learner's retention check of their certificate, drawn on first open (``Conflict`` if not due, or taken
+    unless ``allow_done``)."""
+    cert = certificate_by_id(ctx.db, cert_id)
+    if cert["user_id"] != user["id"]:
+        raise NotFound(f"Certificate {cert_id} not found")
+    s = ctx.settings
+    if allow_done:
+        taken = retention.of_certificate(ctx.db, cert_id)
+        if taken and taken["submitted_at"]:
+            return taken
+    return retention.start(ctx.db, cert, catalog.quiz(cert["quiz_id"]), ctx.now(), s.retention_days, s.retention_questions)
+
+
+def retention_view(ctx: Context, check: dict[str, Any]) -> dict[str, Any]:
+    """A check as its learner sees it (questions without keys; the score once submitted)."""
+    return retention.view(ctx.db, check)
+
+
+def submit_retention(ctx: Context, check: dict[str, Any], form: Any) -> tuple[dict[str, Any], dict[str, str], dict[str, Any]]:
+    """Read the posted answers and grade them when they are well formed: (check, errors by question, answers)."""
+    answers, errors = read_form(retention.paper_questions(ctx.db, check), form)
+    if errors:
+        return check, errors, answers
+    return retention.submit(ctx.db, check, for_grading(answers, errors), ctx.now()), {}, answers
+
+
+def training_tables(ctx: Context, catalog: Catalog, scope: training_report.Scope) -> list[Any]:
+    """The training report's tables: summary, overdue, certificates due, questions most often forgotten."""
+    now, title = ctx.now(), catalog.role_title
+    pages = kb_pages(ctx)
+    return [training_report.summary(ctx.db, scope, now, title), training_report.overdue(ctx.db, scope, now, title),
+            training_report.certificates_due(ctx.db, scope, now, title),
+            training_report.forgotten(ctx.db, scope, now, lambda ref, section: site_link(ctx, ref, section, pages))]
+
+
+def remind_training(db: Any, settings: Any, now: Any) -> int:
+    """Queue the training reminders due at ``now`` (assignments, retention, content changes, trainers' digests)."""
+    return training_reminders.send_due(db, settings, now)
+
+
+def learner_by_email(db: Any, email: str) -> dict[str, Any] | None:
+    """The enabled account with ``email``, or None."""
+    user = accounts.get_user_by_email(db, email) if email.strip() else None
+    return user if user and not user["disabled"] else None

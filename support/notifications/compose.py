@@ -35,13 +35,22 @@ SUBJECTS = {
     "certificate_expired": "Your certificate {name} has expired",
     "daily_digest": "Your daily digest: {count} notification(s)",
     "owner_digest": "Weekly review digest: {overdue} overdue, {due_soon} due soon ({owner})",
+    # training (issue 18)
+    "assignment_due": "Your training {role_title} is due on {due}",
+    "assignment_overdue": "Your training {role_title} is overdue",
+    "retention_due": "A short retention check for {name}",
+    "content_changed": "Content changed since your certificate {name}",
+    "trainer_digest": "Training this week: {overdue} overdue, {due_soon} due soon",
 }
 KINDS = tuple(SUBJECTS)
 # What agents and learners may turn off (a requester's mail about their own ticket always goes).
 OPTIONAL = {"new_urgent_ticket": "a new P1 or P2 ticket", "assigned_to_you": "a ticket assigned to you",
             "requester_replied": "the requester replied on your ticket", "sla_at_risk": "a ticket's SLA is at risk",
             "sla_breached": "a ticket's SLA is breached", "certificate_expiring": "your certificate expires soon",
-            "certificate_expired": "your certificate has expired"}
+            "certificate_expired": "your certificate has expired",
+            "assignment_due": "your assigned training is due soon", "assignment_overdue": "your assigned training is overdue",
+            "retention_due": "a retention check after certification", "content_changed": "content changed since your certificate",
+            "trainer_digest": "the weekly training digest (trainers)"}
 
 
 @lru_cache(maxsize=1)

@@ -4,7 +4,8 @@ They are ``async def`` on purpose: FastAPI runs a sync dependency in its thread 
 there and back for each of them cost more than the work they do (one primary-key lookup at most).
 
 Routers of other features (assessments, certificates) use the same ones:
-``Ctx``, ``CurrentUser`` (None when anonymous), ``SignedIn``, ``RequireAgent``, ``RequireAdmin``,
+``Ctx``, ``CurrentUser`` (None when anonymous), ``SignedIn``, ``RequireAgent``, ``RequireAdmin``, ``RequireTrainer``
+(trainer or admin), ``RequireTracker`` (who may see certification tracking: agent, trainer or admin),
 ``Csrf`` (add to every state-changing endpoint; it reads the form field ``csrf_token`` or, for
 JSON, the ``X-CSRF-Token`` header) and ``FormDep`` (the posted form).
 """
@@ -97,9 +98,27 @@ async def admin(request: Request) -> dict[str, Any]:
     return user
 
 
+async def trainer(request: Request) -> dict[str, Any]:
+    """A signed-in trainer or admin, else ``Forbidden``."""
+    user = _signed_in(request)
+    if not accounts.has_role(user, "trainer"):
+        raise Forbidden("Only trainers can do this")
+    return user
+
+
+async def tracker(request: Request) -> dict[str, Any]:
+    """A signed-in agent, trainer or admin (certification tracking), else ``Forbidden``."""
+    user = _signed_in(request)
+    if not (accounts.has_role(user, "agent") or accounts.has_role(user, "trainer")):
+        raise Forbidden("Only trainers and support agents can see certification tracking")
+    return user
+
+
 SignedIn = Annotated[dict[str, Any], Depends(signed_in)]
 RequireAgent = Annotated[dict[str, Any], Depends(agent)]
 RequireAdmin = Annotated[dict[str, Any], Depends(admin)]
+RequireTrainer = Annotated[dict[str, Any], Depends(trainer)]
+RequireTracker = Annotated[dict[str, Any], Depends(tracker)]
 
 
 def client_address(request: Request) -> str:

@@ -18,13 +18,14 @@ QUIZ = f"{ROLE}-certification"
 OTHER_QUIZ = "developer-certification"
 SECOND_LEARNER = ("kim@example.com", "requester", "Kim Keyboard")
 ADMIN = ("ada@example.com", "admin", "Ada Admin")
+TRAINER = ("tom@example.com", "trainer", "Tom Trainer")  # issue 18
 Visit = Callable[[Page, dict[str, Any]], None]
 
 
 @pytest.fixture(scope="module")
 def portal(portal_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     """The portal, with a second learner and an administrator besides the usual accounts."""
-    with serve_portal(portal_dir, tmp_path_factory.mktemp("data"), extra_accounts=(SECOND_LEARNER, ADMIN)) as server:
+    with serve_portal(portal_dir, tmp_path_factory.mktemp("data"), extra_accounts=(SECOND_LEARNER, ADMIN, TRAINER)) as server:
         yield server
 
 
@@ -39,7 +40,7 @@ def world(portal: Portal, browser: Browser) -> dict[str, Any]:
             "page_url": "articles/operations/handling-a-station-alarm/"}).json()
     world: dict[str, Any] = {"token": filed["token"], "ticket_id": filed["ticket"]["id"], "states": {}}
     for who, email in (("agent", ACCOUNTS["agent"][0]), ("learner", ACCOUNTS["learner"][0]),
-                       ("second learner", SECOND_LEARNER[0]), ("admin", ADMIN[0])):
+                       ("second learner", SECOND_LEARNER[0]), ("admin", ADMIN[0]), ("trainer", TRAINER[0])):
         context = browser.new_context(base_url=portal.url)
         page = context.new_page()
         sign_in(page, email)
@@ -50,6 +51,8 @@ def world(portal: Portal, browser: Browser) -> dict[str, Any]:
             world.update(_pass_assessment(page))
         elif who == "second learner":
             world.update(_fail_one_and_open_another(page))
+        elif who == "trainer":
+            world.update(_cohort_with_training(page))
         world["states"][who] = context.storage_state()
         context.close()
     return world
@@ -93,6 +96,21 @@ def _fail_one_and_open_another(page: Page) -> dict[str, str]:
     failed_result = page.url
     _start(page, OTHER_QUIZ)
     return {"failed result": failed_result, "attempt": page.url}
+
+
+def _cohort_with_training(page: Page) -> dict[str, str]:
+    """A cohort with the learner in it and the role assigned to it (issue 18's trainer pages)."""
+    page.goto("/support/training")
+    page.get_by_label("New cohort's name").fill("Night shift, Line 2")
+    page.get_by_role("button", name="Create cohort").click()
+    page.get_by_label("Add a learner (email)").fill(ACCOUNTS["learner"][0])
+    page.get_by_role("button", name="Add member").click()
+    cohort = page.url
+    page.goto("/support/training")
+    page.get_by_label("To a cohort").select_option(label="Night shift, Line 2")
+    page.get_by_label("Due date").fill("2099-12-31")
+    page.get_by_role("button", name="Assign").click()
+    return {"cohort": cohort}
 
 
 def _go(path: str) -> Visit:
@@ -175,4 +193,8 @@ PAGES: dict[str, tuple[str | None, Visit]] = {
     "assessments index": ("learner", _go("/support/assessments")),
     "assessment reports (admin)": ("admin", _go("/support/assessment-reports")),
     "quiz report (admin)": ("admin", _go(f"/support/assessment-reports/{QUIZ}")),
+    # training (issue 18)
+    "training (trainer)": ("trainer", _go("/support/training")),
+    "cohort (trainer)": ("trainer", _go_to("cohort")),
+    "training report (trainer)": ("trainer", _go("/support/training/report")),
 }

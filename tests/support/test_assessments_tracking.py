@@ -138,6 +138,6 @@ def test_dashboard_shows_the_learning_path_with_progress(assess: Live, read: boo
     assert role["steps"][0]["url"] == "articles/operations/start-of-shift-checklist/"
     assert role["steps"][-1] == {"kind": "assessment", "id": "production-operator-certification", "title": "Production operator certification",
                                  "url": "/support/assessments/production-operator-certification", "note": role["steps"][-1]["note"],
-                                 "done": False, "external": False}
+                                 "done": False, "external": False, "by": None}
     page = olga.get("/support/me").text
     assert f"{int(read)} of 8 steps done." in page

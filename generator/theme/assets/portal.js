@@ -179,3 +179,28 @@
   if (window.document$) { document$.subscribe(function () { tagHelpLinks(); watch(); }); } else { tagHelpLinks(); watch(); }
 })();
 
+
+// Progress from use: a signed-in learner's reading of an article or runbook is recorded by the support backend
+// (issue 18). The page asks the backend who is signed in (same origin, the session cookie) and reports its own
+// path only when someone is; an anonymous reader's visit records nothing. No request leaves this site.
+(function () {
+  "use strict";
+  var meta = document.querySelector('meta[name="portal-api"]');
+  if (!meta || !window.fetch) { return; }
+  var api = new URL(meta.content, location.href);
+  if (api.origin !== location.origin) { return; }
+  var sent = {};
+  function report() {
+    var path = location.pathname;
+    if (sent[path] || !/\/(articles|runbooks)\/./.test(path)) { return; }
+    sent[path] = true;
+    fetch(api.pathname + "/session", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (session) {
+        if (!session || !session.user) { return; }
+        return fetch(api.pathname + "/me/reads", { method: "POST", credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRF-Token": session.csrf_token }, body: JSON.stringify({ path: path }) });
+      }).catch(function () { /* the backend is away: nothing is recorded */ });
+  }
+  if (window.document$ && typeof window.document$.subscribe === "function") { window.document$.subscribe(report); } else { report(); }
+})();

@@ -20,7 +20,9 @@ DEVICE_MAX_AGE = 365 * 24 * 3600
 
 def home_for(user: dict | None) -> str:
     """Where a user lands after signing in."""
-    return "/support/queue" if accounts.has_role(user, "agent") else "/support/my"
+    if accounts.has_role(user, "agent"):
+        return "/support/queue"
+    return "/support/training" if accounts.has_role(user, "trainer") else "/support/my"
 
 
 def _devices(ctx: Ctx) -> URLSafeTimedSerializer:

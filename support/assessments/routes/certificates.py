@@ -28,9 +28,9 @@ def _secure(response: Response) -> Response:
 
 
 def viewable(ctx: Context, cert_id: int, user: dict[str, Any]) -> dict[str, Any]:
-    """A certificate for its holder or a manager (agent or admin); 404 for anyone else."""
+    """A certificate for its holder or a manager (agent, trainer or admin); 404 for anyone else."""
     cert = assessments.certificate_by_id(ctx.db, cert_id)
-    if cert["user_id"] != user["id"] and not accounts.has_role(user, "agent"):
+    if cert["user_id"] != user["id"] and not (accounts.has_role(user, "agent") or accounts.has_role(user, "trainer")):
         raise NotFound(f"Certificate {cert_id} not found")
     return cert
 

@@ -1,4 +1,4 @@
-"""The learner's dashboard, certification tracking for managers (agents, admins) and assessment reports for admins."""
+"""The learner's dashboard, certification tracking for managers (agents, trainers, admins) and assessment reports for admins."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from support.assessments import service as assessments
 from support.assessments.deps import CatalogDep
 from support.context import Context
-from support.web.deps import Csrf, Ctx, FormDep, RequireAdmin, RequireAgent, SignedIn
+from support.web.deps import Csrf, Ctx, FormDep, RequireAdmin, RequireTracker, SignedIn
 from support.errors import NotFound
 from support.web.pages import redirect, render
 from support.tables import Table
@@ -31,7 +31,7 @@ def _csv(table: Table) -> Response:
 @router.get("/support/me", include_in_schema=False)
 def dashboard(request: Request, ctx: Ctx, catalog: CatalogDep, user: SignedIn) -> Response:
     """My learning: roles, learning path progress, attempts, certificates and what to retake."""
-    data = assessments.dashboard(ctx.db, catalog, assessments.kb_pages(ctx), user, ctx.now())
+    data = assessments.learning(ctx, catalog, user)
     return render(request, "assessments/me.html", {"me": data})
 
 
@@ -54,12 +54,12 @@ def mark_read(ctx: Ctx, user: SignedIn, form: FormDep) -> Response:
 
 @router.get("/api/me/learning", tags=["assessments"])
 def dashboard_api(ctx: Ctx, catalog: CatalogDep, user: SignedIn) -> dict[str, Any]:
-    """Your roles, learning path progress, attempts, certificates and what to retake."""
-    return assessments.dashboard(ctx.db, catalog, assessments.kb_pages(ctx), user, ctx.now())
+    """Your roles, learning path progress, attempts, certificates, what to retake, training assigned, retention checks."""
+    return assessments.learning(ctx, catalog, user)
 
 
 @router.get("/support/certifications", include_in_schema=False)
-def certifications(request: Request, ctx: Ctx, catalog: CatalogDep, user: RequireAgent, expiring: Expiring = 30) -> Response:
+def certifications(request: Request, ctx: Ctx, catalog: CatalogDep, user: RequireTracker, expiring: Expiring = 30) -> Response:
     """Per role: who is certified, expiring within N days, expired or never certified, and content-changed flags."""
     rows = _rows(ctx, catalog, expiring)
     summary = assessments.tracking_tables(rows, expiring)[0]
@@ -68,7 +68,7 @@ def certifications(request: Request, ctx: Ctx, catalog: CatalogDep, user: Requir
 
 
 @router.get("/support/certifications/{name}.csv", include_in_schema=False)
-def certifications_csv(ctx: Ctx, catalog: CatalogDep, user: RequireAgent, name: str, expiring: Expiring = 30) -> Response:
+def certifications_csv(ctx: Ctx, catalog: CatalogDep, user: RequireTracker, name: str, expiring: Expiring = 30) -> Response:
     """One tracking table as CSV (certification_summary, expiring, expired, content_changed, certification_status)."""
     table = next((t for t in assessments.tracking_tables(_rows(ctx, catalog, expiring), expiring) if t.name == name), None)
     if table is None:
@@ -77,7 +77,7 @@ def certifications_csv(ctx: Ctx, catalog: CatalogDep, user: RequireAgent, name: 
 
 
 @router.get("/api/certifications", tags=["certifications"])
-def certifications_api(ctx: Ctx, catalog: CatalogDep, user: RequireAgent, expiring: Expiring = 30) -> dict[str, Any]:
+def certifications_api(ctx: Ctx, catalog: CatalogDep, user: RequireTracker, expiring: Expiring = 30) -> dict[str, Any]:
     """Managers: every learner's certification status per role, as rows."""
     return {"expiring_days": expiring, "roles": assessments.tracking_by_role(_rows(ctx, catalog, expiring))}
 

@@ -1,0 +1,128 @@
+"""Training (issue 18): the trainer role kept out of the agents' pages, cohorts and assignments, reads from the site,
+the training report with CSV, the retention check with the test clock, and the training reminders."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from fastapi.routing import APIRoute
+
+from assessments_harness import OPERATOR, assess, learner, load_quiz, right_answers, begin, submit, REPO  # noqa: F401
+from support.app import ROUTERS
+from support.web import deps
+from support_harness import Live, csrf_from
+
+QUIZ = load_quiz(REPO / "quizzes" / "production-operator" / "certification.yml")
+
+
+def agent_routes() -> list[APIRoute]:
+    """Every route of the app's routers that requires an agent."""
+    return [route for module in ROUTERS for route in module.router.routes
+            if isinstance(route, APIRoute) and any(d.call is deps.agent for d in route.dependant.dependencies)]
+
+
+def concrete(path: str) -> str:
+    """A route path with each parameter filled in (1 for ids, a word otherwise)."""
+    import re
+    return re.sub(r"\{[^}]*(id)\}", "1", re.sub(r"\{(?![^}]*id\})[^}]*\}", "x", path))
+
+
+def test_a_trainer_is_refused_by_every_agent_route(assess: Live) -> None:
+    """Each route that needs an agent answers 403 to a signed-in trainer; the trainer's own page answers 200."""
+    trainer = learner(assess, "tina@example.com", role="trainer")
+    routes = agent_routes()
+    assert len(routes) > 15
+    for route in routes:
+        method = sorted(route.methods)[0]
+        response = trainer.request(method, concrete(route.path), headers={"x-csrf-token": trainer.csrf()},
+                                   data={"csrf_token": trainer.csrf()} if method == "POST" and not route.path.startswith("/api") else None)
+        assert response.status_code == 403, (method, route.path, response.status_code)
+    assert trainer.get("/support/training").status_code == 200
+    assert trainer.get("/support/queue").status_code == 403
+    assert learner(assess, "ray@example.com").get("/support/training").status_code == 403
+
+
+def test_trainer_assigns_a_role_learner_reads_passes_and_the_report_shows_it(assess: Live) -> None:
+    """A cohort, an assignment due in 10 days, reads recorded from the site, a pass: 100 % completion and 2 days to proficiency."""
+    trainer = learner(assess, "tina@example.com", role="trainer")
+    olga = learner(assess, "olga@example.com", name="Olga Operator")
+    made = trainer.form("/support/training/cohorts", {"name": "Night shift, Line 2"})
+    assert made.status_code == 303
+    cohort = made.headers["location"]
+    assert trainer.form(f"{cohort}/members", {"email": "nobody@example.com"}).status_code == 422
+    assert trainer.form(f"{cohort}/members", {"email": "olga@example.com"}).status_code == 303
+    due = (assess.clock().date().toordinal() + 10)
+    import datetime as dt
+    due_day = dt.date.fromordinal(due).isoformat()
+    bad = trainer.form("/support/training/assignments", {"role": "production-operator", "cohort": cohort.rsplit("/", 1)[1], "due": "soon"})
+    assert bad.status_code == 422 and "YYYY-MM-DD" in bad.text
+    assert trainer.form("/support/training/assignments", {"role": "production-operator", "cohort": cohort.rsplit("/", 1)[1],
+                                                          "due": due_day}).status_code == 303
+    assert assess.client().post("/api/me/reads", json={"path": "/articles/operations/starting-and-stopping-a-line/"}).status_code == 401
+    read = olga.api("POST", "/api/me/reads", {"path": "/articles/production/starting-and-stopping-a-line/"})
+    assert read.status_code == 200
+    me = olga.get("/api/me/learning").json()
+    assert me["assignments"][0]["status"] == "open"
+    assess.clock.advance(days=2)
+    attempt = begin(olga, OPERATOR)
+    assert submit(olga, attempt, right_answers(QUIZ, attempt))["passed"]
+    me = olga.get("/api/me/learning").json()
+    role = next(r for r in me["roles"] if r["id"] == "production-operator")
+    assert role["certified"] and role["done"] == len(role["steps"])
+    assert me["assignments"][0]["status"] == "done"
+    page = trainer.get("/support/training/report")
+    assert page.status_code == 200 and "Night shift, Line 2" in page.text and "target &gt; 90 %" in page.text
+    rows = list(csv.DictReader(io.StringIO(trainer.get("/support/training/report/training_summary.csv").text)))
+    assert rows[0]["completion_rate"] == "100.0" and rows[0]["first_attempt_pass_rate"] == "100.0"
+    assert rows[0]["proficiency_median_days"] == "2.0"
+    assert trainer.get("/support/training/report?start=yesterday").status_code == 422
+
+
+def test_retention_check_offered_after_30_days_graded_and_reported(assess: Live) -> None:
+    """Not before 30 days; then a check without keys, graded, not an attempt; the report shows the rate and what was forgotten."""
+    trainer = learner(assess, "tina@example.com", role="trainer")
+    olga = learner(assess, "olga@example.com")
+    olga_id = assess.app.state.store.one("SELECT id FROM users WHERE email = 'olga@example.com'")["id"]
+    trainer.form("/support/training/assignments", {"role": "production-operator", "email": "olga@example.com", "due": "2099-01-01"})
+    attempt = begin(olga, OPERATOR)
+    cert = submit(olga, attempt, right_answers(QUIZ, attempt))["certificate"]
+    assert olga.get(f"/support/retention/{cert['id']}").status_code == 409
+    assess.clock.advance(days=30)
+    olga.login("olga@example.com")  # the session of 30 days ago has ended
+    trainer.login("tina@example.com")
+    assert "retention-offer" in olga.get("/support/me").text
+    page = olga.get(f"/support/retention/{cert['id']}")
+    assert page.status_code == 200
+    for question in QUIZ.questions:  # no key of any kind reaches the learner before submission
+        for item in getattr(question, "questions", [question]):
+            if getattr(item, "explanation", None):
+                assert item.explanation not in page.text
+    check = assess.app.state.store.one("SELECT * FROM retention_checks WHERE certificate_id = ?", [cert["id"]])
+    answered = olga.post(f"/support/retention/{cert['id']}", data={"csrf_token": csrf_from(page.text)})
+    assert answered.status_code == 303
+    done = olga.get(f"/support/retention/{cert['id']}")
+    assert "You still knew <strong>0 %</strong>" in done.text
+    attempts = assess.app.state.store.one("SELECT count(*) AS n FROM attempts WHERE user_id = ?", [olga_id])["n"]
+    assert attempts == 1 and check["submitted_at"] is None
+    rows = list(csv.DictReader(io.StringIO(trainer.get("/support/training/report/training_summary.csv").text)))
+    assert rows[0]["retention_rate"] == "0.0" and rows[0]["retention_checks"] == "1"
+    forgotten = list(csv.DictReader(io.StringIO(trainer.get("/support/training/report/retention_forgotten.csv").text)))
+    assert forgotten and all(r["forgotten"] == "1" for r in forgotten)
+
+
+def test_training_reminders_go_out_once_each(assess: Live) -> None:
+    """Due soon, overdue, retention due and the weekly digest: each queued once, a repeat run queues nothing."""
+    from support.assessments import service
+    trainer = learner(assess, "tina@example.com", role="trainer")
+    learner(assess, "olga@example.com")
+    day = (assess.clock() + __import__("datetime").timedelta(days=2)).date().isoformat()
+    trainer.form("/support/training/assignments", {"role": "production-operator", "email": "olga@example.com", "due": day})
+    store, settings = assess.app.state.store, assess.app.state.settings
+    pages = {}
+    assert service.training_reminders.send_due(store, settings, assess.clock(), pages) == 2  # due soon + digest
+    assert service.training_reminders.send_due(store, settings, assess.clock(), pages) == 0
+    assess.clock.advance(days=3)
+    assert service.training_reminders.send_due(store, settings, assess.clock(), pages) >= 1  # overdue
+    kinds = {r["kind"] for r in store.all("SELECT kind FROM outbox")}
+    assert {"assignment_due", "assignment_overdue", "trainer_digest"} <= kinds
