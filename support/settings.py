@@ -19,7 +19,7 @@ PLACEHOLDER_SECRET = "insecure-development-key-change-me"
 PRIORITIES = ("P1", "P2", "P3", "P4")
 SECONDS = re.compile(r"\s*[+-]?[0-9]+(\.[0-9]+)?\s*")
 LONGEST = dt.timedelta(days=3650)  # much longer would overflow the date arithmetic of SLA clocks (year 9999)
-SECRETS = ("secret_key", "metrics_token")  # never echoed in an error message
+SECRETS = ("secret_key", "metrics_token", "hr_api_token")  # never echoed in an error message
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
 OUT_OF_RANGE = "must be more than 0 seconds and at most 3650 days"
 
@@ -100,6 +100,8 @@ class Settings(BaseSettings):
     maildir: Path | None = Field(None, description="The Maildir requests and replies are read from; defaults to <data_dir>/inbox.")
     reminder_seconds: float = Field(3600, ge=0, le=86400, description="How often certificate reminders are looked for (0: never).")
     mail_in_seconds: float = Field(5.0, ge=0, le=3600, description="How often the Maildir is read (0: never).")
+    # issue 18: certificates that travel
+    hr_api_token: SecretStr | None = Field(None, description="Bearer token of the HR API (/api/hr/...); unset: the HR API is off.")
 
     @field_validator("allowed_origins", "categories", "trusted_proxies", "metrics_allow", mode="before")
     @classmethod
@@ -119,7 +121,7 @@ class Settings(BaseSettings):
                 raise ValueError(f"{part!r} is not an IP address or network; expected e.g. 127.0.0.1, 10.0.0.0/8, ::1") from None
         return networks
 
-    @field_validator("metrics_token")
+    @field_validator("metrics_token", "hr_api_token")
     @classmethod
     def _long_token(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and len(value.get_secret_value()) < 16:
