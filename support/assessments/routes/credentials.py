@@ -3,9 +3,9 @@ check of a pasted or uploaded credential."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
@@ -24,6 +24,7 @@ VC_JWT = "application/vc+jwt"
 PUBLIC_HEADERS = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex", "X-Frame-Options": "DENY",
                   "Content-Security-Policy": CSP}
 MAX_UPLOAD = 64 * 1024
+ListNumber = Annotated[int, Path(ge=0, le=2**40, description="The list's number: certificate id // 131072.")]
 
 
 def _holders(ctx: Context, cert_id: int, user: dict[str, Any]) -> dict[str, Any]:
@@ -52,7 +53,7 @@ def issuer(request: Request, ctx: Ctx) -> dict[str, Any]:
 
 @router.get("/credentials/status/{number}", tags=["certificates"],
             responses={200: {"content": {VC_JWT: {}}, "description": "A signed BitstringStatusListCredential."}})
-def status_list(request: Request, ctx: Ctx, number: Id) -> Response:
+def status_list(request: Request, ctx: Ctx, number: ListNumber) -> Response:
     """The revocation status list (Bitstring Status List, signed, valid for a day): bit ``id % 131072`` of list ``id // 131072``."""
     token = assessments.status_list(ctx, assessments.public_base(request, ctx), number)
     return Response(token, media_type=VC_JWT, headers={"Cache-Control": "max-age=300"})
@@ -76,7 +77,10 @@ async def check(request: Request, ctx: Ctx, catalog: CatalogDep, form: FormDep) 
 async def _posted(form: Any) -> str:
     upload = form.get("file")
     if isinstance(upload, UploadFile) and upload.filename:
-        return (await upload.read(MAX_UPLOAD)).decode("utf-8", "replace")  # longer than any credential: refused by its length
+        try:
+            return (await upload.read(MAX_UPLOAD)).decode("utf-8", "replace")  # longer than any credential: refused by its length
+        finally:
+            await form.close()
     text = form.get("credential", "")
     return text if isinstance(text, str) else ""
 
