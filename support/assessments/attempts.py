@@ -1,7 +1,8 @@
 """Attempts: start (drawing a paper), save answers, submit (grading on the server), time out.
 
 The rules are enforced here with the caller's ``now`` (the app's injectable clock): the attempt
-limit and the wait (:mod:`support.assessments.eligibility`), the time limit plus grace (saves after it are
+limit and the wait (:mod:`support.assessments.eligibility`), the time limit (with a learner's extra time from
+:mod:`support.assessments.accommodations`) plus grace (saves after it are
 refused; a late submission is graded from the answers saved in time, or scored zero, as the
 quiz's ``late_policy`` says), and one submission per attempt. Only the owner reaches an attempt:
 anyone else gets the same 404 as for an id that does not exist.

@@ -130,6 +130,10 @@ def test_review_step_flags_and_extra_time_work_through_the_plain_forms(hr_live: 
     assert admin.form("/support/accommodations", {"email": "olga@example.com", "extra_minutes": "15", "quiz_id": "timed"}).status_code == 303
     attempt = olga.api("POST", "/api/assessments/timed/attempts").json()
     assert attempt["remaining_seconds"] == 25 * 60 and attempt["extra_minutes"] == 15
+    kim = learner(hr_live, "kim@example.com")
+    open_one = kim.api("POST", "/api/assessments/timed/attempts").json()
+    assert admin.form("/support/accommodations", {"email": "kim@example.com", "extra_minutes": "5"}).status_code == 303
+    assert kim.get(f"/api/attempts/{open_one['id']}").json()["remaining_seconds"] == 15 * 60  # an open attempt, extended at once
     url = f"/support/attempts/{attempt['id']}"
     review = olga.form(url, {"action": "review", "q-torque": "20", "flag": "guard"})
     assert (review.status_code, review.headers["location"]) == (303, f"{url}/review")
