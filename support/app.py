@@ -34,11 +34,12 @@ from support.web.security import SecurityHeaders
 from support.web.telemetry import RequestTelemetry
 from support.errors import NotFound, SupportError, Unauthorized
 from support.web.pages import make_environment, redirect, render
-from support.assessments.forms import inline_markdown, plain_markdown
+from support.assessments.forms import inline_markdown, plain_markdown, plain_number, sentence
 from support.accounts.routes import admin, auth
 from support.assessments.routes import api as assessments_api
 from support.assessments.routes import certificates, pages as assessment_pages, progress
 from support.assessments.routes import learning, training  # issue 18: trainers' pages, reads from the site, retention checks
+from support.assessments.routes import accommodations, credentials as badges, hr as hr_api
 from support.kb import routes as articles
 from support.kb import service as kb
 from support.tickets import service as tickets
@@ -57,6 +58,7 @@ SWAGGER_UI = Path(fastapi_offline.__file__).parent / "static"  # Swagger UI's ow
 # The JSON API first: a request is matched against the routers in this order, and the API is the busiest.
 ROUTERS = [health, api, alerts, attachments, assessments_api, auth, requester, workspace, replies, articles, reports, admin, outbox, mail_choices,
            assessment_pages, certificates, progress, satisfaction_report, learning, training]
+ROUTERS += [badges, hr_api, accommodations]  # issue 18, items 6-7: credentials that travel, the HR API, extra time
 CHECKPOINT_SECONDS = 1.0
 INDEX_SECONDS = 1.0  # how often newly filed tickets move into the queue's search index (see ``support.tickets.queue``)
 # Fewer, shorter collector pauses under load (request objects are freed by reference counting); see docs/performance.md.
@@ -74,7 +76,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     app = FastAPI(title="Portal support API", version="1", openapi_url="/api/openapi.json", docs_url=None, redoc_url=None,
                   lifespan=_lifespan)
     app.state.settings, app.state.clock, app.state.env = settings, clock or system_clock, make_environment()
-    app.state.env.filters.update(inline_md=inline_markdown, plain_md=plain_markdown, duration=tickets.describe)  # quiz prompts and options; SLA times
+    app.state.env.filters.update(inline_md=inline_markdown, plain_md=plain_markdown, duration=tickets.describe, number=plain_number, sentence=sentence)  # quiz prompts and options; SLA times
     app.state.env.globals.update(sla_names=tickets.LEVEL_NAMES)
     app.state.store = open_portal_store(settings.database_path, background_checkpoint=True)
     app.state.business_hours = tickets.install_business_hours(settings)  # issue 17 item 5: SLA clocks count working time

@@ -20,7 +20,7 @@ PLACEHOLDER_SECRET = "insecure-development-key-change-me"
 PRIORITIES = ("P1", "P2", "P3", "P4")
 SECONDS = re.compile(r"\s*[+-]?[0-9]+(\.[0-9]+)?\s*")
 LONGEST = dt.timedelta(days=3650)  # much longer would overflow the date arithmetic of SLA clocks (year 9999)
-SECRETS = ("secret_key", "metrics_token")  # never echoed in an error message
+SECRETS = ("secret_key", "metrics_token", "hr_api_token")  # never echoed in an error message
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
 OUT_OF_RANGE = "must be more than 0 seconds and at most 3650 days"
 MIB = 1024 * 1024
@@ -155,6 +155,8 @@ class Settings(BaseSettings):
     retention_days: int = Field(30, ge=1, le=3650, description="Days after certification when the retention check is offered.")
     retention_questions: int = Field(5, ge=1, le=50, description="Questions in a retention check (drawn from the quiz's pools).")
     assignment_due_soon_days: int = Field(3, ge=0, le=90, description="Days before an assignment's due date when its reminder goes out.")
+    # issue 18: certificates that travel
+    hr_api_token: SecretStr | None = Field(None, description="Bearer token of the HR API (/api/hr/...); unset: the HR API is off.")
 
     @field_validator("allowed_origins", "categories", "trusted_proxies", "metrics_allow", mode="before")
     @classmethod
@@ -174,7 +176,7 @@ class Settings(BaseSettings):
                 raise ValueError(f"{part!r} is not an IP address or network; expected e.g. 127.0.0.1, 10.0.0.0/8, ::1") from None
         return networks
 
-    @field_validator("metrics_token")
+    @field_validator("metrics_token", "hr_api_token")
     @classmethod
     def _long_token(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and len(value.get_secret_value()) < 16:

@@ -1,7 +1,8 @@
 """Attempts: start (drawing a paper), save answers, submit (grading on the server), time out.
 
 The rules are enforced here with the caller's ``now`` (the app's injectable clock): the attempt
-limit and the wait (:mod:`support.assessments.eligibility`), the time limit plus grace (saves after it are
+limit and the wait (:mod:`support.assessments.eligibility`), the time limit (with a learner's extra time from
+:mod:`support.assessments.accommodations`) plus grace (saves after it are
 refused; a late submission is graded from the answers saved in time, or scored zero, as the
 quiz's ``late_policy`` says), and one submission per attempt. Only the owner reaches an attempt:
 anyone else gets the same 404 as for an id that does not exist.
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.quizzes import LatePolicy, Quiz
-from support.assessments import certificates
+from support.assessments import accommodations, certificates
 from support.assessments.rows import dumps, loads
 from support.clock import iso, parse
 from support.db.store import Store
@@ -84,11 +85,13 @@ def start(db: Store, quiz: Quiz, user_id: int, now: dt.datetime, pages: Pages) -
         seed = str(secrets.randbits(64))
         drawn = draw_paper(quiz, random.Random(seed))
         limit = dt.timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+        extra = accommodations.extra_minutes(db, user_id, quiz.id) if limit else 0
+        limit = limit + dt.timedelta(minutes=extra) if limit else None  # a learner's extra time (WCAG 2.2.1), enforced alike
         number = db.one("SELECT count(*) AS n FROM attempts WHERE user_id = ? AND quiz_id = ?", [user_id, quiz.id])["n"] + 1
         attempt_id = db.insert("attempts", {
             "user_id": user_id, "quiz_id": quiz.id, "quiz_hash": save_version(db, quiz, now), "role": quiz.role,
             "number": number, "seed": seed, "paper": drawn.model_dump_json(), "started_at": iso(now),
-            "deadline": iso(now + limit) if limit else None,
+            "deadline": iso(now + limit) if limit else None, "extra_minutes": extra,
             "closes_at": iso(now + limit + dt.timedelta(seconds=quiz.grace_seconds)) if limit else None,
         })
     return get(db, attempt_id)

@@ -116,3 +116,16 @@ def problem_messages(problems: list[Problem]) -> dict[str, str]:
 def for_grading(answers: Mapping[str, Any], errors: Mapping[str, str]) -> dict[str, Any]:
     """The answers that can be saved: those of questions without a form error."""
     return {k: v for k, v in answers.items() if k not in errors}
+
+
+def plain_number(value: Any) -> str:
+    """A number as a person writes it: ``20.0`` as ``20``, ``0.5`` as ``0.5`` (text is shown as given)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def sentence(text: str) -> str:
+    """Text ending a sentence: a full stop added unless it already ends in one (or in ``!``, ``?`` or ``…``)."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."

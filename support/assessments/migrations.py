@@ -13,6 +13,8 @@
   assigned to a cohort or a person with a due date.
 - ``retention_checks``: the short check offered some time after certification (not an attempt).
 - ``training_reminders``: which training reminder (due soon, overdue, retention due, content changed, digest) went out.
+- ``attempts.flags`` and ``time_accommodations`` (issue 18): the question ids a learner flagged to come back to, and
+  the extra minutes a trainer granted a learner (``quiz_id`` '' for every assessment), added to the time limit.
 """
 
 from __future__ import annotations
@@ -111,9 +113,25 @@ def _training(db: sqlite_utils.Database) -> None:
     )
 
 
+def _flags_and_extra_time(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        ALTER TABLE attempts ADD COLUMN flags TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE attempts ADD COLUMN extra_minutes INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE time_accommodations (
+            user_id INTEGER NOT NULL REFERENCES users(id), quiz_id TEXT NOT NULL DEFAULT '',
+            extra_minutes INTEGER NOT NULL CHECK (extra_minutes BETWEEN 1 AND 1440),
+            granted_by TEXT NOT NULL, granted_at TEXT NOT NULL, note TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (user_id, quiz_id));
+        """,
+    )
+
+
 MIGRATIONS = [
     Migration(100, "assessments: quiz versions, attempts, resets, certificates, learner roles, page reads", _assessments),
     Migration(101, "attempts: the quiz index by quiz and learner, without the status (a submission no longer moves its entry)", _attempts_by_quiz),
     Migration(102, "certificate reminders: which of 30 days, 7 days and expired each certificate's holder was sent", _certificate_reminders),
     Migration(103, "training: cohorts, members, assignments with due dates, retention checks, training reminders", _training),
+    Migration(120, "attempts: the questions a learner flagged; extra time granted to a learner (all assessments or one)", _flags_and_extra_time),
 ]

@@ -8,13 +8,18 @@ review policy allows, with links into the site for what to study.
 
 from __future__ import annotations
 
+import functools
+from email.utils import parseaddr
+from pathlib import Path
 from typing import Any
 
 from fastapi import Request
+from openbadgeslib.keys import public_jwk_from_pem
 
 from generator.quizzes import Quiz, public_rules
 from support.assessments import attempts
-from support.assessments import certificates, reminders
+from support.accounts import service as accounts
+from support.assessments import accommodations, certificates, credentials, hr, reminders, review as review_step
 from support.assessments.rows import loads
 from support.assessments.catalog import Catalog
 from support.assessments.attempts import Submission, check_open, get as attempt, graded, is_over, problems, save_answers
@@ -88,9 +93,10 @@ def attempt_view(ctx: Context, attempt: dict[str, Any]) -> dict[str, Any]:
         "started_at": attempt["started_at"], "deadline": attempt["deadline"], "submitted_at": attempt["submitted_at"],
         "time_limit_minutes": quiz.time_limit_minutes, "remaining_seconds": attempts.remaining_seconds(attempt, ctx.now()),
         "pass_mark": quiz.pass_mark, "questions": shown["questions"], "answers": loads(attempt["answers"], {}),
-        "saved_at": attempt["saved_at"],
+        "saved_at": attempt["saved_at"], "flags": review_step.flags(attempt), "extra_minutes": attempt.get("extra_minutes") or 0,
         "links": {"page": f"/support/attempts/{ident}", "answers": f"/api/attempts/{ident}/answers",
-                  "submit": f"/api/attempts/{ident}/submit", "result": f"/api/attempts/{ident}/result"},
+                  "submit": f"/api/attempts/{ident}/submit", "result": f"/api/attempts/{ident}/result",
+                  "review": f"/support/attempts/{ident}/review"},
     }
 
 
@@ -199,3 +205,106 @@ def learner_by_email(db: Any, email: str) -> dict[str, Any] | None:
     """The enabled account with ``email``, or None."""
     user = accounts.get_user_by_email(db, email) if email.strip() else None
     return user if user and not user["disabled"] else None
+
+
+
+# Certificates that travel (issue 18, item 7): Open Badges 3.0 credentials, their status list, the HR export.
+
+@functools.cache
+def _credential_keys(folder: Path) -> credentials.Keys:
+    return credentials.Keys(folder)
+
+
+def credential_keys(ctx: Context) -> credentials.Keys:
+    """The portal's issuing key pair (made on first use in ``<data_dir>/credentials``)."""
+    return _credential_keys(ctx.settings.data_dir.resolve() / "credentials")
+
+
+def issuer_name(ctx: Context) -> str:
+    """The issuer's name in credentials: the display name of ``PORTAL_MAIL_FROM``, else "Support portal"."""
+    return parseaddr(ctx.settings.mail_from)[0] or "Support portal"
+
+
+def signed_credential(ctx: Context, cert: dict[str, Any], role_title: str, base: str) -> str:
+    """A certificate as a signed Open Badges 3.0 VC-JWT for its holder."""
+    email = ctx.db.one("SELECT email FROM users WHERE id = ?", [cert["user_id"]])["email"]
+    return credentials.sign(credential_keys(ctx), cert, email, role_title, base, issuer_name(ctx))
+
+
+def status_list(ctx: Context, base: str, number: int) -> str:
+    """Status list ``number`` as a signed JWT."""
+    return credentials.status_list(ctx.db, credential_keys(ctx), base, number)
+
+
+def verify_credential(ctx: Context, base: str, token: str) -> dict[str, Any]:
+    """The certificate a pasted credential stands for (``credentials.Refused`` saying why not)."""
+    return credentials.verify(ctx.db, credential_keys(ctx), base, token, ctx.now())
+
+
+def issuer_profile(ctx: Context, base: str) -> dict[str, Any]:
+    """The issuer's Open Badges profile, with the public key its credentials are signed with (JWK)."""
+    return {"@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+            "id": credentials.issuer_id(base), "type": ["Profile"], "name": issuer_name(ctx), "url": base,
+            "publicKeyJwk": public_jwk_from_pem(credential_keys(ctx).public_pem)}
+
+
+CredentialRefused = credentials.Refused
+
+
+def hr_token_ok(ctx: Context, authorization: str) -> bool:
+    """True when the request carries ``PORTAL_HR_API_TOKEN`` as its bearer token (never while it is unset)."""
+    token = ctx.settings.hr_api_token
+    return hr.token_ok(token.get_secret_value() if token else None, authorization)
+
+
+def hr_certificates(ctx: Context) -> list[dict[str, Any]]:
+    """Every certificate with its holder and status, for HR systems."""
+    return hr.certificate_rows(ctx.db, ctx.now())
+
+
+def hr_holders(ctx: Context) -> list[dict[str, Any]]:
+    """Each certificate holder's counts by status, valid roles and next expiry, for HR systems."""
+    return hr.holder_rows(hr_certificates(ctx))
+
+
+def hr_table(name: str, rows: list[dict[str, Any]]) -> Any:
+    """The HR rows named ``certificates`` or ``holders`` as a CSV-ready table."""
+    return hr.table(f"hr-{name}", rows, hr.CERTIFICATE_FIELDS if name == "certificates" else hr.HOLDER_FIELDS)
+
+
+# Taking an assessment (issue 18, item 6): flags, the summary before submission, extra time.
+
+def save_flags(ctx: Context, attempt: dict[str, Any], flagged: list[str]) -> None:
+    """Replace the questions the learner flagged in an open attempt."""
+    review_step.save_flags(ctx.db, attempt["id"], flagged)
+
+
+def submission_summary(ctx: Context, attempt: dict[str, Any]) -> dict[str, Any]:
+    """The attempt's questions as answered, unanswered and flagged, with the time left, for the confirmation step."""
+    view = attempt_view(ctx, attempt)
+    return {**review_step.summary(view["questions"], view["answers"], view["flags"]), "attempt": view}
+
+
+def extra_time_grants(ctx: Context) -> list[dict[str, Any]]:
+    """Every learner's extra time grant."""
+    return accommodations.listing(ctx.db)
+
+
+def grant_extra_time(ctx: Context, catalog: Catalog, fields: dict[str, Any], actor: dict[str, Any]) -> dict[str, str]:
+    """Grant the extra time a form asks for; the message per field that is wrong (empty when granted)."""
+    data, errors = accommodations.read_grant(fields, set(catalog.quizzes))
+    learner = accounts.get_user_by_email(ctx.db, data.email) if data else None
+    if data and learner is None:
+        errors = {"email": f"No account has the address {data.email}"}
+    if errors:
+        return errors
+    accommodations.grant(ctx.db, learner["id"], data, accounts.display_name(actor), ctx.now())
+    return {}
+
+
+def withdraw_extra_time(ctx: Context, user_id: int, quiz_id: str) -> None:
+    """Withdraw a learner's extra time grant (attempts already started keep their deadline)."""
+    accommodations.withdraw(ctx.db, user_id, quiz_id)
+
+
+read_flags = review_step.read_flags

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from e2e_harness import ACCOUNTS, Portal, search_site, serve_portal
 from playwright.sync_api import Browser, Page, expect
-from quiz_steps import answer_key, choose_right_answers, choose_wrong_answers
+from quiz_steps import answer_key, choose_right_answers, choose_wrong_answers, submit_for_grading
 from steps import sign_in
 
 ROLE = "production-operator"
@@ -82,17 +82,20 @@ def _start(page: Page, quiz: str) -> None:
 def _pass_assessment(page: Page) -> dict[str, str]:
     _start(page, QUIZ)
     choose_right_answers(page, answer_key(ROLE))
-    page.get_by_role("button", name="Submit for grading").click()
+    submit_for_grading(page)
     passed_result = page.url
     page.get_by_role("link", name="See your certificate").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download it as an Open Badges 3.0 credential").click()
     return {"passed result": passed_result, "certificate": page.url,
-            "code": page.locator("dl.facts code").inner_text().strip()}
+            "code": page.locator("dl.facts code").inner_text().strip(),
+            "credential": Path(download.value.path()).read_text(encoding="utf-8")}
 
 
 def _fail_one_and_open_another(page: Page) -> dict[str, str]:
     _start(page, QUIZ)
     choose_wrong_answers(page, answer_key(ROLE))
-    page.get_by_role("button", name="Submit for grading").click()
+    submit_for_grading(page)
     failed_result = page.url
     _start(page, OTHER_QUIZ)
     return {"failed result": failed_result, "attempt": page.url}
@@ -136,6 +139,13 @@ def _suggestions_shown(page: Page, world: dict[str, Any]) -> None:
               "&page_url=articles%2Foperations%2Fhandling-a-station-alarm%2F")
     page.get_by_label("What happened").press_sequentially("The torque sensor reading drifts after calibration")
     expect(page.locator("#suggestions .suggestion-list li").first).to_be_visible()
+
+
+def _credential_checked(page: Page, world: dict[str, Any]) -> None:
+    page.goto("/verify")
+    page.get_by_label("Paste the credential").fill(world["credential"])
+    page.get_by_role("button", name="Verify the credential").click()
+    expect(page.locator("#verdict")).to_contain_text("signature, dates and revocation status check out")
 
 
 def _search_results(page: Page, world: dict[str, Any]) -> None:
@@ -197,4 +207,8 @@ PAGES: dict[str, tuple[str | None, Visit]] = {
     "training (trainer)": ("trainer", _go("/support/training")),
     "cohort (trainer)": ("trainer", _go_to("cohort")),
     "training report (trainer)": ("trainer", _go("/support/training/report")),
+    # issue 18, items 6-7: the step before submission, extra time, a credential checked
+    "quiz review before submitting": ("second learner", lambda page, world: page.goto(world["attempt"] + "/review")),
+    "extra time (admin)": ("admin", _go("/support/accommodations")),
+    "credential verified": (None, _credential_checked),
 }

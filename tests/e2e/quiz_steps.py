@@ -69,7 +69,8 @@ def answer_right_with_keyboard(page: Page, key: dict[str, dict[str, Any]]) -> No
             if position == 0:
                 keys.press("Space")
         elif kind == "multiple":
-            for value in _right_values(question):
+            shown = [box.get_attribute("value") for box in fieldset.locator("input").all()]
+            for value in sorted(_right_values(question), key=shown.index):  # in page order, as Tab reaches them
                 tab_to(page, f'{scope} input[value="{value}"]')
                 keys.press("Space")
         elif kind in ("numeric", "short"):
@@ -81,6 +82,12 @@ def answer_right_with_keyboard(page: Page, key: dict[str, dict[str, Any]]) -> No
                 options = [plain(o) for o in select.locator("option").all_inner_texts()]
                 for _ in range(options.index(plain(wanted))):
                     keys.press("ArrowDown")  # a closed list steps to the next option
+
+
+def submit_for_grading(page: Page) -> None:
+    """Review and submit, then confirm on the summary page."""
+    page.get_by_role("button", name="Review and submit").click()
+    page.get_by_role("button", name="Submit for grading").click()
 
 
 def _right_values(question: dict[str, Any]) -> list[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from e2e_harness import ACCOUNTS, Browsing, Portal, serve_portal
 from playwright.sync_api import Page, expect
-from quiz_steps import answer_key, answer_right_with_keyboard, choose_right_answers, choose_wrong_answers
+from quiz_steps import answer_key, answer_right_with_keyboard, choose_right_answers, choose_wrong_answers, submit_for_grading
 from steps import expect_page_heading, sign_in, tab_to
 
 ROLE, ROLE_TITLE = "production-operator", "Production operator"
@@ -54,7 +54,8 @@ def test_learner_fails_retakes_after_the_wait_passes_and_the_certificate_verifie
 
 
 def test_assessment_can_be_answered_and_submitted_with_the_keyboard_alone(browsing: Browsing) -> None:
-    """Every question type is answered with Tab, arrows, Space and typing, and Enter submits the attempt."""
+    """Every question type is answered with Tab, arrows, Space and typing; Space flags the last question; Enter opens the
+    summary (all answered, one flagged), and Enter on its confirmation submits the attempt."""
     page = browsing.new_page()
     sign_in(page, KEYBOARD_LEARNER[0])
     page.goto(f"/support/assessments/{ROLE}-certification")
@@ -62,8 +63,17 @@ def test_assessment_can_be_answered_and_submitted_with_the_keyboard_alone(browsi
     page.keyboard.press("Enter")
     expect(page.locator("#quiz-form")).to_be_visible()
 
-    answer_right_with_keyboard(page, answer_key(ROLE))
-    tab_to(page, "button[value=submit]")
+    key = answer_key(ROLE)
+    answer_right_with_keyboard(page, key)
+    tab_to(page, 'input[name="flag"]')  # the flag of the last question answered
+    page.keyboard.press("Space")
+    total = page.locator("fieldset[data-question]").count()
+    tab_to(page, "button[value=review]")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Review before submitting")
+    expect(page.locator("#summary")).to_contain_text(f"You answered {total} of {total} questions. None unanswered, 1 flagged.")
+    expect(page.get_by_role("heading", name="Flagged to come back to")).to_be_visible()
+    tab_to(page, "#confirm-submit")
     page.keyboard.press("Enter")
 
     expect(page.locator("#outcome")).to_contain_text(re.compile(r"Passed: you scored 100(\.0)?%"))
@@ -83,7 +93,7 @@ def start_assessment_from_role_page(page: Page) -> None:
 
 
 def submit_and_expect(page: Page, passed: bool) -> None:
-    page.get_by_role("button", name="Submit for grading").click()
+    submit_for_grading(page)
     expect_page_heading(page, f"Result: {QUIZ_TITLE}")
     expect(page.locator("#outcome")).to_contain_text("Passed" if passed else "Not passed")
 

@@ -80,3 +80,13 @@ def test_suggested_articles_sit_by_the_description_not_below_the_file_button(wid
     description, suggestions, file_button = boxes
     assert suggestions["top"] < file_button["top"], f"at {width} px the suggestions start below the File ticket button"
     assert suggestions["top"] - description["bottom"] < 120, f"at {width} px the suggestions are far from the description"
+
+
+def test_the_certificate_prints_without_the_sites_chrome(browsing: Browsing, world: dict[str, Any]) -> None:
+    """Printed, the certificate page keeps the certificate and drops the header, navigation, footer and forms (issue 18)."""
+    page = _open(browsing, world, "certificate", VIEWPORTS["laptop"])
+    page.emulate_media(media="print")
+    hidden = page.evaluate("""() => [...document.querySelectorAll('header.top, footer.bottom, nav, main form, .skip')]
+      .filter(el => getComputedStyle(el).display !== 'none').map(el => el.outerHTML.slice(0, 60))""")
+    assert hidden == []
+    assert page.locator("h1").is_visible() and page.locator("dl.facts").is_visible()

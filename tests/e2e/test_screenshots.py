@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from e2e_harness import ACCOUNTS, REPO, Browsing, search_site
 from playwright.sync_api import Page, expect
-from quiz_steps import answer_key, choose_right_answers
+from quiz_steps import answer_key, choose_right_answers, submit_for_grading
 from steps import sign_in
 
 SHOTS = REPO / "docs" / "screenshots"
@@ -76,7 +76,7 @@ def _quiz(page: Page, state: dict[str, Any]) -> None:
 
 def _result(page: Page, state: dict[str, Any]) -> None:
     choose_right_answers(page, answer_key(ROLE))  # the attempt opened by the previous shot
-    page.get_by_role("button", name="Submit for grading").click()
+    submit_for_grading(page)
     expect(page.locator("#outcome")).to_be_visible()
 
 

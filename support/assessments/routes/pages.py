@@ -64,21 +64,47 @@ def post_attempt(request: Request, ctx: Ctx, user: SignedIn, attempt_id: Id, for
     if assessments.is_over(attempt, ctx.now()):
         assessments.submit(ctx, attempt, None)
         return redirect(f"/support/attempts/{attempt_id}/result")
-    answers, errors = read_form(assessments.attempt_view(ctx, attempt)["questions"], form)
-    errors |= problem_messages(assessments.problems(ctx.db, attempt, for_grading(answers, errors)))
+    questions = assessments.attempt_view(ctx, attempt)["questions"]
+    answers, errors = read_form(questions, form)
+    flagged, flag_errors = assessments.read_flags(questions, form.getlist("flag"))
+    errors |= problem_messages(assessments.problems(ctx.db, attempt, for_grading(answers, errors))) | flag_errors
     if form.get("action") == "submit" and not errors:
         assessments.submit(ctx, attempt, answers)
         return redirect(f"/support/attempts/{attempt_id}/result")
     assessments.save_answers(ctx.db, attempt, for_grading(answers, errors), ctx.now())
+    assessments.save_flags(ctx, attempt, flagged)
     if errors:
         return _form(request, ctx, assessments.attempt(ctx.db, attempt_id), draft=answers, errors=errors, status=422)
+    if form.get("action") == "review":
+        return redirect(f"/support/attempts/{attempt_id}/review")
     return redirect(f"/support/attempts/{attempt_id}?saved=1#status")
+
+
+@router.get("/attempts/{attempt_id}/review")
+def review_page(request: Request, ctx: Ctx, user: SignedIn, attempt_id: Id) -> Response:
+    """Before grading: how many questions are answered, which are unanswered or flagged (each linked), and the confirmation."""
+    attempt = assessments.owned(ctx, attempt_id, user)
+    if attempt["status"] == "submitted":
+        return redirect(f"/support/attempts/{attempt_id}/result")
+    response = render(request, "assessments/review.html", {"summary": assessments.submission_summary(ctx, attempt)})
+    response.headers.update(HEAD)
+    return response
+
+
+@router.post("/attempts/{attempt_id}/submit", dependencies=[Csrf])
+def confirm_submit(ctx: Ctx, user: SignedIn, attempt_id: Id) -> Response:
+    """The confirmation: grade the answers saved (after the time limit, those saved in time, as the quiz says)."""
+    attempt = assessments.owned(ctx, attempt_id, user, close=False)
+    assessments.check_open(attempt)
+    assessments.submit(ctx, attempt, None)
+    return redirect(f"/support/attempts/{attempt_id}/result")
 
 
 def _form(request: Request, ctx: Ctx, attempt: dict[str, Any], draft: dict | None = None, errors: dict | None = None,
           notice: str | None = None, status: int = 200) -> Response:
     view = assessments.attempt_view(ctx, attempt)
-    context = {"attempt": view, "answers": draft if draft is not None else view["answers"], "errors": errors or {}, "notice": notice}
+    context = {"attempt": view, "answers": draft if draft is not None else view["answers"], "errors": errors or {}, "notice": notice,
+               "flags": view["flags"]}
     response = render(request, "assessments/attempt.html", context, status=status)
     response.headers.update(HEAD)
     return response
