@@ -99,7 +99,7 @@ def build_suite(work: Path, notes: list[str], with_backend: bool) -> list:
 
 def backend_suite(work: Path, notes: list[str]) -> list:
     """KB of 10,000 articles, ticket filing against the bare peer, then 100,000 tickets."""
-    from bench import backend, credentialbench, kbcorpus, quizbench, searchpeer, synth, tickets, workspace
+    from bench import backend, business_hours, credentialbench, kbcorpus, quizbench, searchpeer, synth, tickets, workspace
     from bench.serverproc import Server, load
 
     portal_dir = work / "portal-100" if (work / "portal-100").exists() else synth.make_portal(work / "portal-100", 100)
@@ -135,6 +135,7 @@ def backend_suite(work: Path, notes: list[str]) -> list:
     guarded(figures, notes, "grading in-process", quizbench.in_process)
     guarded(figures, notes, "training report", lambda: __import__("bench.training", fromlist=["x"]).report_summary())  # issue 18
     guarded(figures, notes, "credential verification", credentialbench.sign_and_verify)  # issue 18
+    guarded(figures, notes, "SLA in business hours", business_hours.sla_state_in_business_hours)
     return figures
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 Period = tuple[dt.time, dt.time | None]  # end None: midnight at the end of the day
+CACHED_DAYS = 4000  # days whose periods are kept, per calendar
 SEARCH_DAYS = 3 * 366  # no calendar is closed this long (each has a working period a week): beyond it, give up
 
 
@@ -24,15 +25,22 @@ class Calendar:
     week: dict[int, list[Period]] = field(default_factory=dict)
     holidays: frozenset[dt.date] = frozenset()
     always: bool = False
+    _days: dict[dt.date, list[tuple[dt.datetime, dt.datetime]]] = field(default_factory=dict, compare=False, repr=False)
 
     def periods_on(self, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
-        """The working periods of a local day, as aware datetimes (none on a holiday)."""
-        if day in self.holidays:
-            return []
+        """The working periods of a local day, as aware UTC datetimes (none on a holiday); kept once worked out."""
+        found = self._days.get(day)
+        if found is None:
+            if len(self._days) > CACHED_DAYS:
+                self._days.clear()
+            found = self._days[day] = [] if day in self.holidays else self._periods(day)
+        return found
+
+    def _periods(self, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
         tz = ZoneInfo(self.zone)
         next_day = day + dt.timedelta(days=1)
-        return [(dt.datetime.combine(day, start, tz),
-                 dt.datetime.combine(next_day, dt.time(), tz) if end is None else dt.datetime.combine(day, end, tz))
+        return [(dt.datetime.combine(day, start, tz).astimezone(dt.UTC),
+                 (dt.datetime.combine(next_day, dt.time(), tz) if end is None else dt.datetime.combine(day, end, tz)).astimezone(dt.UTC))
                 for start, end in self.week.get(day.weekday(), [])]
 
     def working_seconds(self, start: dt.datetime, end: dt.datetime) -> int:

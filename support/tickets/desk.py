@@ -1,6 +1,6 @@
 """The agent's working day beside the queue: tags, saved views, merging a duplicate, who else has a ticket open.
 
-Storage for these lives here; the rules (who may, what is recorded, who is told) are in ``service``.
+Storage for these lives here; the rules (what is recorded, who is told) are in ``workday``.
 """
 
 from __future__ import annotations

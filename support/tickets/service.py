@@ -418,6 +418,11 @@ def agents(ctx: Context) -> list[dict[str, Any]]:
     return accounts.list_agents(ctx.db)
 
 
+def calendar_name(ticket: dict[str, Any]) -> str:
+    """The name of the business-hours calendar the ticket's SLA clocks count in."""
+    return business_hours.calendar_for(ticket["priority"]).name
+
+
 def clocks(ctx: Context, ticket: dict[str, Any]) -> list[dict[str, Any]]:
     """The ticket's SLA clocks as the agent view shows them."""
     return sla.clocks(ticket, ctx.settings, ctx.now())

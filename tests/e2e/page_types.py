@@ -191,6 +191,10 @@ PAGES: dict[str, tuple[str | None, Visit]] = {
     "reports": ("agent", _go("/support/reports")),
     "canned replies (agent)": ("agent", _go("/support/replies")),
     "users (admin)": ("admin", _go("/support/admin/users")),
+    # issue 17 items 6 and 9: a queue by tag, reports over a range and with a bad date
+    "agent queue by tag": ("agent", _go("/support/queue?tag=line-4&saved=1")),
+    "reports over a range": ("agent", _go("/support/reports?from=2020-01-01&to=2030-12-31")),
+    "reports with a bad date": ("agent", _go("/support/reports?from=2026-13-45&to=2026-01-01")),
     # assessments
     "quiz rules": ("second learner", _go(f"/support/assessments/{QUIZ}")),
     "quiz attempt": ("second learner", _go_to("attempt")),

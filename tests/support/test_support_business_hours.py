@@ -39,6 +39,8 @@ def test_the_clock_stops_over_the_weekend_and_a_holiday(office: Live) -> None:
     p1 = office.file(priority="P1")["ticket"]["id"]
     assert _state(agent, p3) == ("2026-12-01T10:00:00+00:00", 0)
     assert _state(agent, p1)[0] == "2026-11-27T16:00:00+00:00"
+    assert "<dt>SLA hours</dt><dd>Office hours (Mon-Fri 08-12, 13-17)</dd>" in agent.get(f"/support/tickets/{p3}").text
+    assert "<dt>SLA hours</dt><dd>Round the clock (24x7)</dd>" in agent.get(f"/support/tickets/{p1}").text
     office.clock.set(dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC))  # the holiday: nothing ran since Friday 17:00
     assert _state(agent, p3) == ("2026-12-01T10:00:00+00:00", 0)
     office.clock.set(dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC))  # Tuesday 10:30: 30 min left, within the warning window

@@ -78,7 +78,8 @@ def _ticket_page(request: Request, ctx: Ctx, ticket_id: int, user: dict, status:
     if not is_agent:
         return render(request, "ticket_private.html", context, status=status)
     kbq = str(extra.get("kbq") or request.query_params.get("kbq", ""))
-    context |= {"tags": service.tags_of(ctx, [ticket_id])[ticket_id], "viewers": service.presence(ctx, ticket_id, user)}
+    context |= {"tags": service.tags_of(ctx, [ticket_id])[ticket_id], "viewers": service.presence(ctx, ticket_id, user),
+                "calendar_name": service.calendar_name(ticket)}
     context |= {"agents": service.agents(ctx), "kbq": kbq, "clocks": service.clocks(ctx, ticket), "kb_hits": service.kb_search(ctx, kbq),
                 "templates": service.reply_templates(ctx, user), "group_name": service.group_name(ctx, ticket.get("group_id"))}
     return render(request, "ticket_agent.html", context, status=status)
