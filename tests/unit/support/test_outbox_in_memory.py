@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -72,4 +74,17 @@ def test_the_message_id_is_derived_from_the_outbox_row(db: Store) -> None:
     row = outbox.get(db, queue(db))
     first, second = notifications.build_message(row, SETTINGS), notifications.build_message(row, SETTINGS)
     assert first["Message-ID"] == second["Message-ID"] == f"<outbox-{row['id']}.{row['nonce']}@plant.example>"
-    assert first.get_body(("plain",)) is not None and first.get_body(("html",)) is not None
+    sent = email.message_from_bytes(first.as_bytes(), policy=email.policy.default)  # as a mail program reads it
+    assert sent.get_body(("plain",)) is not None and sent.get_body(("html",)) is not None
+
+
+def test_a_message_with_accents_reads_back_as_written(db: Store) -> None:
+    """Non-ASCII subject, sender name and bodies are encoded (RFC 2047, quoted-printable) and decode to the same text."""
+    row = {**outbox.get(db, queue(db)), "subject": "[#1] Zürich – Förderband steht", "text_body": "Grüße\nZeile zwei\n",
+           "html_body": "<p>Grüße</p>\n"}
+    raw = notifications.build_message(row, SETTINGS.model_copy(update={"mail_from": "Línea 4 <support@plant.example>"})).as_bytes()
+    assert raw.isascii()
+    sent = email.message_from_bytes(raw, policy=email.policy.default)
+    assert (sent["Subject"], sent["From"].addresses[0].display_name) == ("[#1] Zürich – Förderband steht", "Línea 4")
+    assert sent.get_body(("plain",)).get_content() == "Grüße\nZeile zwei\n"
+    assert sent.get_body(("html",)).get_content() == "<p>Grüße</p>\n"
