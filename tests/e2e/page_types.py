@@ -162,6 +162,10 @@ PAGES: dict[str, tuple[str | None, Visit]] = {
     "agent ticket view": ("agent", lambda page, world: page.goto(f"/support/tickets/{world['ticket_id']}?kbq=alarm")),
     "reports": ("agent", _go("/support/reports")),
     "canned replies (agent)": ("agent", _go("/support/replies")),
+    # mail (issue 15)
+    "mail choices (agent)": ("agent", _go("/support/account/mail")),
+    "satisfaction report (range)": ("agent", _go("/support/reports/satisfaction?from=2026-01-01")),
+    "outbox (admin)": ("admin", _go("/support/admin/outbox")),
     "users (admin)": ("admin", _go("/support/admin/users")),
     # assessments
     "quiz rules": ("second learner", _go(f"/support/assessments/{QUIZ}")),
