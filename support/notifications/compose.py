@@ -108,9 +108,14 @@ def build(row: dict[str, Any], settings: Settings) -> Message:
         message["References"] = thread_id(row["ticket_id"], settings)
     message["Auto-Submitted"] = "auto-generated"  # auto-responders must not answer (RFC 3834)
     message["X-Portal-Notification"] = row["kind"]
-    message.attach(MIMEText(row["text_body"], "plain", _UTF8))
-    message.attach(MIMEText(row["html_body"], "html", _UTF8))
+    message.attach(MIMEText(row["text_body"], "plain", _charset(row["text_body"])))
+    message.attach(MIMEText(row["html_body"], "html", _charset(row["html_body"])))
     return message
+
+
+def _charset(body: str) -> str | Charset:
+    """Plain ASCII of short lines goes as written (an .eml file reads as text); anything else quoted-printable."""
+    return "us-ascii" if body.isascii() and all(len(line) <= 900 for line in body.split("\n")) else _UTF8
 
 
 _UTF8 = Charset("utf-8")
