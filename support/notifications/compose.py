@@ -47,6 +47,18 @@ OPTIONAL = {"new_urgent_ticket": "a new P1 or P2 ticket", "assigned_to_you": "a 
             "certificate_expired": "your certificate has expired"}
 
 
+def register(kind: str, subject: str, label: str | None = None) -> None:
+    """Add a kind of mail from another domain: its subject line (``str.format`` over its values) and, if people may
+    choose it (turn it off, or get it in their daily digest), the label the choices page shows.
+
+    Its templates are ``templates/<kind>.txt`` and ``.html``. Nothing else changes: ``enqueue`` renders it,
+    and a daily digest lists it for whoever chose the digest for it.
+    """
+    SUBJECTS[kind] = subject
+    if label is not None:
+        OPTIONAL[kind] = label
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """The mail templates' environment: HTML autoescaped, plain text as written."""

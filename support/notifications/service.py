@@ -21,6 +21,7 @@ SITE_NAME = "Support portal"
 EVERY = digest.EVERY
 DIGEST_BATCH = digest.BATCH
 KINDS = compose.KINDS
+register_kind = compose.register
 STATUSES = outbox.STATUSES
 build_message = compose.build
 message_id = compose.message_id
