@@ -99,7 +99,7 @@ def build_suite(work: Path, notes: list[str], with_backend: bool) -> list:
 
 def backend_suite(work: Path, notes: list[str]) -> list:
     """KB of 10,000 articles, ticket filing against the bare peer, then 100,000 tickets."""
-    from bench import backend, business_hours, credentialbench, kbcorpus, quizbench, searchpeer, synth, tickets, workspace
+    from bench import backend, business_hours, credentialbench, kbcorpus, mailbench, quizbench, searchpeer, synth, tickets, workspace
     from bench.serverproc import Server, load
 
     portal_dir = work / "portal-100" if (work / "portal-100").exists() else synth.make_portal(work / "portal-100", 100)
@@ -114,6 +114,7 @@ def backend_suite(work: Path, notes: list[str]) -> list:
         measured = guarded([], notes, "suggestions", lambda: backend.measure_suggestions(portal, queries))
         startup = portal.startup_s
     guarded(figures, notes, "routed filing and 5 MB uploads", lambda: __import__("bench.attachments").attachments.figures(work, site, portal_dir, data / "kb-index"))
+    guarded(figures, notes, "mail", lambda: mailbench.figures(work, site, portal_dir, pages[0]["id"], env))  # issue 15
     peer = searchpeer.compare(pages, queries, kb_file, data / "kb-index")
     if measured:
         figures += backend.suggestion_figures(measured, peer, startup)

@@ -19,7 +19,7 @@ from support.notifications import compose, outbox
 
 MODES = ("immediate", "daily")
 EVERY = "*"  # the mode row that applies to every kind without one of its own
-LINK_KEYS = ("digest_url", "ticket_url", "page_url", "url")
+LINK_KEYS = ("digest_url", "ticket_url", "certificate_url", "page_url", "url")
 KIND = "daily_digest"
 BATCH = 50  # recipients per round
 

@@ -190,6 +190,10 @@ PAGES: dict[str, tuple[str | None, Visit]] = {
     "agent ticket view": ("agent", lambda page, world: page.goto(f"/support/tickets/{world['ticket_id']}?kbq=alarm")),
     "reports": ("agent", _go("/support/reports")),
     "canned replies (agent)": ("agent", _go("/support/replies")),
+    # mail (issue 15)
+    "mail choices (agent)": ("agent", _go("/support/account/mail")),
+    "satisfaction report (range)": ("agent", _go("/support/reports/satisfaction?from=2026-01-01")),
+    "outbox (admin)": ("admin", _go("/support/admin/outbox")),
     "users (admin)": ("admin", _go("/support/admin/users")),
     # issue 17 items 6 and 9: a queue by tag, reports over a range and with a bad date
     "agent queue by tag": ("agent", _go("/support/queue?tag=line-4&saved=1")),

@@ -83,7 +83,7 @@ def test_reports_page_has_charts_with_text_alternatives_and_csv(live: Live, agen
     assert page.status_code == 200
     assert '<svg class="chart" role="img" aria-labelledby="backlog-chart-t backlog-chart-d"' in page.text
     assert "<desc id=\"backlog-chart-d\">P1: 1; P2: 1; P3: 0; P4: 0</desc>" in page.text
-    assert page.text.count(".csv\">Download") == 16  # the ticket report's 7 tables, satisfaction's 2, the content report's 7
+    assert page.text.count(".csv\">Download") == 17  # the ticket report's 8 tables (targets among them), satisfaction's 2, the content report's 7
     gaps = agent.get("/support/reports/knowledge_gaps.csv")
     assert gaps.headers["content-type"].startswith("text/csv") and len(gaps.text.splitlines()) == 2
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -72,4 +74,42 @@ def test_the_message_id_is_derived_from_the_outbox_row(db: Store) -> None:
     row = outbox.get(db, queue(db))
     first, second = notifications.build_message(row, SETTINGS), notifications.build_message(row, SETTINGS)
     assert first["Message-ID"] == second["Message-ID"] == f"<outbox-{row['id']}.{row['nonce']}@plant.example>"
-    assert first.get_body(("plain",)) is not None and first.get_body(("html",)) is not None
+    sent = email.message_from_bytes(first.as_bytes(), policy=email.policy.default)  # as a mail program reads it
+    assert sent.get_body(("plain",)) is not None and sent.get_body(("html",)) is not None
+
+
+def test_a_message_with_accents_reads_back_as_written(db: Store) -> None:
+    """Non-ASCII subject, sender name and bodies are encoded (RFC 2047, quoted-printable) and decode to the same text."""
+    row = {**outbox.get(db, queue(db)), "subject": "[#1] Zürich – Förderband steht", "text_body": "Grüße\nZeile zwei\n",
+           "html_body": "<p>Grüße</p>\n"}
+    raw = notifications.build_message(row, SETTINGS.model_copy(update={"mail_from": "Línea 4 <support@plant.example>"})).as_bytes()
+    assert raw.isascii()
+    sent = email.message_from_bytes(raw, policy=email.policy.default)
+    assert (sent["Subject"], sent["From"].addresses[0].display_name) == ("[#1] Zürich – Förderband steht", "Línea 4")
+    assert sent.get_body(("plain",)).get_content() == "Grüße\nZeile zwei\n"
+    assert sent.get_body(("html",)).get_content() == "<p>Grüße</p>\n"
+
+
+def test_a_notification_for_who_chose_the_digest_is_held_with_its_link(db: Store) -> None:
+    """Chosen overall, the digest holds a learner's certificate mail (its subject and certificate link), queueing no mail."""
+    notifications.choose_modes(db, "lena@example.com", {notifications.EVERY: "daily"})
+    queued = notifications.enqueue(db, SETTINGS, "certificate_expired", ["lena@example.com"],
+                                   {"certificate": {"name": "Basics", "holder_name": "Lena"}, "expires": "2026-12-01",
+                                    "retake_url": "http://x/retake", "certificate_url": "http://x/cert/1", "reason": "you hold it."}, NOW)
+    assert queued == [] and db.one("SELECT count(*) AS n FROM outbox")["n"] == 0
+    [item] = db.all("SELECT kind, subject, link, outbox_id FROM digest_items")
+    assert item == {"kind": "certificate_expired", "subject": "Your certificate Basics has expired", "link": "http://x/cert/1",
+                    "outbox_id": None}
+
+
+def test_a_kind_registered_by_another_domain_is_a_choice_with_a_digest_mode(db: Store) -> None:
+    """``register_kind`` puts a new kind on the choices page, where it can be set to the daily digest."""
+    from support.notifications import compose
+
+    notifications.register_kind("content_changed", "Recertify: {name} changed", "a page you are certified on changed")
+    try:
+        assert notifications.choices(db, "lena@example.com")["content_changed"] is True
+        notifications.choose_modes(db, "lena@example.com", {"content_changed": "daily"})
+        assert notifications.delivery_modes(db, "lena@example.com")["content_changed"] == "daily"
+    finally:
+        del compose.SUBJECTS["content_changed"], compose.OPTIONAL["content_changed"]
