@@ -7,13 +7,15 @@ import csv
 import datetime as dt
 import io
 import re
+from pathlib import Path
 
 from fastapi.routing import APIRoute
 
-from assessments_harness import OPERATOR, assess, learner, load_quiz, right_answers, begin, submit, REPO  # noqa: F401
+from assessments_harness import OPERATOR, assess, learner, load_quiz, right_answers, begin, start, submit, REPO  # noqa: F401
+from support.assessments import service
 from support.app import ROUTERS
 from support.web import deps
-from support_harness import Live, csrf_from
+from support_harness import Live, csrf_from, stop_server
 
 QUIZ = load_quiz(REPO / "quizzes" / "production-operator" / "certification.yml")
 
@@ -111,9 +113,16 @@ def test_retention_check_offered_after_30_days_graded_and_reported(assess: Live)
     assert forgotten and all(r["forgotten"] == "1" for r in forgotten)
 
 
-def test_training_reminders_go_out_once_each(assess: Live) -> None:
-    """Due soon, overdue, retention due and the weekly digest: each queued once, a repeat run queues nothing."""
-    from support.assessments import service
+def test_training_reminders_go_out_once_each(tmp_path: Path) -> None:
+    """Due soon, overdue and the weekly digest: each queued once, a repeat run queues nothing."""
+    server, thread, assess = start(tmp_path, reminder_seconds=0)  # no background round racing the ones run here
+    try:
+        _reminders_once_each(assess)
+    finally:
+        stop_server(server, thread, assess)
+
+
+def _reminders_once_each(assess: Live) -> None:
     trainer = learner(assess, "tina@example.com", role="trainer")
     learner(assess, "olga@example.com")
     day = (assess.clock() + dt.timedelta(days=2)).date().isoformat()
