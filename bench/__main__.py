@@ -99,7 +99,7 @@ def build_suite(work: Path, notes: list[str], with_backend: bool) -> list:
 
 def backend_suite(work: Path, notes: list[str]) -> list:
     """KB of 10,000 articles, ticket filing against the bare peer, then 100,000 tickets."""
-    from bench import backend, business_hours, credentialbench, kbcorpus, mailbench, quizbench, searchpeer, synth, tickets, workspace
+    from bench import backend, business_hours, credentialbench, kbcorpus, mailbench, quizbench, searchpeer, synth, tickets, training, workspace
     from bench.serverproc import Server, load
 
     portal_dir = work / "portal-100" if (work / "portal-100").exists() else synth.make_portal(work / "portal-100", 100)
@@ -134,7 +134,7 @@ def backend_suite(work: Path, notes: list[str]) -> list:
                 quizbench.rounds(submits, lambda batch, count, warmup: load(portal, batch, count, warmup=warmup))))
         guarded(figures, notes, "backup under load", lambda: workspace.backup_under_load(portal, cookie, data2, work))
     guarded(figures, notes, "grading in-process", quizbench.in_process)
-    guarded(figures, notes, "training report", lambda: __import__("bench.training", fromlist=["x"]).report_summary())  # issue 18
+    guarded(figures, notes, "training report", training.report_summary)  # issue 18
     guarded(figures, notes, "credential verification", credentialbench.sign_and_verify)  # issue 18
     guarded(figures, notes, "SLA in business hours", business_hours.sla_state_in_business_hours)
     return figures

@@ -196,10 +196,6 @@ def training_tables(ctx: Context, catalog: Catalog, scope: training_report.Scope
             training_report.forgotten(ctx.db, scope, now, lambda ref, section: site_link(ctx, ref, section, pages))]
 
 
-def remind_training(db: Any, settings: Any, now: Any) -> int:
-    """Queue the training reminders due at ``now`` (assignments, retention, content changes, trainers' digests)."""
-    return training_reminders.send_due(db, settings, now)
-
 
 def learner_by_email(db: Any, email: str) -> dict[str, Any] | None:
     """The enabled account with ``email``, or None."""

@@ -155,3 +155,29 @@ def test_attempt_responses_hold_no_answer_key(assess: Live) -> None:
                 assert shown["items"] == [question.items[k] for k in drawn[question.id]]
             if isinstance(question, Matching):
                 assert shown["right"] == [question.pairs[k].right for k in drawn[question.id]]
+
+
+def test_the_retention_check_holds_no_answer_key_before_submission(tmp_path: Path) -> None:
+    """The retention check of every question of the all-types quiz (issue 18): no key text, number or field on its page."""
+    from assessments_harness import begin, right_answers, start, submit
+    from support_harness import stop_server
+
+    server, thread, live = start(tmp_path, examples=False, retention_questions=50)
+    try:
+        quiz = load_quiz(ALL_TYPES)
+        browser = learner(live, "kim@example.com")
+        attempt = begin(browser)
+        cert = submit(browser, attempt, right_answers(quiz, attempt))["certificate"]
+        live.clock.advance(days=31)
+        browser.login("kim@example.com")
+        page = browser.get(f"/support/retention/{cert['id']}")
+        assert page.status_code == 200
+        assert page.text.count('class="question"') == len(list(iter_questions(quiz)))
+        flat = plain(page.text)
+        from support.assessments import retention
+        check = retention.of_certificate(live.app.state.store, cert["id"])
+        visible = shown_texts(retention.view(live.app.state.store, check))  # what the paper legitimately shows
+        assert [where for needle, where in secrets_of(quiz).items() if needle not in visible and needle in flat] == []
+        assert leaked_numbers(page.text) & numeric_keys(quiz) == set()
+    finally:
+        stop_server(server, thread, live)

@@ -4,14 +4,18 @@ the training report with CSV, the retention check with the test clock, and the t
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
+from pathlib import Path
 
 from fastapi.routing import APIRoute
 
-from assessments_harness import OPERATOR, assess, learner, load_quiz, right_answers, begin, submit, REPO  # noqa: F401
+from assessments_harness import OPERATOR, assess, learner, load_quiz, right_answers, begin, start, submit, REPO  # noqa: F401
+from support.assessments import service
 from support.app import ROUTERS
 from support.web import deps
-from support_harness import Live, csrf_from
+from support_harness import Live, csrf_from, stop_server
 
 QUIZ = load_quiz(REPO / "quizzes" / "production-operator" / "certification.yml")
 
@@ -24,7 +28,6 @@ def agent_routes() -> list[APIRoute]:
 
 def concrete(path: str) -> str:
     """A route path with each parameter filled in (1 for ids, a word otherwise)."""
-    import re
     return re.sub(r"\{[^}]*(id)\}", "1", re.sub(r"\{(?![^}]*id\})[^}]*\}", "x", path))
 
 
@@ -52,9 +55,7 @@ def test_trainer_assigns_a_role_learner_reads_passes_and_the_report_shows_it(ass
     cohort = made.headers["location"]
     assert trainer.form(f"{cohort}/members", {"email": "nobody@example.com"}).status_code == 422
     assert trainer.form(f"{cohort}/members", {"email": "olga@example.com"}).status_code == 303
-    due = (assess.clock().date().toordinal() + 10)
-    import datetime as dt
-    due_day = dt.date.fromordinal(due).isoformat()
+    due_day = (assess.clock().date() + dt.timedelta(days=10)).isoformat()
     bad = trainer.form("/support/training/assignments", {"role": "production-operator", "cohort": cohort.rsplit("/", 1)[1], "due": "soon"})
     assert bad.status_code == 422 and "YYYY-MM-DD" in bad.text
     assert trainer.form("/support/training/assignments", {"role": "production-operator", "cohort": cohort.rsplit("/", 1)[1],
@@ -98,28 +99,36 @@ def test_retention_check_offered_after_30_days_graded_and_reported(assess: Live)
         for item in getattr(question, "questions", [question]):
             if getattr(item, "explanation", None):
                 assert item.explanation not in page.text
-    check = assess.app.state.store.one("SELECT * FROM retention_checks WHERE certificate_id = ?", [cert["id"]])
     answered = olga.post(f"/support/retention/{cert['id']}", data={"csrf_token": csrf_from(page.text)})
     assert answered.status_code == 303
     done = olga.get(f"/support/retention/{cert['id']}")
     assert "You still knew <strong>0 %</strong>" in done.text
     attempts = assess.app.state.store.one("SELECT count(*) AS n FROM attempts WHERE user_id = ?", [olga_id])["n"]
-    assert attempts == 1 and check["submitted_at"] is None
+    check = assess.app.state.store.one("SELECT * FROM retention_checks WHERE certificate_id = ?", [cert["id"]])
+    assert attempts == 1 and check["submitted_at"] and check["score"] == 0  # graded, and no certification attempt
+    assert olga.post(f"/support/retention/{cert['id']}", data={"csrf_token": csrf_from(page.text)}).status_code == 409  # once
     rows = list(csv.DictReader(io.StringIO(trainer.get("/support/training/report/training_summary.csv").text)))
     assert rows[0]["retention_rate"] == "0.0" and rows[0]["retention_checks"] == "1"
     forgotten = list(csv.DictReader(io.StringIO(trainer.get("/support/training/report/retention_forgotten.csv").text)))
     assert forgotten and all(r["forgotten"] == "1" for r in forgotten)
 
 
-def test_training_reminders_go_out_once_each(assess: Live) -> None:
-    """Due soon, overdue, retention due and the weekly digest: each queued once, a repeat run queues nothing."""
-    from support.assessments import service
+def test_training_reminders_go_out_once_each(tmp_path: Path) -> None:
+    """Due soon, overdue and the weekly digest: each queued once, a repeat run queues nothing."""
+    server, thread, assess = start(tmp_path, reminder_seconds=0)  # no background round racing the ones run here
+    try:
+        _reminders_once_each(assess)
+    finally:
+        stop_server(server, thread, assess)
+
+
+def _reminders_once_each(assess: Live) -> None:
     trainer = learner(assess, "tina@example.com", role="trainer")
     learner(assess, "olga@example.com")
-    day = (assess.clock() + __import__("datetime").timedelta(days=2)).date().isoformat()
+    day = (assess.clock() + dt.timedelta(days=2)).date().isoformat()
     trainer.form("/support/training/assignments", {"role": "production-operator", "email": "olga@example.com", "due": day})
     store, settings = assess.app.state.store, assess.app.state.settings
-    pages = {}
+    pages: dict = {}
     assert service.training_reminders.send_due(store, settings, assess.clock(), pages) == 2  # due soon + digest
     assert service.training_reminders.send_due(store, settings, assess.clock(), pages) == 0
     assess.clock.advance(days=3)

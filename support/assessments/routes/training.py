@@ -18,7 +18,7 @@ from support.web.pages import redirect, render
 
 router = APIRouter(prefix="/support/training", include_in_schema=False)
 Day = Annotated[dt.date | None, Query(description="A day, YYYY-MM-DD.")]
-ReportDays = 90
+REPORT_DAYS = 90  # the report's range when none is given: the 90 days up to today
 
 
 def _home(request: Request, ctx: Context, catalog: Any, status: int = 200, **extra: Any) -> Response:
@@ -121,7 +121,7 @@ def unassign(ctx: Ctx, user: RequireTrainer, assignment_id: Id) -> Response:
 
 def _scope(start: dt.date | None, end: dt.date | None, cohort: int | None, role: str | None, today: dt.date) -> Any:
     end = end or today
-    return assessments.training_report.Scope(start or end - dt.timedelta(days=ReportDays), end, cohort, role or None)
+    return assessments.training_report.Scope(start or end - dt.timedelta(days=REPORT_DAYS), end, cohort, role or None)
 
 
 @router.get("/report")
