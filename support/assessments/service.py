@@ -9,6 +9,7 @@ review policy allows, with links into the site for what to study.
 from __future__ import annotations
 
 import functools
+import threading
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
@@ -206,9 +207,13 @@ def learner_by_email(db: Any, email: str) -> dict[str, Any] | None:
 
 # Certificates that travel (issue 18, item 7): Open Badges 3.0 credentials, their status list, the HR export.
 
+_KEYS_LOCK = threading.Lock()  # two first requests at once must not both make a key pair
+
+
 @functools.cache
 def _credential_keys(folder: Path) -> credentials.Keys:
-    return credentials.Keys(folder)
+    with _KEYS_LOCK:
+        return credentials.Keys(folder)
 
 
 def credential_keys(ctx: Context) -> credentials.Keys:
