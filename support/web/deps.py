@@ -121,19 +121,6 @@ RequireTrainer = Annotated[dict[str, Any], Depends(trainer)]
 RequireTracker = Annotated[dict[str, Any], Depends(tracker)]
 
 
-# issue 18: trainers manage learners. Until the accounts domain has a trainer role, only admins pass.
-async def trainer(request: Request) -> dict[str, Any]:
-    """A signed-in trainer or admin, else ``Forbidden``."""
-    user = _signed_in(request)
-    is_trainer = "trainer" in accounts.ROLES and not user["disabled"] and user["role"] == "trainer"
-    if not (is_trainer or accounts.has_role(user, "admin")):
-        raise Forbidden("Only trainers and administrators can do this")
-    return user
-
-
-RequireTrainer = Annotated[dict[str, Any], Depends(trainer)]
-
-
 def client_address(request: Request) -> str:
     """The address the request came from (the throttles' and rate limits' key): the peer's, or behind a proxy in
     ``PORTAL_TRUSTED_PROXIES`` the client its ``X-Forwarded-For`` names (set by uvicorn's ``ProxyHeadersMiddleware`` in the app)."""
