@@ -24,6 +24,7 @@ from support.commandline import data_dir_option, database_path, print_tables, se
 from support.errors import Conflict
 from support.migrations import MIGRATIONS
 from support.tickets import attachments
+from support.assessments import credentials
 from support.tickets.periods import Period, ReportRange
 from support.tickets.reports import ticket_report
 from support.tickets.service import install_business_hours
@@ -124,11 +125,12 @@ def backup(file: Path, keep: int | None, data_dir: Path) -> None:
     try:
         source.backup(target)
         packed, missing = attachments.pack(target, data_dir)  # the attached files travel inside the copy
+        keys = credentials.pack_keys(target, data_dir)  # and the key that signed the certificates' credentials
     finally:
         target.close()
         source.close()
     os.replace(temp, file)
-    click.echo(f"Backed up {source_path} and {packed} attached file(s) to {file}")
+    click.echo(f"Backed up {source_path} and {packed} attached file(s){' with the credential signing key' if keys else ''} to {file}")
     for sha256 in missing:
         click.echo(f"Warning: attached file {sha256} is missing from {attachments.folder(data_dir)}", err=True)
     if keep is not None:
@@ -178,17 +180,20 @@ def restore(file: Path, data_dir: Path) -> None:
     backup_copy = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
     try:
         written = attachments.unpack(backup_copy, data_dir)
+        keys = credentials.unpack_keys(backup_copy, data_dir)
     finally:
         backup_copy.close()
     _copy(file, target_path)
     live = sqlite3.connect(target_path, timeout=30)
     try:
         live.execute(f"DROP TABLE IF EXISTS {attachments.BACKUP_TABLE}")  # the files are in the attachment folder now
+        live.execute(f"DROP TABLE IF EXISTS {credentials.BACKUP_TABLE}")
         live.commit()
     finally:
         live.close()
     open_portal_store(target_path).close()  # bring an older backup's schema up to date
-    click.echo(f"Restored {file} into {target_path} ({written} attached file(s) written to {attachments.folder(data_dir)})")
+    key_note = "; the credential signing key written" if keys else ""
+    click.echo(f"Restored {file} into {target_path} ({written} attached file(s) written to {attachments.folder(data_dir)}{key_note})")
 
 
 def _copy(source_path: Path, target_path: Path) -> None:

@@ -57,6 +57,38 @@ class Keys:
         self.signer = OB3Signer(self.private_pem, algorithm=ALGORITHM)
 
 
+KEY_FILES = ("issuer-ed25519.pem", "issuer-ed25519.pub.pem")
+BACKUP_TABLE = "backup_credential_keys"
+
+
+def pack_keys(conn: Any, data_dir: Path) -> int:
+    """Copy the issuing key pair into a backup copy of the database (a credential's signature needs it); how many files."""
+    folder = data_dir / "credentials"
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {BACKUP_TABLE} (name TEXT PRIMARY KEY, data BLOB NOT NULL)")
+    packed = 0
+    for name in KEY_FILES:
+        if (folder / name).is_file():
+            conn.execute(f"INSERT OR REPLACE INTO {BACKUP_TABLE} VALUES (?, ?)", [name, (folder / name).read_bytes()])
+            packed += 1
+    conn.commit()
+    return packed
+
+
+def unpack_keys(conn: Any, data_dir: Path) -> int:
+    """Write a backup's key pair into ``<data_dir>/credentials`` unless a key is there already; how many files were written."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", [BACKUP_TABLE]).fetchone() is None:
+        return 0
+    folder, rows = data_dir / "credentials", dict(conn.execute(f"SELECT name, data FROM {BACKUP_TABLE}").fetchall())
+    if set(rows) != set(KEY_FILES) or (folder / KEY_FILES[0]).exists():
+        return 0  # an incomplete pair is useless, and a key in place is never overwritten (credentials signed with it stay valid)
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder / KEY_FILES[0], os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(rows[KEY_FILES[0]])
+    (folder / KEY_FILES[1]).write_bytes(rows[KEY_FILES[1]])
+    return 2
+
+
 def issuer_id(base: str) -> str:
     """The issuer's id: the URL of its profile on this backend."""
     return f"{base}/credentials/issuer"
