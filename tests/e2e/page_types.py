@@ -3,6 +3,7 @@ shared by the accessibility and the phone-layout tests."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ SECOND_LEARNER = ("kim@example.com", "requester", "Kim Keyboard")
 ADMIN = ("ada@example.com", "admin", "Ada Admin")
 TRAINER = ("tom@example.com", "trainer", "Tom Trainer")  # issue 18
 Visit = Callable[[Page, dict[str, Any]], None]
+PIXEL = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +40,8 @@ def world(portal: Portal, browser: Browser) -> dict[str, Any]:
             "description": "The vision station alarm comes back right after I acknowledge it.",
             "page_id": "handling-a-station-alarm", "page_title": "Handling a station alarm",
             "page_url": "articles/operations/handling-a-station-alarm/"}).json()
+        csrf = client.get("/api/session").json()["csrf_token"]  # issue 17: a photo on the ticket's pages
+        client.post(f"/api/t/{filed['token']}/attachments", data={"csrf_token": csrf}, files=[("file", ("alarm.png", PIXEL))])
     world: dict[str, Any] = {"token": filed["token"], "ticket_id": filed["ticket"]["id"], "states": {}}
     for who, email in (("agent", ACCOUNTS["agent"][0]), ("learner", ACCOUNTS["learner"][0]),
                        ("second learner", SECOND_LEARNER[0]), ("admin", ADMIN[0]), ("trainer", TRAINER[0])):
@@ -199,6 +203,11 @@ PAGES: dict[str, tuple[str | None, Visit]] = {
     "agent queue by tag": ("agent", _go("/support/queue?tag=line-4&saved=1")),
     "reports over a range": ("agent", _go("/support/reports?from=2020-01-01&to=2030-12-31")),
     "reports with a bad date": ("agent", _go("/support/reports?from=2026-13-45&to=2026-01-01")),
+    # issue 17, item 8: a refused form's error summary, and a user's name and password forms opened
+    "ticket form with errors": (None, lambda page, world: (page.goto("/support/tickets/new"),
+                                                          page.get_by_role("button", name="File ticket").click())),
+    "users (admin), a row opened": ("admin", lambda page, world: (page.goto("/support/admin/users"),
+                                                                  page.locator(".edit-user summary").first.click())),
     # assessments
     "quiz rules": ("second learner", _go(f"/support/assessments/{QUIZ}")),
     "quiz attempt": ("second learner", _go_to("attempt")),
