@@ -34,7 +34,7 @@ def _holders(ctx: Context, cert_id: int, user: dict[str, Any]) -> dict[str, Any]
     return cert
 
 
-@router.get("/support/certificates/{cert_id}/credential.jwt", tags=["certificates"],
+@router.get("/support/certificates/{cert_id}/credential.jwt", include_in_schema=False,
             responses={200: {"content": {VC_JWT: {}}, "description": "The signed Open Badges 3.0 credential (VC-JWT)."}})
 def download(request: Request, ctx: Ctx, catalog: CatalogDep, user: SignedIn, cert_id: Id) -> Response:
     """The certificate as an Open Badges 3.0 credential (a VC-JWT), for its holder (or a manager) to keep or put in a wallet."""
