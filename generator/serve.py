@@ -38,7 +38,7 @@ def rebuild(root: Path) -> bool:
     """Build once, printing problems and any failure instead of raising; True when the site was replaced."""
     started = time.perf_counter()
     try:
-        build(root)
+        build(root, keep_parsed=True)
     except PortalError as exc:
         click.echo(f"portal serve: {exc.format_message()}", err=True)
         return False
