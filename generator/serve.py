@@ -16,7 +16,7 @@ from . import live_reload, partial_rebuild
 from .build import PortalError, build, load_mkdocs_config
 from .live_reload import BuildId
 
-POLL_SECONDS = 0.1
+POLL_SECONDS = 0.2
 QUIET_SECONDS = 5.0
 
 
