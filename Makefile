@@ -23,6 +23,7 @@ test: $(STAMP)
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
+	bash scripts/test-deps.sh
 	$(PY) -m bench
 
 # Refreshes docs/screenshots/*.png through the browser test harness (tests/e2e/test_screenshots.py).

@@ -75,7 +75,7 @@ def build_suite(work: Path, notes: list[str], with_backend: bool) -> list:
     (writing it just before made the next builds slower). With the backend to follow, its KB is
     indexed on the second core during the 5,000-page build, whose figures are memory and size.
     """
-    from bench import builds, reload, synth
+    from bench import authoring, builds, reload, synth
 
     portals = {n: synth.make_portal(work / f"portal-{n}", n) for n in (100, 1000)}
     figures: list = []
@@ -90,6 +90,7 @@ def build_suite(work: Path, notes: list[str], with_backend: bool) -> list:
     notes.append("synthetic portals: " + ", ".join(f"{n} pages = {synth.sizes(n)}" for n in portals))
     if compared:
         guarded(figures, notes, "5,000-page build", lambda: builds.large_build(portals[5000], work, compared[1]))
+    guarded(figures, notes, "authoring and scale", lambda: authoring.figures(portals[1000], work, compared[1] if compared else None))
     if indexing is not None:
         output = indexing.communicate()[0].strip()
         notes.append(f"KB of {KB_ARTICLES:,} articles indexed in {output.splitlines()[-1] if output else '?'} s beside the 5,000-page build"

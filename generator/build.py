@@ -24,6 +24,7 @@ from . import plugin
 from .errors import Problems
 from .pipeline import Result, generate
 from .sources import parse_yaml, read_text
+from .yaml_positions import load_yaml
 
 CONFIG_FILE = "mkdocs.yml"
 
@@ -132,11 +133,13 @@ def check(root: Path, quick: bool = False) -> Checked:
     return Checked(config, result)
 
 
-def build(root: Path, strict: bool = False, site_dir: Path | None = None) -> Problems:
+def build(root: Path, strict: bool = False, site_dir: Path | None = None, keep_parsed: bool = False) -> Problems:
     """Check, then build the site into a new folder and swap it in; raise on any problem.
 
     Warnings (an overdue review, MkDocs' own) fail the build only with ``strict``, whatever
     ``strict:`` in mkdocs.yml says: a warning must not stop a fix from being published.
+    The parsed sources are let go before MkDocs runs (peak memory), unless ``keep_parsed``
+    (``portal serve``, whose next look re-reads only the sources an edit changed).
     """
     root = root.resolve()
     checked = check(root)
@@ -148,6 +151,9 @@ def build(root: Path, strict: bool = False, site_dir: Path | None = None) -> Pro
     shutil.rmtree(staging, ignore_errors=True)
     config = load_mkdocs_config(root, site_dir=str(staging), strict=strict)
     plugin.PRECOMPUTED[config.config_file_path] = checked.result
+    del checked  # the plugin lets the result go once MkDocs holds the pages
+    if not keep_parsed:
+        load_yaml.cache_clear()
     try:
         mkdocs_build(config)
     except (MkDocsException, click.ClickException) as exc:

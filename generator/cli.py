@@ -114,7 +114,7 @@ def serve_cmd(directory: Path, host: str, port: int, data_dir: Path | None, no_w
 
     The site is at /, the support pages under /support and the API under /api. Sources under
     the content and quizzes folders are watched; a change rebuilds the site, and a change with
-    errors prints them and keeps the previous site.
+    errors prints them and keeps the previous site. An open page reloads itself after each change.
     """
     from .serve import serve
 

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import click
+import jinja2
 
 from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.config.defaults import MkDocsConfig
@@ -46,10 +47,16 @@ def changed_pages(before: Rendered, after: Rendered) -> list[str] | None:
             if page.markdown != before.pages[path].markdown or page.title != before.pages[path].title]
 
 
-def render_pages(root: Path, result: Result, paths: list[str], site: Path) -> int:
-    """Render ``paths`` of ``result`` with MkDocs into a scratch folder, then move each into ``site``."""
+def render_pages(root: Path, result: Result, paths: list[str], site: Path, config: MkDocsConfig | None = None) -> int:
+    """Render ``paths`` of ``result`` with MkDocs into a scratch folder, then move each into ``site``.
+
+    ``config``: the portal's config as just loaded (not yet through the plugins), to save loading it again.
+    """
     with tempfile.TemporaryDirectory(prefix=f".{site.name}.quick-", dir=site.parent) as scratch:
-        config = load_mkdocs_config(root, site_dir=scratch)
+        if config is None:
+            config = load_mkdocs_config(root, site_dir=scratch)
+        else:
+            config.site_dir = scratch
         plugin.PRECOMPUTED[config.config_file_path] = result
         try:
             built = _render(config, set(paths))
@@ -80,8 +87,10 @@ def _render(config: MkDocsConfig, paths: set[str]) -> list[File]:
         config = config.plugins.on_config(config)
         config.plugins.on_pre_build(config=config)
         files = get_files(config)
-        env = config.theme.get_env()
-        files.add_files_from_theme(env, config)
+        env, theme_files = _theme(config)
+        for path, folder in theme_files:
+            if files.get_file_from_path(path) is None:
+                files.append(File(path, folder, config.site_dir, config.use_directory_urls))
         files = config.plugins.on_files(files, config=config)
         set_exclusions(files, config)
         nav = config.plugins.on_nav(get_navigation(files, config), config=config, files=files)
@@ -100,6 +109,24 @@ def _render(config: MkDocsConfig, paths: set[str]) -> list[File]:
     if warnings.count:
         raise QuickUpdateSkipped(f"MkDocs logged {warnings.count} warning(s)")
     return [page.file for page in pages]
+
+
+_THEMES: dict[tuple[str, ...], tuple[jinja2.Environment, list[tuple[str, str]]]] = {}
+
+
+def _theme(config: MkDocsConfig) -> tuple[jinja2.Environment, list[tuple[str, str]]]:
+    """The theme's Jinja environment and static files, made once per theme for the whole ``portal serve``.
+
+    A new environment compiles every template again, and listing the theme's files walks its
+    thousands of icons: together most of an update's time on a small portal (templates are not
+    watched; ``mkdocs.yml`` changes rebuild the whole site, which does not use this).
+    """
+    key = tuple(map(str, config.theme.dirs))
+    if key not in _THEMES:
+        env, listed = config.theme.get_env(), Files([])
+        listed.add_files_from_theme(env, config)
+        _THEMES[key] = env, [(f.src_uri, f.src_dir) for f in listed if f.src_dir is not None]
+    return _THEMES[key]
 
 
 PLAIN_TITLE = re.compile(r"[\w .,:;()/!?+]+")  # text that Markdown renders as itself (no markup, entities, smart quotes)
@@ -129,7 +156,8 @@ def update(root: Path, shown: Result | None, site: Path) -> tuple[Result | None,
     """
     started = time.perf_counter()
     try:
-        result = check(root, quick=True).result
+        checked = check(root, quick=True)
+        result = checked.result
     except Exception:  # noqa: BLE001 - best effort: the whole-site build that follows reports it as before
         return None, False
     if result.problems.errors:
@@ -138,7 +166,7 @@ def update(root: Path, shown: Result | None, site: Path) -> tuple[Result | None,
     if not paths or len(paths) > MAX_PAGES:
         return result, False
     try:
-        count = render_pages(root, result, paths, site)
+        count = render_pages(root, result, paths, site, checked.config)
     except Exception:  # noqa: BLE001 - QuickUpdateSkipped or a config problem: left to the whole-site build
         return result, False
     click.echo(f"portal serve: {count} changed page(s) updated in {time.perf_counter() - started:.2f} s", err=True)

@@ -46,6 +46,8 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
     def __init__(self) -> None:
         self.settings = PortalSettings()
         self.result: Result | None = None
+        self.exports: dict[str, str] = {}
+        self.keywords: dict[str, list[str]] = {}
 
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None) -> tuple[list[Any], list[Any]]:
         """Validate the plugin's options with the :class:`PortalSettings` model."""
@@ -66,6 +68,8 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
             raise PluginError("portal: the sources have errors\n" + problems.report("portal"))
         for warning in problems.warnings:
             log.warning(warning.format())
+        self.exports = self.result.exports
+        self.keywords = search_keywords(self.result.portal, config.use_directory_urls)
         config.nav = self.result.rendered.nav
         config.theme.dirs.insert(0, str(THEME_DIR))
         features = config.theme.get("features") or []
@@ -89,13 +93,18 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        """Replace the source files with the rendered pages; keep images and other assets."""
+        """Replace the source files with the rendered pages; keep images and other assets.
+
+        The core's result is let go here: MkDocs holds the pages now, and the sources (parsed
+        YAML with every position) were the largest part of the build's peak memory at 10,000 pages.
+        """
         assert self.result is not None
         kept = Files([f for f in files if not self._is_source(f)])
         for page in self.result.rendered.pages.values():
             kept.append(File.generated(config, page.path, content=page.markdown))
         if any(has_diagram(page.markdown) for page in self.result.rendered.pages.values()):
             kept.append(File.generated(config, MERMAID_URI, abs_src_path=str(MERMAID_JS)))
+        self.result = None
         return kept
 
     def _is_source(self, file: File) -> bool:
@@ -113,14 +122,13 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
     @event_priority(-100)  # after the search plugin has written its index, wherever it is listed
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the exports (the KB and glossary for the support backend) and tune the search index."""
-        assert self.result is not None
         site = Path(config.site_dir)
-        for rel, text in self.result.exports.items():
+        for rel, text in self.exports.items():
             target = site / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
         support = self.settings.support_url.rstrip("/")
-        tune_index(site, search_keywords(self.result.portal, config.use_directory_urls), api_base(support), f"{support}/tickets/new")
+        tune_index(site, self.keywords, api_base(support), f"{support}/tickets/new")
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when a quiz changes (the content folder is MkDocs' docs_dir, already watched)."""

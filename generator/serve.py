@@ -16,7 +16,7 @@ from . import live_reload, partial_rebuild
 from .build import PortalError, build, load_mkdocs_config
 from .live_reload import BuildId
 
-POLL_SECONDS = 0.1
+POLL_SECONDS = 0.2
 QUIET_SECONDS = 5.0
 
 
@@ -38,7 +38,7 @@ def rebuild(root: Path) -> bool:
     """Build once, printing problems and any failure instead of raising; True when the site was replaced."""
     started = time.perf_counter()
     try:
-        build(root)
+        build(root, keep_parsed=True)
     except PortalError as exc:
         click.echo(f"portal serve: {exc.format_message()}", err=True)
         return False

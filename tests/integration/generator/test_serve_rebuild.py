@@ -115,11 +115,11 @@ def test_watcher_prints_any_failed_rebuild_and_keeps_watching(tmp_portal: Path, 
     assert rebuild(tmp_portal) is True
     real_build, calls = serve.build, []
 
-    def build_failing_once(root: Path) -> None:
+    def build_failing_once(root: Path, **options: bool) -> None:
         calls.append(root)
         if len(calls) == 1:
             raise RuntimeError("a bug in the build")
-        real_build(root)
+        real_build(root, **options)
 
     real_snapshot, looked = serve.snapshot, threading.Event()
 
