@@ -112,6 +112,7 @@ def backend_suite(work: Path, notes: list[str]) -> list:
         with Server(["bare", str(work / "bare.db")], logs / "bare.log", ready_path="/openapi.json") as bare:
             guarded(figures, notes, "ticket filing", lambda: backend.filing(portal, bare, pages[0]["id"]))
         measured = guarded([], notes, "suggestions", lambda: backend.measure_suggestions(portal, queries))
+        guarded(figures, notes, "site search (backend)", lambda: backend.site_search_figures(portal, queries))
         startup = portal.startup_s
     peer = searchpeer.compare(pages, queries, kb_file, data / "kb-index")
     if measured:

@@ -42,8 +42,11 @@
       .then(function (body) { return body && Array.isArray(body.results) ? url.href : null })
       .catch(function () { return null })
       .then(function (found) {
-        if (self.BroadcastChannel)  // the page records searches only where a backend takes them (portal.js)
-          new BroadcastChannel("portal-search").postMessage({ backend: !!found })
+        if (self.BroadcastChannel) {  // the page records searches only where a backend takes them (portal.js)
+          var channel = new BroadcastChannel("portal-search")
+          channel.postMessage({ backend: !!found })
+          channel.close()
+        }
         return found
       })
   }
