@@ -159,6 +159,7 @@ def main() -> None:
             from bench import search_quality
 
             guarded(figures, notes, "site search quality", search_quality.figures)
+            guarded(figures, notes, "static search, 10,000 pages", lambda: __import__("bench.static_search").static_search.figures())
     finally:
         seconds = time.perf_counter() - started
         notes.append(f"load average at end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
