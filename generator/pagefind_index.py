@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import html
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +63,8 @@ def write_pagefind(site_dir: Path, choice: str = "pagefind") -> int:
     scoped = page_records(index, portal.get("reference", []))
     if not wanted(choice, sum(len(records) for records in scoped.values())):
         return 0
-    asyncio.run(_write_bundles(site_dir, scoped))
+    with ThreadPoolExecutor(1) as thread:  # its own event loop, whether or not the caller runs one
+        thread.submit(asyncio.run, _write_bundles(site_dir, scoped)).result()
     portal["pagefind"] = {scope: f"{folder}/" for scope, folder in BUNDLES.items()}
     path.write_text(json.dumps({"config": index["config"], "docs": []}, separators=(",", ":")), encoding="utf-8")
     return sum(len(records) for records in scoped.values())
