@@ -113,6 +113,7 @@ def backend_suite(work: Path, notes: list[str]) -> list:
         with Server(["bare", str(work / "bare.db")], logs / "bare.log", ready_path="/openapi.json") as bare:
             guarded(figures, notes, "ticket filing", lambda: backend.filing(portal, bare, pages[0]["id"]))
         measured = guarded([], notes, "suggestions", lambda: backend.measure_suggestions(portal, queries))
+        guarded(figures, notes, "site search (backend)", lambda: backend.site_search_figures(portal, queries))
         startup = portal.startup_s
     guarded(figures, notes, "routed filing and 5 MB uploads", lambda: __import__("bench.attachments").attachments.figures(work, site, portal_dir, data / "kb-index"))
     guarded(figures, notes, "mail", lambda: mailbench.figures(work, site, portal_dir, pages[0]["id"], env))  # issue 15
@@ -164,6 +165,7 @@ def main() -> None:
             from bench import search_quality
 
             guarded(figures, notes, "site search quality", search_quality.figures)
+            guarded(figures, notes, "static search, 10,000 pages", lambda: __import__("bench.static_search").static_search.figures())
     finally:
         seconds = time.perf_counter() - started
         notes.append(f"load average at end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -104,3 +104,16 @@ def suggestion_figures(measured: dict, peer: dict, startup_s: float | None) -> l
                typing["p95_ms"], "ms", "<=", 25,
                detail={"typing": typing, "kept_busy": busy}, note=busy_note(busy)),
     ]
+
+
+def site_search_figures(portal: Server, queries: list[Query]) -> list[Figure]:
+    """The site box's backend search (``GET /api/search``, ten pages a query) over 10,000 articles, as the suggestions are measured."""
+    requests = [{"method": "GET", "path": f"/api/search?q={quote(q.text)}"} for q in queries]
+    single, typing, busy = (_brief(r) for r in latency_loads(portal, requests, len(queries), 20, TYPING_INTERVAL_MS))
+    return [
+        Figure("backend", "site search (backend) p50, 20 people typing (10,000 articles)", typing["p50_ms"], "ms", "<=", 10,
+               baseline=single["p50_ms"], baseline_label="one connection p50",
+               detail={"one_connection": single, "typing": typing, "kept_busy": busy}),
+        Figure("backend", "site search (backend) p95, 20 people typing", typing["p95_ms"], "ms", "<=", 25,
+               baseline=single["p95_ms"], baseline_label="one connection p95", note=busy_note(busy)),
+    ]

@@ -18,6 +18,7 @@ function load(file) {
 }
 
 globalThis.self = globalThis
+globalThis.fetch = undefined  // the site hosted alone: the worker finds no backend and searches its static index
 globalThis.location = new URL("http://127.0.0.1/" + workerPath)
 globalThis.addEventListener = (type, fn) => { if (type === "message") listeners.push(fn) }
 globalThis.postMessage = message => { answer(message) }

@@ -280,6 +280,8 @@ class PortalSettings(Strict):
     asyncapi: list[AsyncAPISpec] = Field(default_factory=list)
     review: ReviewPolicy = Field(default_factory=ReviewPolicy)
     title: str = ""
+    search_index: Literal["auto", "lunr", "pagefind"] = Field(
+        default="lunr", description="The site box's static index: Material's lunr (the default), Pagefind, or auto (Pagefind above 300 pages).")
 
     @field_validator("support_url")
     @classmethod

@@ -25,6 +25,7 @@ from .models import PortalSettings
 from .glossary import search_keywords
 from .pipeline import Result, generate
 from .render import not_found_help_url
+from .pagefind_index import write_pagefind
 from .search import tune_index, use_portal_worker
 
 log = logging.getLogger("mkdocs.plugins.portal")
@@ -129,6 +130,7 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
             target.write_text(text, encoding="utf-8")
         support = self.settings.support_url.rstrip("/")
         tune_index(site, self.keywords, api_base(support), f"{support}/tickets/new")
+        write_pagefind(site, self.settings.search_index)  # large sites: Pagefind's chunked index instead of Material's whole one
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when a quiz changes (the content folder is MkDocs' docs_dir, already watched)."""

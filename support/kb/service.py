@@ -37,10 +37,11 @@ def site_search(ctx: Context, text: str, wait: bool = True) -> dict[str, Any] | 
     """
     if not text.strip():
         return {"query": text, "good_match": False, "terms": [], "results": []}
-    hits = ctx.kb.search(text, SITE_SEARCH_LIMIT) if wait else ctx.kb.search_now(text, SITE_SEARCH_LIMIT)
-    if hits is None:
+    found = ctx.kb.site_search(text, SITE_SEARCH_LIMIT, wait)
+    if found is None:
         return None
-    return {"query": text, "good_match": good_match(hits), "terms": ctx.kb.marked_words(text), "results": [h.__dict__ for h in hits]}
+    hits, marked = found
+    return {"query": text, "good_match": good_match(hits), "terms": marked, "results": [h.__dict__ for h in hits]}
 
 
 def rebuild(ctx: Context) -> int:

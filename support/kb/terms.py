@@ -33,7 +33,7 @@ FIELDS = ("title", "text", "keywords")
 MIN_REST = 5  # "re" + at least five letters: recalibrate/calibrate, not read/ad or remove/move
 CONTRACTIONS = frozenset("wont cant dont doesnt isnt arent didnt wasnt couldnt shouldnt im ive youre theres whats its".split())
 APOSTROPHE = re.compile(r"(\w)['\u2019](\w)")
-PREFIX_SCAN = 50  # words looked at per prefix: bounds the cost of a short prefix
+PREFIX_SCAN = 16  # words looked at per prefix: bounds the cost of a short prefix
 
 
 @dataclass(frozen=True)

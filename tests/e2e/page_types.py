@@ -156,6 +156,11 @@ def _search_results(page: Page, world: dict[str, Any]) -> None:
     search_site(page, "/", "alarm")
 
 
+def _search_no_good_match(page: Page, world: dict[str, Any]) -> None:
+    search_site(page, "/", "where is the canteen menu")
+    expect(page.get_by_role("heading", name="No good match: ask the support team")).to_be_visible()
+
+
 PAGES: dict[str, tuple[str | None, Visit]] = {
     # the site
     "home": (None, _go("/")),
@@ -166,6 +171,7 @@ PAGES: dict[str, tuple[str | None, Visit]] = {
     "runbook": (None, _go("/runbooks/rollback/")),
     "KB index": (None, _go("/kb/")),
     "search results": (None, _search_results),
+    "search results, no good match": (None, _search_no_good_match),
     "API reference index": (None, _follow(["API reference"], "API reference")),
     "REST reference": (None, _follow(["API reference", "LineCtl REST API", "/alarms"], "Alarms")),
     "Python reference": (None, _follow(["API reference", "linectl.client"], "linectl.client")),

@@ -6,6 +6,7 @@ import contextlib
 import functools
 import http.server
 import re
+import shutil
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -14,6 +15,8 @@ from pathlib import Path
 import pytest
 from e2e_harness import Browsing, Portal
 from playwright.sync_api import Browser, Page, expect
+
+from generator.pagefind_index import write_pagefind
 from steps import expect_page_heading, sign_in
 
 
@@ -83,17 +86,23 @@ def follow_link_into_api_reference(page: Page) -> None:
     expect(page.get_by_role("heading", level=2, name=re.compile(r"^GET \/alarms\s*¶?$"))).to_have_count(1)
 
 
-@pytest.mark.parametrize(("hosting", "viewport"), [("backend", (1366, 900)), ("backend", (390, 844)), ("static", (1366, 900))],
-                         ids=["backend-laptop", "backend-phone", "static-laptop"])
+@pytest.mark.parametrize(("hosting", "viewport"), [("backend", (1366, 900)), ("backend", (390, 844)), ("static", (1366, 900)),
+                                                   ("pagefind", (1366, 900))],
+                         ids=["backend-laptop", "backend-phone", "static-laptop", "static-pagefind"])
 def test_reader_asks_the_search_box_in_everyday_words_and_opens_the_right_article(
-        browser: Browser, portal: Portal, hosting: str, viewport: tuple[int, int]) -> None:
+        browser: Browser, portal: Portal, hosting: str, viewport: tuple[int, int], tmp_path: Path) -> None:
     """"the scanner gun won't beep" (the article says "barcode scanner") puts the article among the first five results; it opens
     with the matches highlighted.
 
     Served with the backend the box asks ``/api/search``, and a question the portal cannot answer says "no good match" with
-    the ticket form; hosted alone (a plain static server) the probe fails and the box searches the static index.
+    the ticket form; hosted alone (a plain static server) the probe fails and the box searches the static index: Material's,
+    or the Pagefind bundles a large site gets (``search_index: pagefind``, written here into a copy of the built site).
     """
-    with static_site(portal.portal_dir / "site") if hosting == "static" else contextlib.nullcontext(portal.url) as url:
+    site = portal.portal_dir / "site"
+    if hosting == "pagefind":
+        site = Path(shutil.copytree(site, tmp_path / "site"))
+        assert write_pagefind(site, "pagefind") > 0
+    with static_site(site) if hosting != "backend" else contextlib.nullcontext(portal.url) as url:
         browsing = Browsing(browser, url)
         try:
             page = browsing.new_page(viewport=viewport)
@@ -114,6 +123,8 @@ def test_reader_asks_the_search_box_in_everyday_words_and_opens_the_right_articl
                 expect(advice).to_have_attribute("href", re.compile(r"/support/tickets/new\?subject=where.*&visit="))
             else:
                 assert not asked_backend, asked_backend
+                fetched = [r for r in browsing.requests if "/pagefind/" in r]
+                assert bool(fetched) == (hosting == "pagefind"), fetched
             browsing.assert_clean()
         finally:
             browsing.close()

@@ -52,14 +52,16 @@ def test_pages_are_pointed_at_the_portal_worker() -> None:
 
 
 def test_tune_index_adds_keywords_and_the_worker_settings(tmp_path: Path) -> None:
-    """The page's own entry (not its sections) gets the keywords; the config gets the field and the scope."""
+    """The page's own entry (not its sections) gets the keywords; the config gets the field, the scope, the backend's API
+    base (the worker's probe) and the ticket form ("no good match")."""
     index = tmp_path / "search" / "search_index.json"
     index.parent.mkdir()
     docs = [{"location": "articles/a/", "title": "A", "text": ""}, {"location": "articles/a/#s", "title": "S", "text": ""}]
     index.write_text(json.dumps({"config": {"fields": {"title": {"boost": 20}}}, "docs": docs}))
-    assert tune_index(tmp_path, {"articles/a/": ["scanner gun", "BC-301"]})
+    assert tune_index(tmp_path, {"articles/a/": ["scanner gun", "BC-301"]}, "/api", "/support/tickets/new")
     tuned = json.loads(index.read_text())
     assert [d.get("keywords") for d in tuned["docs"]] == ["scanner gun BC-301", None]
     assert tuned["config"]["fields"]["keywords"] == {"boost": 5.0}
-    assert tuned["config"]["portal"] == {"stopwords": STOPWORDS, "reference": ["reference/"]}
+    assert tuned["config"]["portal"] == {"stopwords": STOPWORDS, "reference": ["reference/"], "api": "/api",
+                                         "ticket": "/support/tickets/new"}
     assert not tune_index(tmp_path / "elsewhere", {})

@@ -18,6 +18,10 @@
 // once, at setup, with an empty query to the same origin; without it (the site hosted alone) every
 // query stays with the static index. "api:" queries always use the static index: only it holds the
 // references.
+//
+// A large site's static index is Pagefind's (generator/pagefind_index.py; config.portal.pagefind
+// names its bundles, reader and reference): a query fetches the few chunks it needs instead of
+// Material's whole index. Pagefind stems on its own; stop words are still left out first.
 "use strict"
 ;(function () {
   var REFERENCE_PREFIX = /^\s*(api|ref|reference):\s*/i
@@ -42,8 +46,11 @@
       .then(function (body) { return body && Array.isArray(body.results) ? url.href : null })
       .catch(function () { return null })
       .then(function (found) {
-        if (self.BroadcastChannel)  // the page records searches only where a backend takes them (portal.js)
-          new BroadcastChannel("portal-search").postMessage({ backend: !!found })
+        if (self.BroadcastChannel) {  // the page records searches only where a backend takes them (portal.js)
+          var channel = new BroadcastChannel("portal-search")
+          channel.postMessage({ backend: !!found })
+          channel.close()
+        }
         return found
       })
   }
@@ -61,6 +68,40 @@
           (items.length ? "; the closest pages follow." : ".") + "</p>", score: 0, terms: {} }])
     }
     return { items: items }
+  }
+
+  var bundles = {}
+
+  function pagefind(scope) {
+    if (!bundles[scope]) {
+      var root = new URL("../../../", self.location.href)
+      bundles[scope] = import(new URL(tuning.pagefind[scope] + "pagefind.js", root).href).then(function (pf) {
+        return pf.options({ excerptLength: 24 }).then(function () { return pf })
+      })
+    }
+    return bundles[scope]
+  }
+
+  function askPagefind(text) {
+    var mine = ++asked
+    var tuned = rewrite(text, false)
+    if (!tuned.query)
+      return Promise.resolve(false)
+    var terms = {}
+    tuned.query.split(" ").forEach(function (word) { terms[word] = true })
+    return pagefind(tuned.scope).then(function (pf) { return pf.search(tuned.query) }).then(function (found) {
+      var first = ((found && found.results) || []).slice(0, 10)
+      return Promise.all(first.map(function (result) {
+        return result.data().then(function (data) { return { score: result.score, data: data } })
+      }))
+    }).then(function (pages) {
+      if (mine === asked)
+        post({ type: 3, data: { items: pages.map(function (page) {
+          return [{ location: page.data.url.replace(/^\//, ""), title: escapeHtml((page.data.meta || {}).title || ""),
+            text: page.data.excerpt, score: page.score, terms: terms }]
+        }) } })
+      return true
+    })
   }
 
   function askBackend(url, text) {
@@ -83,7 +124,8 @@
       reference: portal.reference || [],
       stem: (data.config.pipeline || []).indexOf("stemmer") >= 0,
       stop: stop,
-      ticket: portal.ticket || ""
+      ticket: portal.ticket || "",
+      pagefind: portal.pagefind || null
     }
   }
 
@@ -91,7 +133,7 @@
     return tuning.stop[word] || !self.lunr.stopWordFilter(word)
   }
 
-  function rewrite(text) {
+  function rewrite(text, stemmed) {
     var scope = "reader"
     var prefix = REFERENCE_PREFIX.exec(text)
     if (prefix) {
@@ -105,7 +147,7 @@
       .filter(function (word) { return word.length > 0 })
     var kept = words.filter(function (word) { return !isStopWord(word) })
     var terms = (kept.length ? kept : words).map(function (word) {
-      return tuning.stem ? self.lunr.stemmer(new self.lunr.Token(word)).toString() : word
+      return tuning.stem && stemmed !== false ? self.lunr.stemmer(new self.lunr.Token(word)).toString() : word
     })
     return { query: terms.join(" "), scope: scope }
   }
@@ -125,9 +167,10 @@
         backend = probe(((message.data.config || {}).portal || {}).api)
       } else if (message && message.type === 2 && tuning) {
         var text = String(message.data)
-        if (!REFERENCE_PREFIX.test(text) && text.trim()) {
+        var reference = REFERENCE_PREFIX.test(text)
+        if (text.trim() && (!reference || tuning.pagefind)) {
           backend.then(function (url) {
-            return url ? askBackend(url, text.trim()) : false
+            return url && !reference ? askBackend(url, text.trim()) : tuning.pagefind ? askPagefind(text) : false
           }).catch(function () { return false }).then(function (done) {
             if (!done)
               lunrQuery(handler, text)

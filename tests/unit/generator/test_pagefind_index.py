@@ -1,0 +1,47 @@
+"""The static index of large sites: Pagefind bundles (reader, reference) written from Material's index of the site."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from generator.pagefind_index import PAGEFIND_ABOVE_PAGES, page_records, wanted, write_pagefind
+
+INDEX = {
+    "config": {"lang": ["en"], "portal": {"reference": ["reference/"], "api": "/api"}},
+    "docs": [
+        {"location": "articles/scanner/", "title": "Barcode scanner not reading", "text": "<p>Clean the window.</p>",
+         "keywords": "scanner gun BC-301"},
+        {"location": "articles/scanner/#steps", "title": "Steps", "text": "<p>Scan the test label.</p>"},
+        {"location": "reference/python/alarms/", "title": "alarms", "text": "<p>acknowledge(alarm_id)</p>"},
+    ],
+}
+
+
+def test_auto_uses_pagefind_only_above_the_page_threshold() -> None:
+    """``auto`` keeps Material's index for a small site; ``pagefind`` and ``lunr`` are taken as said."""
+    assert not wanted("auto", PAGEFIND_ABOVE_PAGES) and wanted("auto", PAGEFIND_ABOVE_PAGES + 1)
+    assert wanted("pagefind", 1) and not wanted("lunr", 10**6)
+
+
+def test_a_page_and_its_sections_become_one_record_in_its_scope_with_the_glossary_keywords() -> None:
+    """Sections join their page; reference pages go to the reference scope; keywords are weighted text."""
+    scoped = page_records(INDEX, ["reference/"])
+    (url, body), = scoped["reader"]
+    assert url == "/articles/scanner/" and "Scan the test label." in body and "Clean the window." in body
+    assert 'data-pagefind-weight="5.0">scanner gun BC-301</p>' in body
+    assert [u for u, _ in scoped["reference"]] == ["/reference/python/alarms/"]
+
+
+def test_write_pagefind_writes_both_bundles_and_leaves_materials_index_its_config(tmp_path: Path) -> None:
+    """The bundles hold one page each; Material's file keeps the config, with the bundles named, and no documents."""
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "search_index.json").write_text(json.dumps(INDEX), encoding="utf-8")
+    assert write_pagefind(tmp_path, "pagefind") == 2
+    for folder in ("pagefind", "pagefind-api"):
+        entry = json.loads((tmp_path / folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert [lang["page_count"] for lang in entry["languages"].values()] == [1]
+        assert (tmp_path / folder / "pagefind.js").is_file()
+    left = json.loads((tmp_path / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert left["docs"] == [] and left["config"]["portal"]["pagefind"] == {"reader": "pagefind/", "reference": "pagefind-api/"}
+    assert write_pagefind(tmp_path, "lunr") == 0
