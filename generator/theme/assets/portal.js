@@ -181,8 +181,8 @@
 
 
 // Progress from use: a signed-in learner's reading of an article or runbook is recorded by the support backend
-// (issue 18). The page asks the backend who is signed in (same origin, the session cookie) and reports its own
-// path only when someone is; an anonymous reader's visit records nothing. No request leaves this site.
+// (issue 18). When the sign-in hint cookie is there, the page asks the backend who is signed in (same origin, the
+// session cookie) and reports its own path only when someone is; an anonymous reader's visit records nothing. No request leaves this site.
 (function () {
   "use strict";
   var meta = document.querySelector('meta[name="portal-api"]');
@@ -193,6 +193,7 @@
   function report() {
     var path = location.pathname;
     if (sent[path] || !/\/(articles|runbooks)\/./.test(path)) { return; }
+    if (!/(^|;\s*)portal_signed_in=1(;|$)/.test(document.cookie)) { return; }  // set at sign-in: no request otherwise
     sent[path] = true;
     fetch(api.pathname + "/session", { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })

@@ -15,6 +15,9 @@ from support.web.pages import redirect, render, safe_next
 
 router = APIRouter(prefix="/support", include_in_schema=False)
 DEVICE_COOKIE = "portal_device"
+# A hint readable by the site's pages (no secret in it): only with it does a page ask the backend who is signed in,
+# so an anonymous reader, or a site hosted without the backend, makes no such request.
+SIGNED_IN_HINT = "portal_signed_in"
 DEVICE_MAX_AGE = 365 * 24 * 3600
 
 
@@ -76,6 +79,7 @@ def login(request: Request, ctx: Ctx, form: FormDep) -> Response:
     response = redirect(safe_next(str(form.get("next", "")), home_for(user)))
     response.set_cookie(DEVICE_COOKIE, _devices(ctx).dumps(user["email"].lower()), max_age=DEVICE_MAX_AGE, path="/support",
                         httponly=True, samesite="lax", secure=ctx.settings.base_url.startswith("https://"))
+    response.set_cookie(SIGNED_IN_HINT, "1", path="/", samesite="lax", secure=ctx.settings.base_url.startswith("https://"))
     return response
 
 
@@ -84,7 +88,9 @@ def logout(request: Request, ctx: Ctx) -> Response:
     """End the session on the server and in the browser."""
     accounts.end_session(ctx.db, request.session.get("sid"))
     request.session.clear()
-    return redirect("/support/")
+    response = redirect("/support/")
+    response.delete_cookie(SIGNED_IN_HINT, path="/")
+    return response
 
 
 @router.get("/account")
