@@ -14,6 +14,7 @@ import click
 
 from . import __version__
 from .build import PortalError, build, check, quiet_mkdocs_logging
+from .errors import Problems
 from .models import SOURCE_MODELS
 
 DIR = click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
@@ -72,7 +73,9 @@ def check_cmd(directory: Path, strict: bool) -> None:
     Prints one line per problem as path:line:col: severity: message, then a count.
     Exits 0 when there are no errors (and, with --strict, no warnings), 1 otherwise.
     """
-    problems = check(directory).result.problems.promoted(strict)
+    problems = check(directory).result.problems
+    _run_extension_checks(directory, problems)
+    problems = problems.promoted(strict)
     click.echo(problems.report("portal check"), err=bool(problems.items))
     if problems.errors:
         sys.exit(1)
@@ -169,6 +172,16 @@ def _register_extensions(group: click.Group) -> None:
         except ImportError:  # a part whose dependencies are not installed
             continue
         register(group)
+
+
+def _run_extension_checks(directory: Path, problems: Problems) -> None:
+    """Let other parts check the sources they read (``portal.checks`` entry points: the backend's routing and business hours)."""
+    for entry in sorted(entry_points(group="portal.checks"), key=lambda e: e.name):
+        try:
+            checker = entry.load()
+        except ImportError:  # a part whose dependencies are not installed
+            continue
+        checker(directory, problems)
 
 
 def main() -> None:
