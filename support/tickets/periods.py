@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from support.clock import iso
 
@@ -49,6 +49,19 @@ class ReportRange(BaseModel):
         """The range as a query string to keep in links (``from=...&to=...``), empty for all time."""
         parts = [f"from={self.start}" if self.start else "", f"to={self.end}" if self.end else ""]
         return "&".join(p for p in parts if p)
+
+
+def range_errors(exc: ValidationError) -> dict[str, str]:
+    """``{"from" or "to": message}`` for a range that did not validate, to show beside its field or as a 422."""
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        message = error["msg"].removeprefix("Value error, ")
+        if not error["loc"] and message.startswith("to: "):
+            field, message = "to", message.removeprefix("to: ")
+        else:
+            field = "to" if error["loc"] and error["loc"][0] in ("to", "end") else "from"
+        errors.setdefault(field, message)
+    return errors
 
 
 class Period:

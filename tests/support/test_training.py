@@ -77,7 +77,13 @@ def test_trainer_assigns_a_role_learner_reads_passes_and_the_report_shows_it(ass
     rows = list(csv.DictReader(io.StringIO(trainer.get("/support/training/report/training_summary.csv").text)))
     assert rows[0]["completion_rate"] == "100.0" and rows[0]["first_attempt_pass_rate"] == "100.0"
     assert rows[0]["proficiency_median_days"] == "2.0"
-    assert trainer.get("/support/training/report?start=yesterday").status_code == 422
+    bad = trainer.get("/support/training/report?from=yesterday")
+    assert bad.status_code == 422 and 'aria-invalid="true"' in bad.text and "expected a date as YYYY-MM-DD" in bad.text
+    backwards = trainer.get("/support/training/report?from=2026-11-30&to=2026-11-01")
+    assert backwards.status_code == 422 and "is before from (2026-11-30)" in backwards.text
+    assert trainer.get("/support/training/report/training_summary.csv?to=2026-13-01").status_code == 422
+    ranged = trainer.get("/support/training/report?from=2026-01-01&to=2026-01-31")
+    assert ranged.status_code == 200 and 'value="2026-01-01"' in ranged.text and 'value="2026-01-31"' in ranged.text
 
 
 def test_retention_check_offered_after_30_days_graded_and_reported(assess: Live) -> None:

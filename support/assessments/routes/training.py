@@ -6,18 +6,20 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from pydantic import ValidationError
 
 from support.assessments import service as assessments
 from support.assessments.deps import CatalogDep
 from support.context import Context
 from support.errors import Conflict, NotFound
 from support.schemas import Id
+from support.tickets.periods import ReportRange, range_errors
 from support.web.deps import Csrf, Ctx, FormDep, RequireTrainer
 from support.web.pages import redirect, render
 
 router = APIRouter(prefix="/support/training", include_in_schema=False)
-Day = Annotated[dt.date | None, Query(description="A day, YYYY-MM-DD.")]
 REPORT_DAYS = 90  # the report's range when none is given: the 90 days up to today
 
 
@@ -119,28 +121,49 @@ def unassign(ctx: Ctx, user: RequireTrainer, assignment_id: Id) -> Response:
     return redirect("/support/training#assignments")
 
 
-def _scope(start: dt.date | None, end: dt.date | None, cohort: int | None, role: str | None, today: dt.date) -> Any:
-    end = end or today
-    return assessments.training_report.Scope(start or end - dt.timedelta(days=REPORT_DAYS), end, cohort, role or None)
+def _span(request: Request) -> ReportRange:
+    """The report's days from ``?from=&to=`` (as the ticket reports take them; ``start``/``end`` still read), unvalidated text kept."""
+    given = {key: request.query_params.get(key, request.query_params.get(old, "")) for key, old in (("from", "start"), ("to", "end"))}
+    return ReportRange.model_validate(given)
+
+
+def _scope(span: ReportRange, cohort: int | None, role: str | None, today: dt.date) -> Any:
+    """The report's scope: the range asked for, else the ``REPORT_DAYS`` up to today (an open end is today)."""
+    end = span.end or today
+    return assessments.training_report.Scope(span.start or end - dt.timedelta(days=REPORT_DAYS), end, cohort, role or None)
+
+
+Cohort = Annotated[int | None, Query(ge=1)]
+Role = Annotated[str | None, Query(max_length=100)]
 
 
 @router.get("/report")
-def report(request: Request, ctx: Ctx, catalog: CatalogDep, user: RequireTrainer, start: Day = None, end: Day = None,
-           cohort: Annotated[int | None, Query(ge=1)] = None, role: Annotated[str | None, Query(max_length=100)] = None) -> Response:
+def report(request: Request, ctx: Ctx, catalog: CatalogDep, user: RequireTrainer, cohort: Cohort = None, role: Role = None) -> Response:
     """Completion, pass rates, time to proficiency, overdue, certificates due and retention per cohort and role."""
-    scope = _scope(start, end, cohort, role, ctx.now().date())
+    listing = {"cohorts": assessments.cohorts.listing(ctx.db), "roles": sorted(catalog.roles.values(), key=lambda r: r.title),
+               "targets": assessments.training_report.TARGETS}
+    try:
+        scope = _scope(_span(request), cohort, role, ctx.now().date())
+    except ValidationError as exc:
+        given = {key: request.query_params.get(key, request.query_params.get(old, "")) for key, old in (("from", "start"), ("to", "end"))}
+        return render(request, "assessments/training_report.html",
+                      {**listing, "tables": [], "errors": range_errors(exc), "given": given, "scope": None, "query": ""}, status=422)
     tables = assessments.training_tables(ctx, catalog, scope)
+    given = {"from": scope.start.isoformat(), "to": scope.end.isoformat()}
     return render(request, "assessments/training_report.html",
-                  {"tables": tables, "scope": scope, "targets": assessments.training_report.TARGETS,
-                   "cohorts": assessments.cohorts.listing(ctx.db), "roles": sorted(catalog.roles.values(), key=lambda r: r.title),
-                   "query": request.url.query})
+                  {**listing, "tables": tables, "scope": scope, "errors": {}, "given": given, "query": request.url.query})
 
 
 @router.get("/report/{name}.csv")
-def report_csv(ctx: Ctx, catalog: CatalogDep, user: RequireTrainer, name: str, start: Day = None, end: Day = None,
-               cohort: Annotated[int | None, Query(ge=1)] = None, role: Annotated[str | None, Query(max_length=100)] = None) -> Response:
+def report_csv(request: Request, ctx: Ctx, catalog: CatalogDep, user: RequireTrainer, name: str, cohort: Cohort = None,
+               role: Role = None) -> Response:
     """One table of the training report as CSV: training_summary, training_overdue, training_certificates, retention_forgotten."""
-    tables = assessments.training_tables(ctx, catalog, _scope(start, end, cohort, role, ctx.now().date()))
+    try:
+        span = _span(request)
+    except ValidationError as exc:
+        raise RequestValidationError([{"loc": ("query", field), "msg": message, "type": "value_error"}
+                                      for field, message in range_errors(exc).items()]) from None
+    tables = assessments.training_tables(ctx, catalog, _scope(span, cohort, role, ctx.now().date()))
     table = next((t for t in tables if t.name == name), None)
     if table is None:
         raise NotFound(f"Report table {name} not found")

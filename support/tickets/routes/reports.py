@@ -14,6 +14,7 @@ from support.errors import NotFound
 from support.web.pages import render
 from support.tables import Table
 from support.tickets import service
+from support.tickets.periods import range_errors
 from support.tickets.schemas import ReportRange
 
 router = APIRouter()
@@ -34,18 +35,10 @@ def reports_page(request: Request, ctx: Ctx, user: RequireAgent, start: From = "
     try:
         span = ReportRange.model_validate({"from": start, "to": end})
     except ValidationError as exc:
-        errors = dict(_problem(e) for e in exc.errors())
+        errors = range_errors(exc)
         return render(request, "reports.html", {"tables": [], "errors": errors, "start": start, "end": end}, status=422)
     return render(request, "reports.html", {"tables": build(ctx, span, PAGE_ROWS), "span": span, "errors": {},
                                             "start": start, "end": end})
-
-
-def _problem(error: Any) -> tuple[str, str]:
-    """(``from`` or ``to``, the message) of one error of the range."""
-    message = error["msg"].removeprefix("Value error, ")
-    if not error["loc"] and message.startswith("to: "):
-        return "to", message.removeprefix("to: ")
-    return ("to" if error["loc"] and error["loc"][0] in ("to", "end") else "from"), message
 
 
 def _span(start: str, end: str) -> ReportRange:
@@ -54,7 +47,7 @@ def _span(start: str, end: str) -> ReportRange:
         return ReportRange.model_validate({"from": start, "to": end})
     except ValidationError as exc:
         raise RequestValidationError([{"loc": ("query", field), "msg": message, "type": "value_error"}
-                                      for field, message in map(_problem, exc.errors())]) from None
+                                      for field, message in range_errors(exc).items()]) from None
 
 
 @router.get("/support/reports/{name}.csv", include_in_schema=False)
