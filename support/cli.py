@@ -16,6 +16,9 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
+from generator.errors import Problems
+from generator.sources import read_yaml_file, validate
+
 from support.accounts import service as accounts
 from support.clock import system_clock
 from support.db.store import is_portal_database
@@ -23,9 +26,9 @@ from support.migrations import open_portal_store
 from support.commandline import data_dir_option, database_path, print_tables, settings_for
 from support.errors import Conflict
 from support.migrations import MIGRATIONS
-from support.tickets import attachments
+from support.tickets import attachments, business_hours, routing
 from support.assessments import credentials
-from support.tickets.periods import Period, ReportRange
+from support.periods import Period, ReportRange
 from support.tickets.reports import ticket_report
 from support.tickets.service import install_business_hours
 from support.kb.service import parse_export
@@ -246,3 +249,22 @@ def report_tickets(csv_dir: Path | None, start: str, end: str, data_dir: Path) -
     tables = ticket_report(store, settings, system_clock(), titles, period=Period(span, settings.time_zone))
     store.close()
     print_tables(tables, csv_dir)
+
+
+def check_sources(root: Path, problems: Problems) -> None:
+    """``portal check``'s part (the ``portal.checks`` entry point): every problem of ``routing.yml`` and
+    ``business-hours.yml`` in ``root`` (each optional), with the folder's relative paths.
+
+    The running backend reads these files itself, logs the same problems and keeps the last good file.
+    """
+    for name, model, cross_check in (
+        ("routing.yml", routing.RoutingFile, routing.check),
+        ("business-hours.yml", business_hours.HoursFile, business_hours.check),
+    ):
+        file = Path(root) / name
+        if not file.is_file():
+            continue
+        doc = read_yaml_file(file, name, problems)
+        spec = validate(model, doc, problems) if doc is not None else None
+        if isinstance(spec, model):
+            cross_check(spec, doc, problems, name)

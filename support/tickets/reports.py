@@ -13,7 +13,7 @@ from typing import Any
 from support.db.store import Store
 from support.settings import PRIORITIES, Settings
 from support.tickets import satisfaction, targets
-from support.tickets.periods import Period
+from support.periods import Period
 from support.tickets.sla import SYSTEM_ACTOR, describe, used_seconds
 from support.tickets.storage import ROUTING_ACTOR
 from support.tickets.storage import STATUSES

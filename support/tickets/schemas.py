@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from support.schemas import Email, Id, Model, Out, Page, SiteUrl
 from support.tickets.queue import SORTS, QueueFilter
-from support.tickets.periods import ReportRange  # noqa: F401 (the reports' range, for the routes)
+from support.periods import ReportRange  # noqa: F401 (the reports' range, for the routes)
 
 Priority = Literal["P1", "P2", "P3", "P4"]
 Status = Literal["new", "open", "pending", "resolved", "closed"]

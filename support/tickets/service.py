@@ -23,7 +23,7 @@ from support.context import Context
 from support.db.store import Store
 from support.settings import Settings
 from support.errors import Forbidden, NotFound, Unauthorized
-from support.tickets.periods import Period, ReportRange
+from support.periods import Period, ReportRange
 from support.tickets.schemas import Event, Notification, QueueParams, TicketCreate
 from support.tickets import workday
 from support.tickets.workday import delete_view, merge, presence, save_view, tag, tags_of, untag, views  # noqa: F401 (for the routes)

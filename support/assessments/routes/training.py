@@ -15,7 +15,7 @@ from support.assessments.deps import CatalogDep
 from support.context import Context
 from support.errors import Conflict, NotFound
 from support.schemas import Id
-from support.tickets.periods import ReportRange, range_errors
+from support.periods import ReportRange, range_errors
 from support.web.deps import Csrf, Ctx, FormDep, RequireTrainer
 from support.web.pages import redirect, render
 

@@ -14,7 +14,7 @@ from support.errors import NotFound
 from support.web.pages import render
 from support.tables import Table
 from support.tickets import service
-from support.tickets.periods import range_errors
+from support.periods import range_errors
 from support.tickets.schemas import ReportRange
 
 router = APIRouter()

@@ -1,4 +1,4 @@
-"""The from/to range of the ticket reports: whole days in the portal's time zone, as stored UTC timestamps.
+"""The from/to range of reports (tickets, satisfaction, training): whole days in the portal's time zone, as stored UTC timestamps.
 
 Bounds are ISO 8601 dates, both included; either may be left out (open-ended). The SQL condition is
 built from the validated dates only (never from the text a client sent), so it is inlined.
