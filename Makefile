@@ -20,7 +20,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/test-deps.sh
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 bench: $(STAMP)
 	bash scripts/test-deps.sh
