@@ -7,7 +7,7 @@
   var token = document.querySelector('meta[name="csrf-token"]').content;
   var status = document.getElementById("status");
   var timer = null;
-  var saved = JSON.stringify(collect());
+  var saved = JSON.stringify(state());
   var submitting = false;
 
   function read(fieldset) {
@@ -37,6 +37,14 @@
     return answers;
   }
 
+  function flags() {
+    return Array.prototype.map.call(form.querySelectorAll('input[name="flag"]:checked'), function (i) { return i.value; });
+  }
+
+  function state() {  // what autosave keeps: the answers and the questions flagged to come back to
+    return { answers: collect(), flags: flags() };
+  }
+
   function say(text, isError) {
     status.textContent = text;
     status.className = isError ? "status error" : "status";
@@ -49,13 +57,12 @@
 
   function save(keepalive) {
     clearTimeout(timer);
-    var body = JSON.stringify({ answers: collect() });
-    var answers = JSON.stringify(JSON.parse(body).answers);
-    if (answers === saved || submitting) { return; }
+    var body = JSON.stringify(state());
+    if (body === saved || submitting) { return; }
     return fetch(form.dataset.answersUrl, { method: "PUT", body: body, keepalive: !!keepalive, credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": token, "Accept": "application/json" } })
       .then(function (r) {
-        if (r.ok) { saved = answers; say("All answers saved.", false); return; }
+        if (r.ok) { saved = body; say("All answers saved.", false); return; }
         if (r.status === 409) { window.location.reload(); return; }  // time is up or already submitted: the page says which
         return r.json().then(function (b) { say("Not saved: " + problems(b), true); });
       })

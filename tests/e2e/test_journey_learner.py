@@ -55,7 +55,7 @@ def test_learner_fails_retakes_after_the_wait_passes_and_the_certificate_verifie
 
 def test_assessment_can_be_answered_and_submitted_with_the_keyboard_alone(browsing: Browsing) -> None:
     """Every question type is answered with Tab, arrows, Space and typing; Space flags the last question; Enter opens the
-    summary (all answered, one flagged), and Enter on its confirmation submits the attempt."""
+    summary (all answered, one flagged; the flag kept by autosave across a reload), and Enter on its confirmation submits the attempt."""
     page = browsing.new_page()
     sign_in(page, KEYBOARD_LEARNER[0])
     page.goto(f"/support/assessments/{ROLE}-certification")
@@ -66,7 +66,11 @@ def test_assessment_can_be_answered_and_submitted_with_the_keyboard_alone(browsi
     key = answer_key(ROLE)
     answer_right_with_keyboard(page, key)
     tab_to(page, 'input[name="flag"]')  # the flag of the last question answered
-    page.keyboard.press("Space")
+    with page.expect_response(lambda r: r.url.endswith("/answers") and r.request.method == "PUT") as saved:
+        page.keyboard.press("Space")  # autosave keeps the flag, as it keeps answers
+    assert saved.value.ok and len(saved.value.json()["flags"]) == 1
+    page.reload()
+    expect(page.locator('input[name="flag"]:checked')).to_have_count(1)
     total = page.locator("fieldset[data-question]").count()
     tab_to(page, "button[value=review]")
     page.keyboard.press("Enter")

@@ -141,6 +141,12 @@ def test_review_step_flags_and_extra_time_work_through_the_plain_forms(hr_live: 
     text = " ".join(re.sub(r"<[^>]+>", "", summary).split())
     assert "You answered 1 of 2 questions. 1 unanswered, 1 flagged." in text
     assert f'href="{url}#q-guard"' in summary and olga.get(url).text.count('name="flag" value="guard" checked') == 1
+    saved = olga.api("PUT", f"/api/attempts/{attempt['id']}/answers", {"answers": {"torque": "20"}, "flags": ["torque"]})
+    assert saved.status_code == 200 and saved.json()["flags"] == ["torque"]  # the page's autosave keeps flags too
+    assert olga.get(url).text.count('name="flag" value="torque" checked') == 1 and 'value="guard" checked' not in olga.get(url).text
+    unknown = olga.api("PUT", f"/api/attempts/{attempt['id']}/answers", {"answers": {}, "flags": ["nope"]})
+    assert unknown.status_code == 422 and unknown.json()["detail"][0]["loc"] == ["body", "flags", "nope"]
+    assert olga.api("PUT", f"/api/attempts/{attempt['id']}/answers", {"answers": {"torque": "20"}}).json()["flags"] == ["torque"]
     hr_live.clock.advance(minutes=20)  # past the quiz's own 10 minutes, inside the 25 granted
     assert olga.api("PUT", f"/api/attempts/{attempt['id']}/answers", {"answers": {"torque": "20", "guard": False}}).status_code == 200
     done = olga.form(f"{url}/submit")

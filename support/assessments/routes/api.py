@@ -40,6 +40,8 @@ class AnswersIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     answers: Answers = Field(description="Replaces the saved answers as a whole.")
+    flags: list[Annotated[str, Field(max_length=200)]] | None = Field(
+        None, max_length=500, description="The question ids flagged to come back to (replaces the saved flags); left out: unchanged.")
 
 
 class SubmitIn(BaseModel):
@@ -87,8 +89,15 @@ def save_answers(ctx: Ctx, user: SignedIn, attempt_id: Id, body: AnswersIn) -> d
         saved = assessments.save_answers(ctx.db, attempt, body.answers, ctx.now())
     except assessments.InvalidAnswers as exc:
         raise unprocessable(exc) from None
+    if body.flags is not None:
+        flagged, errors = assessments.read_flags(assessments.attempt_view(ctx, saved)["questions"], body.flags)
+        if errors:
+            raise RequestValidationError([{"loc": ("body", "flags", value), "msg": message, "type": "value_error"}
+                                          for value, message in errors.items()])
+        assessments.save_flags(ctx, saved, flagged)
+        saved = assessments.owned(ctx, attempt_id, user, close=False)
     view = assessments.attempt_view(ctx, saved)
-    return {k: view[k] for k in ("id", "answers", "saved_at", "remaining_seconds")}
+    return {k: view[k] for k in ("id", "answers", "flags", "saved_at", "remaining_seconds")}
 
 
 @router.post("/attempts/{attempt_id}/submit", dependencies=[Csrf], response_class=JSONResponse,
