@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from generator.mentions import WORD, Index, Target, _pattern, mentions
+from generator.mentions import WORD, Index, Target, mentions
 
 
 def _targets(*items: tuple[str, str, str, str]) -> Index:
     found = []
     for kind, ident, title, name in items:
         words = WORD.findall(name)
-        found.append((words, Target(kind, ident, title, _pattern(words, name == ident))))
+        found.append((words, Target(kind, ident, title, tuple(words), name == ident)))
     return Index(found)
 
 
@@ -61,3 +61,21 @@ def test_a_longer_word_is_not_a_mention() -> None:
 def test_text_after_a_heading_is_still_read() -> None:
     """A heading hides only its own line."""
     assert found("## Restarting\n\nSee the failed-health-check runbook.\n") == [("failed-healt", "failed-health-check")]
+
+
+def test_mentions_come_in_text_order_wherever_they_stand() -> None:
+    """At the text's start, after an apostrophe, before a possessive 's, after a link: each found, in order."""
+    text = ("failed-health-check first; 'Restart a PLC gateway' then [x](y) Failed health check on a LineCtl API server's "
+            "log and restart a PLC gateway.")
+    assert found(text) == [("failed-healt", "failed-health-check"), ("Restart a PL", "plc-gateway-restart"),
+                           ("Failed healt", "failed-health-check"), ("restart a PL", "plc-gateway-restart")]
+
+
+def test_a_name_inside_a_longer_word_is_not_a_mention() -> None:
+    """After letters and an apostrophe or a slash the name is part of another word."""
+    assert found("the o'failed-health-check and ci/failed-health-check jobs") == []
+
+
+def test_a_title_cut_short_is_not_a_mention() -> None:
+    """All the title's words, as written: its second word elsewhere in the text is not enough."""
+    assert found("Failed checks: health check on a LineCtl API server, Failed health checks on a LineCtl API server.") == []
