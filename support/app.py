@@ -215,7 +215,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
                      lambda: run_in_threadpool(tickets.sweep, store, settings, state.clock()), None))
     if settings.reminder_seconds:
         jobs.append(("certificate reminders", settings.reminder_seconds,
-                     lambda: run_in_threadpool(assessments.remind, store, settings, state.clock()), None))
+                     lambda: run_in_threadpool(assessments.remind, store, settings, state.clock(), state.catalog), None))
     if settings.digest_seconds:  # daily digests (issue 15), and the owners' weekly review digest
         jobs.append(("digests", settings.digest_seconds,
                      lambda: run_in_threadpool(notifications.send_digests, store, settings, state.clock()), notifications.DIGEST_BATCH))

@@ -137,9 +137,12 @@ def _certificate(ctx: Context, catalog: Catalog, cert: dict[str, Any], base: str
             "verify_url": f"{base}/verify/{cert['code']}", "expires_at": cert["expires_at"], "checked_at": iso(ctx.now())}
 
 
-def remind(db: Any, settings: Any, now: Any) -> int:
-    """Queue the reminders due at ``now``: certificates (30 days, 7 days, expired) and training; how many."""
-    return reminders.send_due(db, settings, now) + training_reminders.send_due(db, settings, now)
+def remind(db: Any, settings: Any, now: Any, catalog: Catalog | None = None) -> int:
+    """Queue the reminders due at ``now``: certificates (30 days, 7 days, expired) and training; how many.
+
+    With the ``catalog``, training mails name roles by their titles."""
+    titles = catalog.role_title if catalog is not None else str
+    return reminders.send_due(db, settings, now) + training_reminders.send_due(db, settings, now, role_title=titles)
 
 
 # --- training (issue 18): cohorts, assignments, progress from use, reports, retention, reminders -----------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from typing import Any
+from typing import Any, Callable
 
 from support.assessments import assignments, retention
 from support.assessments.certificates import changed_pages
@@ -34,12 +34,13 @@ def read_pages(settings: Settings) -> dict[str, dict[str, Any]]:
         return {}
 
 
-def send_due(db: Store, settings: Settings, now: dt.datetime, pages: dict[str, dict[str, Any]] | None = None) -> int:
-    """Queue every training reminder due at ``now``; how many were queued."""
+def send_due(db: Store, settings: Settings, now: dt.datetime, pages: dict[str, dict[str, Any]] | None = None,
+             role_title: Callable[[str], str] = str) -> int:
+    """Queue every training reminder due at ``now``; how many were queued (``role_title``: a role's title from its id)."""
     pages = read_pages(settings) if pages is None else pages
     queued = 0
     with db.tx():
-        for key, kind, to, values in [*_assignments(db, settings, now), *_retention(db, settings, now),
+        for key, kind, to, values in [*_assignments(db, settings, now, role_title), *_retention(db, settings, now),
                                       *_changes(db, settings, pages, now), *_digests(db, settings, now)]:
             if db.one("SELECT 1 AS x FROM training_reminders WHERE key = ?", [key]):
                 continue
@@ -49,11 +50,11 @@ def send_due(db: Store, settings: Settings, now: dt.datetime, pages: dict[str, d
     return queued
 
 
-def _assignments(db: Store, settings: Settings, now: dt.datetime) -> list[tuple[str, str, str, dict[str, Any]]]:
+def _assignments(db: Store, settings: Settings, now: dt.datetime, role_title: Callable[[str], str]) -> list[tuple[str, str, str, dict[str, Any]]]:
     found = []
     soon = dt.timedelta(days=settings.assignment_due_soon_days)
     for row in assignments.learner_rows(db, now):
-        values = {"learner": row["learner"], "role_title": row["role"], "due": row["due_at"][:10],
+        values = {"learner": row["learner"], "role_title": role_title(row["role"]), "due": row["due_at"][:10],
                   "learning_url": notifications.link(settings, "/support/me")}
         ident = f"{row['assignment_id']}:{row['user_id']}"
         if row["status"] == "overdue":
@@ -101,5 +102,7 @@ def _digests(db: Store, settings: Settings, now: dt.datetime) -> list[tuple[str,
               "completed": sum(r["status"] == "done" and parse(r["completed_at"]) >= week_ago for r in rows),
               "retention": len(retention.offered(db, None, now, settings.retention_days)),
               "training_url": notifications.link(settings, "/support/training")}
+    if not any(values[k] for k in ("overdue", "due_soon", "completed", "retention")):
+        return []  # a week with nothing to tell sends no digest
     return [(f"digest:{t['id']}:{values['week']}", "trainer_digest", t["email"], {"trainer": t["name"] or t["email"], **values})
             for t in trainers]

@@ -131,11 +131,15 @@ def test_training_reminders_go_out_once_each(tmp_path: Path) -> None:
 def _reminders_once_each(assess: Live) -> None:
     trainer = learner(assess, "tina@example.com", role="trainer")
     learner(assess, "olga@example.com")
-    day = (assess.clock() + dt.timedelta(days=2)).date().isoformat()
-    trainer.form("/support/training/assignments", {"role": "production-operator", "email": "olga@example.com", "due": day})
     store, settings = assess.app.state.store, assess.app.state.settings
     pages: dict = {}
-    assert service.training_reminders.send_due(store, settings, assess.clock(), pages) == 2  # due soon + digest
+    assert service.training_reminders.send_due(store, settings, assess.clock(), pages) == 0  # a week with nothing to tell: no digest
+    day = (assess.clock() + dt.timedelta(days=2)).date().isoformat()
+    trainer.form("/support/training/assignments", {"role": "production-operator", "email": "olga@example.com", "due": day})
+    assert service.remind(store, settings, assess.clock(), assess.app.state.catalog) == 2  # due soon + digest
+    due = store.one("SELECT text_body FROM outbox WHERE kind = 'assignment_due'")["text_body"]
+    title = assess.app.state.catalog.role_title("production-operator")
+    assert title != "production-operator" and f'"{title}"' in due  # the role by its title, not its id
     assert service.training_reminders.send_due(store, settings, assess.clock(), pages) == 0
     assess.clock.advance(days=3)
     assert service.training_reminders.send_due(store, settings, assess.clock(), pages) >= 1  # overdue

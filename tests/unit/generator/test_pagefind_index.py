@@ -45,3 +45,14 @@ def test_write_pagefind_writes_both_bundles_and_leaves_materials_index_its_confi
     left = json.loads((tmp_path / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert left["docs"] == [] and left["config"]["portal"]["pagefind"] == {"reader": "pagefind/", "reference": "pagefind-api/"}
     assert write_pagefind(tmp_path, "lunr") == 0
+
+
+def test_a_site_without_reference_pages_gets_the_reader_bundle_only(tmp_path: Path) -> None:
+    """Pagefind refuses to index nothing, so an empty scope has no bundle and the config names none for it."""
+    (tmp_path / "search").mkdir()
+    index = {"config": INDEX["config"], "docs": INDEX["docs"][:2]}
+    (tmp_path / "search" / "search_index.json").write_text(json.dumps(index), encoding="utf-8")
+    assert write_pagefind(tmp_path, "pagefind") == 1
+    assert not (tmp_path / "pagefind-api").exists()
+    left = json.loads((tmp_path / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert left["config"]["portal"]["pagefind"] == {"reader": "pagefind/"}

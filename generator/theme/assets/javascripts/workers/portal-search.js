@@ -73,6 +73,8 @@
   var bundles = {}
 
   function pagefind(scope) {
+    if (!tuning.pagefind[scope])  // a scope with no pages has no bundle
+      return Promise.resolve({ search: function () { return Promise.resolve({ results: [] }) } })
     if (!bundles[scope]) {
       var root = new URL("../../../", self.location.href)
       bundles[scope] = import(new URL(tuning.pagefind[scope] + "pagefind.js", root).href).then(function (pf) {
