@@ -85,8 +85,9 @@ class _Watcher:
         now = snapshot(self.folders, self.files)
         if now != self.before:
             sources_only = all(now.get(str(f)) == self.before.get(str(f)) for f in self.files)
+            changed = [Path(f) for f in now.keys() | self.before.keys() if now.get(f) != self.before.get(f)]
             self.before = now
-            result, published = partial_rebuild.update(self.root, self.shown, self.site) if sources_only else (None, False)
+            result, published = partial_rebuild.update(self.root, self.shown, self.site, changed) if sources_only else (None, False)
             if published:
                 self.shown, self.owed_since = result, time.monotonic()
                 self.live.bump()
