@@ -69,6 +69,15 @@ def render_pages(root: Path, result: Result, paths: list[str], site: Path, confi
     return len(built)
 
 
+def warm(root: Path, result: Result) -> None:
+    """Render the home page into a throwaway folder, so the first edit does not wait for the theme to be made (about 1 s)."""
+    with tempfile.TemporaryDirectory(prefix=".portal-warm-") as scratch:
+        try:
+            render_pages(root, result, ["index.md"], Path(scratch) / "site")
+        except Exception:  # noqa: BLE001 - only a head start: the first update makes the theme itself
+            pass
+
+
 class _Warnings(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)

@@ -105,6 +105,8 @@ class _Watcher:
         self.root, self.folders, self.files, self.site, self.live = root, folders, files, site, live
         self.before = snapshot(folders, files)
         self.shown, _ = partial_rebuild.update(root, None, site)
+        if self.shown is not None:
+            partial_rebuild.warm(root, self.shown)
         self.owed_since: float | None = None  # when the last quick update left a whole-site build owed
         self.job: _Build | None = None
 
