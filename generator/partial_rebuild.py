@@ -29,6 +29,7 @@ from mkdocs.utils import get_markdown_title
 
 from . import body_edit, plugin
 from .build import check, load_mkdocs_config
+from .errors import Problems
 from .pipeline import Result
 from .render import Rendered
 
@@ -162,8 +163,9 @@ def update(root: Path, shown: Result | None, site: Path, changed: list[Path] | N
 
     ``changed``: the files that changed since ``shown``; when they are articles whose bodies alone
     changed, only those are read and rendered again (:mod:`generator.body_edit`), not every source.
-    Returns the new result (None when the sources have errors: the whole-site build reports
-    them) and whether pages were published.
+    Returns the new result (None when the core could not run) and whether pages were published.
+    Errors are printed at once and nothing is published: the result then carries them, and the
+    site stays as it was (a whole-site build would stop at the same errors).
     """
     started = time.perf_counter()
     try:
@@ -176,7 +178,10 @@ def update(root: Path, shown: Result | None, site: Path, changed: list[Path] | N
     except Exception:  # noqa: BLE001 - best effort: the whole-site build that follows reports it as before
         return None, False
     if result.problems.errors:
-        return None, False
+        errors = Problems()
+        errors.extend(result.problems.errors)
+        click.echo(f"portal serve: the site was not updated; the previous site is unchanged\n{errors.report('portal serve')}", err=True)
+        return result, False
     paths = changed_pages(shown.rendered, result.rendered) if shown is not None else None
     if not paths or len(paths) > MAX_PAGES:
         return result, False

@@ -124,6 +124,8 @@ class _Watcher:
                 self.cancel()  # it builds what the site no longer shows
                 self.shown, self.owed_since = result, time.monotonic()
                 self.live.bump()
+            elif result is not None and result.problems.errors:
+                self.cancel()  # printed by the update; a whole-site build would stop at them too
             else:
                 self._rebuild(now, result)
         elif self.owed_since is not None and self.job is None and time.monotonic() - self.owed_since >= QUIET_SECONDS:

@@ -46,12 +46,13 @@ def test_nav_change_is_left_to_the_whole_site_build(tmp_portal: Path) -> None:
 
 
 def test_sources_with_errors_publish_nothing(tmp_portal: Path) -> None:
-    """A source with errors returns no result and leaves every page as it was."""
+    """A source with errors publishes nothing and leaves every page as it was; the result carries the errors."""
     site, shown = serving(tmp_portal)
     before = (site / PAGE).read_bytes()
     source = tmp_portal / ARTICLE
     source.write_text(source.read_text(encoding="utf-8").replace("id: ", "id: Not An Id ", 1), encoding="utf-8")
-    assert quick.update(tmp_portal, shown, site) == (None, False)
+    result, published = quick.update(tmp_portal, shown, site)
+    assert not published and result is not None and result.problems.errors
     assert (site / PAGE).read_bytes() == before
 
 
@@ -73,7 +74,9 @@ def test_body_edit_with_a_broken_link_publishes_nothing(tmp_portal: Path) -> Non
     before = (site / PAGE).read_bytes()
     source = tmp_portal / ARTICLE
     source.write_text(source.read_text(encoding="utf-8") + "\nSee [this](runbook:no-such-runbook).\n", encoding="utf-8")
-    assert quick.update(tmp_portal, shown, site, [source]) == (None, False)
+    result, published = quick.update(tmp_portal, shown, site, [source])
+    assert not published and result is not None
+    assert [p.message for p in result.problems.errors] == ["link to unknown runbook 'no-such-runbook'"]
     assert (site / PAGE).read_bytes() == before
 
 
