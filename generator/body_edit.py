@@ -30,6 +30,8 @@ def apply(shown: Result, files: list[Path], settings: PortalSettings, site_name:
     The result's problems are ``shown``'s plus those found in the new bodies: a broken link in an
     edited body is an error, as the whole core would report it.
     """
+    if shown.problems.errors:  # they may be fixed by this very edit: only the whole core can tell
+        return None
     portal, root = shown.portal, shown.portal.root
     by_path = {source.path: ident for ident, source in portal.articles.items()}
     problems = Problems()

@@ -103,3 +103,17 @@ def test_new_and_deleted_articles_are_left_to_the_whole_site_build(tmp_portal: P
     source.unlink()
     assert quick.update(tmp_portal, shown, site, [source])[1] is False
     assert (site / PAGE).is_file(), "the page stays until the whole-site build replaces the site"
+
+
+def test_an_edit_after_a_look_that_found_errors_runs_the_whole_core(tmp_portal: Path) -> None:
+    """Compared with a result that has errors, a body edit may be the fix: the whole core decides, and the page is published."""
+    site, _ = serving(tmp_portal)
+    source = tmp_portal / ARTICLE
+    good = source.read_text(encoding="utf-8")
+    source.write_text(good + "\nSee [this](runbook:no-such-runbook).\n", encoding="utf-8")
+    broken, _ = quick.update(tmp_portal, None, site)
+    assert broken is not None and broken.problems.errors
+    source.write_text(good + "\nFixed.\n", encoding="utf-8")
+    result, published = quick.update(tmp_portal, broken, site, [source])
+    assert published and result is not None and not result.problems.errors
+    assert "Fixed." in (site / PAGE).read_text(encoding="utf-8")
