@@ -21,7 +21,7 @@ from urllib.parse import parse_qs
 SCRIPT_PATH = "/_portal/live.js"
 LIVE_PATH = "/_portal/live"
 SCRIPT = Path(__file__).with_suffix(".js")
-WAIT_SECONDS = 20.0
+WAIT_SECONDS = 4.0  # an unanswered wait holds uvicorn's graceful shutdown (Ctrl+C, SIGTERM) this long
 CHECK_SECONDS = 0.05
 BACKEND_PREFIXES = ("/api", "/support")
 

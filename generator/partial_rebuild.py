@@ -27,8 +27,9 @@ from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_markdown_title
 
-from . import plugin
+from . import body_edit, plugin
 from .build import check, load_mkdocs_config
+from .errors import Problems
 from .pipeline import Result
 from .render import Rendered
 
@@ -67,6 +68,15 @@ def render_pages(root: Path, result: Result, paths: list[str], site: Path, confi
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(file.abs_dest_path, target)
     return len(built)
+
+
+def warm(root: Path, result: Result) -> None:
+    """Render the home page into a throwaway folder, so the first edit does not wait for the theme to be made (about 1 s)."""
+    with tempfile.TemporaryDirectory(prefix=".portal-warm-") as scratch:
+        try:
+            render_pages(root, result, ["index.md"], Path(scratch) / "site")
+        except Exception:  # noqa: BLE001 - only a head start: the first update makes the theme itself
+            pass
 
 
 class _Warnings(logging.Handler):
@@ -148,25 +158,35 @@ def _title_neighbours(pages: list[Page], config: MkDocsConfig, files: Files) -> 
                 _populate_page(other, config, files)
 
 
-def update(root: Path, shown: Result | None, site: Path) -> tuple[Result | None, bool]:
+def update(root: Path, shown: Result | None, site: Path, changed: list[Path] | None = None) -> tuple[Result | None, bool]:
     """Run the core and publish the pages that changed since ``shown`` (what the site shows).
 
-    Returns the new result (None when the sources have errors: the whole-site build reports
-    them) and whether pages were published.
+    ``changed``: the files that changed since ``shown``; when they are articles whose bodies alone
+    changed, only those are read and rendered again (:mod:`generator.body_edit`), not every source.
+    Returns the new result (None when the core could not run) and whether pages were published.
+    Errors are printed at once and nothing is published: the result then carries them, and the
+    site stays as it was (a whole-site build would stop at the same errors).
     """
     started = time.perf_counter()
     try:
-        checked = check(root, quick=True)
-        result = checked.result
+        config = load_mkdocs_config(root)
+        settings = config.plugins["portal"].settings  # type: ignore[attr-defined]
+        result = body_edit.apply(shown, changed, settings, config.site_name, config.use_directory_urls) if shown and changed else None
+        if result is None:
+            checked = check(root, quick=True)
+            config, result = checked.config, checked.result
     except Exception:  # noqa: BLE001 - best effort: the whole-site build that follows reports it as before
         return None, False
     if result.problems.errors:
-        return None, False
+        errors = Problems()
+        errors.extend(result.problems.errors)
+        click.echo(f"portal serve: the site was not updated; the previous site is unchanged\n{errors.report('portal serve')}", err=True)
+        return result, False
     paths = changed_pages(shown.rendered, result.rendered) if shown is not None else None
     if not paths or len(paths) > MAX_PAGES:
         return result, False
     try:
-        count = render_pages(root, result, paths, site, checked.config)
+        count = render_pages(root, result, paths, site, config)
     except Exception:  # noqa: BLE001 - QuickUpdateSkipped or a config problem: left to the whole-site build
         return result, False
     click.echo(f"portal serve: {count} changed page(s) updated in {time.perf_counter() - started:.2f} s", err=True)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from importlib.metadata import entry_points
 
+import os
+import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -13,8 +17,9 @@ from typing import Callable
 import click
 
 from . import live_reload, partial_rebuild
-from .build import PortalError, build, load_mkdocs_config
+from .build import PortalError, build, load_mkdocs_config, swap
 from .live_reload import BuildId
+from .pipeline import Result
 
 POLL_SECONDS = 0.2
 QUIET_SECONDS = 5.0
@@ -34,18 +39,19 @@ def snapshot(folders: list[Path], files: list[Path]) -> dict[str, float]:
     return seen
 
 
-def rebuild(root: Path) -> bool:
+def rebuild(root: Path, site_dir: Path | None = None) -> bool:
     """Build once, printing problems and any failure instead of raising; True when the site was replaced."""
     started = time.perf_counter()
     try:
-        build(root, keep_parsed=True)
+        build(root, keep_parsed=True, site_dir=site_dir)
     except PortalError as exc:
         click.echo(f"portal serve: {exc.format_message()}", err=True)
         return False
     except Exception as exc:  # noqa: BLE001 - whatever goes wrong, the watcher must outlive it
         click.echo(f"portal serve: the rebuild failed ({_described(exc)}); the previous site stays up", err=True)
         return False
-    click.echo(f"portal serve: site rebuilt in {time.perf_counter() - started:.2f} s", err=True)
+    if site_dir is None:
+        click.echo(f"portal serve: site rebuilt in {time.perf_counter() - started:.2f} s", err=True)
     return True
 
 
@@ -54,53 +60,103 @@ def watch(root: Path, stop: threading.Event, live: BuildId | None = None) -> Non
 
     A source change first updates the pages it changed (see :mod:`generator.partial_rebuild`), so an
     edit shows within a second; the whole site (search index, KB export) is rebuilt once the sources
-    have been left alone for ``QUIET_SECONDS``, not after every save, so quick saves never queue
-    behind whole-site builds. A change the quick update cannot take (the nav, mkdocs.yml) rebuilds
-    at once. Each publish moves ``live`` on, which reloads the open pages. A failure of one look or
-    rebuild is printed and the watching goes on.
+    have been left alone for ``QUIET_SECONDS``, not after every save. A change the quick update
+    cannot take (the nav, mkdocs.yml) starts a whole-site build at once. Whole-site builds run in a
+    child process, so a save during one is still updated at once; a build whose sources changed
+    meanwhile is dropped, not swapped in. Each publish moves ``live`` on, which reloads the open
+    pages. A failure of one look or rebuild is printed and the watching goes on.
     """
     config = load_mkdocs_config(root)
     settings = config.plugins["portal"].settings  # type: ignore[attr-defined]
     watcher = _Watcher(root, [root / settings.content_dir, root / settings.quizzes_dir], [root / "mkdocs.yml"],
                        Path(config.site_dir), live or BuildId())
     click.echo(f"portal serve: watching {', '.join(f.name + '/' for f in watcher.folders)} and mkdocs.yml for changes", err=True)
-    while not stop.wait(POLL_SECONDS):
-        try:
-            watcher.step()
-        except Exception as exc:  # noqa: BLE001 - e.g. a file removed while it was looked at
-            click.echo(f"portal serve: watching the sources failed once ({_described(exc)}); still watching", err=True)
+    try:
+        while not stop.wait(POLL_SECONDS):
+            try:
+                watcher.step()
+            except Exception as exc:  # noqa: BLE001 - e.g. a file removed while it was looked at
+                click.echo(f"portal serve: watching the sources failed once ({_described(exc)}); still watching", err=True)
+    finally:
+        watcher.cancel()
+
+
+class _Build:
+    """A whole-site build in a child process, into a folder beside the site, of the sources as ``seen``."""
+
+    def __init__(self, root: Path, site: Path, seen: dict[str, float], result: Result | None) -> None:
+        self.seen, self.result, self.started = seen, result, time.perf_counter()
+        self.folder = site.with_name(f"{site.name}.serve-{os.getpid()}")
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.process = subprocess.Popen([sys.executable, "-m", __name__, str(root), str(self.folder)])
+
+    def cancel(self) -> None:
+        """Stop the build and remove what it wrote."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class _Watcher:
-    """What the watch loop remembers between looks: the sources seen, the site shown, a whole-site build owed."""
+    """What the watch loop remembers between looks: the sources seen, the site shown, a whole-site build owed or running."""
 
     def __init__(self, root: Path, folders: list[Path], files: list[Path], site: Path, live: BuildId) -> None:
         self.root, self.folders, self.files, self.site, self.live = root, folders, files, site, live
         self.before = snapshot(folders, files)
         self.shown, _ = partial_rebuild.update(root, None, site)
+        if self.shown is not None:
+            partial_rebuild.warm(root, self.shown)
         self.owed_since: float | None = None  # when the last quick update left a whole-site build owed
+        self.job: _Build | None = None
 
     def step(self) -> None:
         """One look: a quick update or a rebuild for a change, else the owed rebuild once things are quiet."""
         now = snapshot(self.folders, self.files)
+        if self.job is not None and self.job.process.poll() is not None:
+            self._finish(now)
         if now != self.before:
             sources_only = all(now.get(str(f)) == self.before.get(str(f)) for f in self.files)
+            changed = [Path(f) for f in now.keys() | self.before.keys() if now.get(f) != self.before.get(f)]
             self.before = now
-            result, published = partial_rebuild.update(self.root, self.shown, self.site) if sources_only else (None, False)
+            result, published = partial_rebuild.update(self.root, self.shown, self.site, changed) if sources_only else (None, False)
             if published:
+                self.cancel()  # it builds what the site no longer shows
                 self.shown, self.owed_since = result, time.monotonic()
                 self.live.bump()
-            elif self._rebuild():
-                self.shown = result
-        elif self.owed_since is not None and time.monotonic() - self.owed_since >= QUIET_SECONDS:
-            self._rebuild()
+            elif result is not None and result.problems.errors:
+                self.cancel()  # printed by the update; a whole-site build would stop at them too
+            else:
+                self._rebuild(now, result)
+        elif self.owed_since is not None and self.job is None and time.monotonic() - self.owed_since >= QUIET_SECONDS:
+            self._rebuild(now, self.shown)
 
-    def _rebuild(self) -> bool:
+    def _rebuild(self, seen: dict[str, float], result: Result | None) -> None:
+        self.cancel()
         self.owed_since = None
-        if not rebuild(self.root):
-            return False
-        self.live.bump()
-        return True
+        self.job = _Build(self.root, self.site, seen, result)
+
+    def _finish(self, now: dict[str, float]) -> None:
+        job, self.job = self.job, None
+        assert job is not None
+        if job.process.returncode != 0:
+            if job.process.returncode < 0:
+                click.echo(f"portal serve: the rebuild failed (stopped by signal {-job.process.returncode}); the previous site stays up", err=True)
+            shutil.rmtree(job.folder, ignore_errors=True)
+        elif job.seen != now:  # an edit since it started: the next look updates or builds again
+            shutil.rmtree(job.folder, ignore_errors=True)
+            self.owed_since = self.owed_since or time.monotonic()
+        else:
+            swap(job.folder, self.site)
+            self.shown = job.result if job.result is not None else self.shown
+            self.live.bump()
+            click.echo(f"portal serve: site rebuilt in {time.perf_counter() - job.started:.2f} s", err=True)
+
+    def cancel(self) -> None:
+        """Stop a whole-site build that is running (its sources are out of date, or serving ends)."""
+        if self.job is not None:
+            self.job.cancel()
+            self.job = None
 
 
 def _described(exc: Exception) -> str:
@@ -123,8 +179,9 @@ def serve(root: Path, host: str, port: int, data_dir: Path | None, watch_sources
     build(root)
     config = load_mkdocs_config(root)
     stop, live = threading.Event(), BuildId()
+    watching = threading.Thread(target=watch, args=(root, stop, live), daemon=True, name="portal-watch")
     if watch_sources:
-        threading.Thread(target=watch, args=(root, stop, live), daemon=True, name="portal-watch").start()
+        watching.start()
     serve_backend = _backend()
     click.echo(f"portal serve: http://{host}:{port}/", err=True)
     try:
@@ -137,6 +194,8 @@ def serve(root: Path, host: str, port: int, data_dir: Path | None, watch_sources
                           wrap=(lambda app: live_reload.wrap(app, live)) if watch_sources else None)
     finally:
         stop.set()
+        if watching.is_alive():
+            watching.join(timeout=10)  # it stops a whole-site build still running in its child
 
 
 def _check_port(host: str, port: int) -> None:
@@ -156,3 +215,7 @@ def _serve_static(site: Path, host: str, port: int) -> None:
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
     with http.server.ThreadingHTTPServer((host, port), handler) as server:
         server.serve_forever()
+
+
+if __name__ == "__main__":  # the child of a whole-site build: python -m generator.serve ROOT SITE_DIR
+    sys.exit(0 if rebuild(Path(sys.argv[1]), Path(sys.argv[2])) else 1)

@@ -63,3 +63,23 @@ def test_open_page_reloads_itself_after_an_edit_and_only_served_pages_carry_the_
     assert "/_portal/live.js" not in httpx.get(f"{url}/support/").text
     built = [p for p in (portal / "site").rglob("*.html") if "/_portal/live.js" in p.read_text(encoding="utf-8")]
     assert built == []
+
+
+def test_open_page_follows_a_broken_save_then_a_title_change(browser: Browser, watched: tuple[str, Path]) -> None:
+    """A save with an error leaves the open page as it was; a new title (a whole-site build in the background) reaches it."""
+    url, portal = watched
+    browsing = Browsing(browser, url)
+    try:
+        page = browsing.new_page()
+        page.goto("/articles/getting-started/")
+        source = portal / ARTICLE
+        good = source.read_text(encoding="utf-8")
+        source.write_text(good.replace("kind: guide", "kind: [guide") + "\nNever published.\n", encoding="utf-8")
+        time.sleep(3)
+        expect(page.locator("article h1")).to_contain_text("Getting started")
+        assert "Never published." not in page.content()
+        source.write_text(good.replace("title: Getting started", "title: Starting out"), encoding="utf-8")
+        expect(page.locator("article h1")).to_contain_text("Starting out", timeout=60_000)
+        browsing.assert_clean()
+    finally:
+        browsing.close()
