@@ -7,7 +7,9 @@ values the caller passes plus ``site_name`` and ``footer`` (why the recipient ge
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+import string
 from email.charset import QP, Charset
 from email.header import Header
 from email.message import Message
@@ -83,12 +85,42 @@ def one_line(text: str, limit: int = 200) -> str:
 
 def render(kind: str, values: dict[str, Any]) -> dict[str, str]:
     """The subject, plain-text and HTML bodies of one notification."""
-    env = environment()
+    return {"subject": subject(kind, values), **bodies(kind, values)}
+
+
+def subject(kind: str, values: dict[str, Any]) -> str:
+    """The subject line of one notification (only the fields its subject names are fitted to one line)."""
     fields = {**values.get("ticket", {}), **values.get("certificate", {}),
               **{k: v for k, v in values.items() if isinstance(v, (str, int))}}
-    subject = one_line(SUBJECTS[kind].format(**{k: one_line(v) for k, v in fields.items()}))
-    return {"subject": subject, "text_body": env.get_template(f"{kind}.txt").render(values),
-            "html_body": env.get_template(f"{kind}.html").render(values)}
+    pattern = SUBJECTS[kind]
+    return one_line(pattern.format(**{k: one_line(fields[k]) for k in _subject_fields(pattern) if k in fields}))
+
+
+@lru_cache(maxsize=256)
+def _subject_fields(pattern: str) -> tuple[str, ...]:
+    return tuple(name for _, name, _, _ in string.Formatter().parse(pattern) if name)
+
+
+def bodies(kind: str, values: dict[str, Any]) -> dict[str, str]:
+    """The plain-text and HTML bodies of one notification."""
+    env = environment()
+    return {"text_body": env.get_template(f"{kind}.txt").render(values), "html_body": env.get_template(f"{kind}.html").render(values)}
+
+
+def deferred_values(values: dict[str, Any]) -> str | None:
+    """``values`` as JSON when they read back exactly the same (so bodies rendered later say the same), else None."""
+    try:
+        text = json.dumps(values, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return None
+    return text if json.loads(text) == values else None
+
+
+def filled(row: dict[str, Any]) -> dict[str, Any]:
+    """An outbox row with its bodies: rendered now from its stored values when they were left for the sender."""
+    if not row.get("template_values") or row.get("text_body"):
+        return row
+    return {**row, **bodies(row["kind"], json.loads(row["template_values"]))}
 
 
 def mail_domain(settings: Settings) -> str:
@@ -120,6 +152,7 @@ def build(row: dict[str, Any], settings: Settings) -> Message:
     Built with the standard library's compat32 classes: the same message as ``EmailMessage`` gives, in half the
     time (its header objects cost most of a delivery round, see ``bench/mailbench.py``).
     """
+    row = filled(row)
     message = MIMEMultipart("alternative")
     message["From"] = formataddr(parseaddr(settings.mail_from), charset="utf-8")
     message["To"] = row["recipient"]
