@@ -47,14 +47,9 @@ def _owner_digests(db: sqlite_utils.Database) -> None:
                    "sent_at TEXT NOT NULL, PRIMARY KEY (owner, week))")
 
 
-def _deferred_bodies(db: sqlite_utils.Database) -> None:
-    run_script(db, "ALTER TABLE outbox ADD COLUMN template_values TEXT")
-
-
 MIGRATIONS = [
     Migration(200, "notifications: the outbox of mail to send", _outbox),
     Migration(201, "notifications: the kinds of mail each address chose not to get", _preferences),
     Migration(202, "notifications: immediate or daily digest per kind, and the notifications waiting for a digest", _digests),
     Migration(203, "notifications: the weekly review digest each owner was sent", _owner_digests),
-    Migration(204, "notifications: a queued message's template values (JSON), its bodies rendered when it is sent", _deferred_bodies),
 ]

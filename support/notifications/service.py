@@ -35,10 +35,7 @@ def link(settings: Settings, path: str) -> str:
 
 def enqueue(db: Store, settings: Settings, kind: str, recipients: list[str], values: dict[str, Any], now: dt.datetime,
             ticket_id: int | None = None) -> list[int]:
-    """Queue one notification to each of ``recipients`` (each address once); the outbox ids.
-
-    Its subject is written now; its bodies are rendered by the sender from the values kept with it (at once when the
-    values would not read back from JSON exactly).
+    """Queue one notification to each of ``recipients`` (each address once), rendered now; the outbox ids.
 
     Call it inside the transaction of the change that causes it: both commit, or neither.
     """
@@ -48,11 +45,7 @@ def enqueue(db: Store, settings: Settings, kind: str, recipients: list[str], val
     if not unique or not settings.notifications:
         return []
     preferences = link(settings, "/support/account/mail") if kind in OPTIONAL else None
-    full = {"site_name": SITE_NAME, "preferences_url": preferences, **values}
-    stored = compose.deferred_values(full)
-    # bodies rendered by the sender, off the request path: filing with notifications on was half as fast (docs/performance.md)
-    content = ({"subject": compose.subject(kind, full), "text_body": "", "html_body": "", "template_values": stored}
-               if stored is not None else compose.render(kind, full))
+    content = compose.render(kind, {"site_name": SITE_NAME, "preferences_url": preferences, **values})
     later = digest.daily(db, kind, unique)
     with db.tx():
         for to in later:
@@ -112,13 +105,7 @@ async def deliver_due(db: Store, settings: Settings, clock: Clock, transport: Tr
 
 def _build_and_send(transport: Transport, rows: list[dict[str, Any]], settings: Settings) -> list[outbox.Outcome]:
     # in the thread: building 50 messages (a few ms each) on the event loop would hold up every request that long
-    batch, unbuildable = [], []
-    for row in rows:
-        try:
-            batch.append((row["id"], compose.build(row, settings)))
-        except Exception as exc:  # noqa: BLE001 - a message that cannot be rendered fails alone, the sender goes on
-            unbuildable.append(outbox.Outcome(row["id"], False, f"could not render the message: {type(exc).__name__}: {exc}", permanent=True))
-    return (transport.send(batch) if batch else []) + unbuildable
+    return transport.send([(row["id"], compose.build(row, settings)) for row in rows])
 
 
 def ticket_of_reference(db: Store, settings: Settings, references: list[str]) -> int | None:
@@ -166,7 +153,7 @@ def outbox_page(db: Store, status: str | None, limit: int = 200) -> tuple[list[d
 
 def message(db: Store, message_id_: int) -> dict[str, Any]:
     """One outbox message with everything it says; ``NotFound`` otherwise."""
-    return compose.filled(outbox.get(db, message_id_))
+    return outbox.get(db, message_id_)
 
 
 def resend(db: Store, message_id_: int, now: dt.datetime) -> int:

@@ -12,9 +12,8 @@ import pytest
 
 from support.db.store import Store
 from support.migrations import open_portal_store
-from support.notifications import compose, outbox
+from support.notifications import outbox
 from support.notifications import service as notifications
-from support.notifications.transport import FileTransport
 from support.settings import load_settings
 
 NOW = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.UTC)
@@ -77,40 +76,6 @@ def test_the_message_id_is_derived_from_the_outbox_row(db: Store) -> None:
     assert first["Message-ID"] == second["Message-ID"] == f"<outbox-{row['id']}.{row['nonce']}@plant.example>"
     sent = email.message_from_bytes(first.as_bytes(), policy=email.policy.default)  # as a mail program reads it
     assert sent.get_body(("plain",)) is not None and sent.get_body(("html",)) is not None
-
-
-def test_bodies_left_for_the_sender_say_what_rendering_at_once_says(db: Store) -> None:
-    """Queued, a receipt keeps its values, not its bodies; the message built from it (and the admin's view) carry the
-    same subject and bodies as rendering them when it was queued."""
-    row = outbox.get(db, queue(db))
-    assert (row["text_body"], row["html_body"]) == ("", "") and row["template_values"]
-    values = {"site_name": notifications.SITE_NAME, "preferences_url": None, "ticket": TICKET, "ticket_url": "http://x/support/t/abc",
-              "proof_url": None, "proof_days": 7, "reason": "test"}
-    at_once = compose.render("ticket_received", values)
-    assert row["subject"] == at_once["subject"] == "[#7] We received your request: Conveyor jammed"
-    sent = email.message_from_bytes(notifications.build_message(row, SETTINGS).as_bytes(), policy=email.policy.default)
-    assert sent.get_body(("plain",)).get_content() == at_once["text_body"]
-    assert "http://x/support/t/abc" in at_once["text_body"]
-    shown = notifications.message(db, row["id"])
-    assert (shown["text_body"], shown["html_body"]) == (at_once["text_body"], at_once["html_body"])
-
-
-def test_values_that_would_not_read_back_from_json_are_rendered_at_once(db: Store) -> None:
-    """A value JSON would change (a tuple, a date) makes the bodies be rendered when queued, as before."""
-    values = {"ticket": {**TICKET, "tags": ("a", "b")}, "ticket_url": "http://x/t", "proof_url": None, "proof_days": 7, "reason": "r"}
-    [queued] = notifications.enqueue(db, SETTINGS, "ticket_received", ["olga@example.com"], values, NOW, 7)
-    row = outbox.get(db, queued)
-    assert row["template_values"] is None and "http://x/t" in row["text_body"]
-
-
-def test_a_message_that_cannot_be_rendered_fails_alone(db: Store, tmp_path: Path) -> None:
-    """A queued message whose values its template cannot render is failed with the reason; the others are sent."""
-    good = queue(db)
-    broken = notifications.enqueue(db, SETTINGS, "ticket_received", ["ben@example.com"], {"ticket": TICKET}, NOW, 7)[0]
-    outcomes = notifications._build_and_send(FileTransport(tmp_path), outbox.due(db, NOW, 10), SETTINGS)
-    by_id = {o.id: o for o in outcomes}
-    assert by_id[good].sent and (tmp_path / f"{good:08d}.eml").is_file()
-    assert not by_id[broken].sent and by_id[broken].permanent and "could not render" in by_id[broken].error
 
 
 def test_a_message_with_accents_reads_back_as_written(db: Store) -> None:
