@@ -118,8 +118,7 @@ def route(ctx: Context, ticket: dict[str, Any]) -> dict[str, Any] | None:
     rule = routing.first_match(rules, facts)
     if rule is None:
         return None
-    storage.route_ticket(ctx.db, ticket["id"], rule.name, _routed_changes(ctx, rules, rule), rule.then.group, ctx.now())
-    return storage.get_ticket(ctx.db, ticket["id"])
+    return storage.route_ticket(ctx.db, ticket, rule.name, _routed_changes(ctx, rules, rule), rule.then.group, ctx.now())
 
 
 def group_name(ctx: Context, group_id: str | None) -> str | None:

@@ -132,3 +132,17 @@ def test_a_write_waiting_for_another_writer_does_not_hold_up_the_loop(tmp_path: 
         assert thread.submit(lambda: asyncio.run(on_the_loop())).result() == ["another request served", "ticket filed"]
     writer.join()
     db.close()
+
+
+def test_a_routed_ticket_is_as_stored_and_each_change_is_in_the_history(db: Store) -> None:
+    """What routing returns (tier, group, assignee and its name) is what a fresh read gives; the rule and each change are recorded."""
+    mo = accounts.add_user(db, "mo@example.com", "agent", "long enough pw", "Mo", NOW)
+    filed = ticket(db)
+    routed = storage.route_ticket(db, filed, "Jams to maintenance", {"tier": 2, "assignee_id": mo}, "maintenance", NOW)
+    assert routed == storage.get_ticket(db, filed["id"])
+    assert (routed["tier"], routed["group_id"], routed["assignee_id"], routed["assignee_name"]) == (2, "maintenance", mo, "Mo")
+    history = db.all("SELECT actor, field, old, new FROM history WHERE ticket_id = ? AND actor = 'Routing' ORDER BY id", [filed["id"]])
+    assert [(h["field"], h["old"], h["new"]) for h in history] == [
+        ("routing rule", None, "Jams to maintenance"), ("group", None, "maintenance"), ("tier", "1", "2"), ("assignee_id", None, "Mo")]
+    unchanged = storage.route_ticket(db, ticket(db), "Tier one stays", {"tier": 1}, None, NOW)
+    assert unchanged == storage.get_ticket(db, unchanged["id"]) and unchanged["tier"] == 1
