@@ -73,6 +73,11 @@ class Period:
         self.low = iso(dt.datetime.combine(span.start, dt.time(), tz)) if span.start else ""
         self.high = iso(dt.datetime.combine(span.end + dt.timedelta(days=1), dt.time(), tz)) if span.end else ""
 
+    @property
+    def is_open(self) -> bool:
+        """True for all time (no bound on either side)."""
+        return not self.low and not self.high
+
     def where(self, column: str) -> str:
         """``column >= '…' AND column < '…'`` (``1`` when open on both sides), for a column of stored timestamps."""
         parts = [f"{column} >= '{self.low}'" if self.low else "", f"{column} < '{self.high}'" if self.high else ""]

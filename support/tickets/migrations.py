@@ -245,6 +245,17 @@ def _mail_notes(db: sqlite_utils.Database) -> None:
     )
 
 
+def _escalation_indexes(db: sqlite_utils.Database) -> None:
+    # The report's escalation counts read these alone, not the history's every row or each ticket's whole row.
+    run_script(
+        db,
+        """
+        CREATE INDEX history_tier ON history(ticket_id) WHERE field = 'tier';
+        CREATE INDEX tickets_created_escalations ON tickets(created_at, escalations);
+        """,
+    )
+
+
 MIGRATIONS = [
     Migration(1, "users, tickets, messages, history, article links, suggestions", _initial),
     Migration(2, "indexes for the reports and the agent queue", _report_and_queue_indexes),
@@ -260,4 +271,5 @@ MIGRATIONS = [
     Migration(14, "attachments: files attached to a ticket or one of its messages, kept by content hash", _attachments),
     desk.MIGRATION,
     Migration(30, "mail in: a note from another address keeps its sender and text, for an agent to accept as the requester's reply", _mail_notes),
+    Migration(31, "indexes for the report's escalation counts: tier changes in the history, tickets by day with their escalations", _escalation_indexes),
 ]
