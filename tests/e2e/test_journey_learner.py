@@ -68,11 +68,11 @@ def test_assessment_can_be_answered_and_submitted_with_the_keyboard_alone(browsi
     tab_to(page, 'input[name="flag"]')  # the flag of the last question answered
     with page.expect_response(lambda r: r.url.endswith("/answers") and r.request.method == "PUT") as saved:
         page.keyboard.press("Space")  # autosave keeps the flag, as it keeps answers
-    assert saved.value.ok and len(saved.value.json()["flags"]) == 1
+    assert saved.value.ok  # the page, reloaded, shows what the server kept
     page.reload()
     expect(page.locator('input[name="flag"]:checked')).to_have_count(1)
     total = page.locator("fieldset[data-question]").count()
-    tab_to(page, "button[value=review]")
+    tab_to(page, "button[value=review]", limit=200)  # from the top of the reloaded page
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Review before submitting")
     expect(page.locator("#summary")).to_contain_text(f"You answered {total} of {total} questions. None unanswered, 1 flagged.")
