@@ -140,6 +140,8 @@ def _nav(portal: Portal, rendered: Rendered, api_nav: list[Any], quiz_rules: dic
 
 NAV_GROUP = 25
 NAV_FANOUT = 6
+#: Groups of a section too long for ``NAV_FANOUT`` groups of ``NAV_GROUP``, which is gathered into ranges.
+NAV_GROUP_IN_RANGES = 16
 
 
 def _chunked(items: list[dict[str, str]]) -> list[Any]:
@@ -147,16 +149,18 @@ def _chunked(items: list[dict[str, str]]) -> list[Any]:
 
     With ``navigation.prune`` a page renders its own group's entries and the labels of the groups
     beside it. More than ``NAV_FANOUT`` groups are gathered again into about the square root as
-    many ranges of groups, so a page of a folder of 550 articles shows 5 + 5 labels, not 22, and
+    many ranges of groups, so a page of a folder of 550 articles shows 6 + 6 labels, not 22, and
     nav size per page stays nearly flat as the site grows.
     """
     if len(items) <= NAV_GROUP:
         return items
     spans = [(_first(entry), _first(entry), entry) for entry in items]
-    groups = _ranges(spans, -(-len(spans) // NAV_GROUP))
-    if len(groups) > NAV_FANOUT:
-        groups = _ranges(groups, math.ceil(math.sqrt(len(groups))))
-    return [entry for _, _, entry in groups]
+    if len(items) <= NAV_GROUP * NAV_FANOUT:
+        return [entry for _, _, entry in _ranges(spans, -(-len(spans) // NAV_GROUP))]
+    # a page shows its group's entries and ~2 sqrt(groups) labels, a label ~1.4x an entry's bytes: smaller
+    # groups make the smallest page (at 1,100 entries 16 + 17 items, not 25 + 14: HTML per page, issue 20)
+    groups = _ranges(spans, -(-len(spans) // NAV_GROUP_IN_RANGES))
+    return [entry for _, _, entry in _ranges(groups, math.ceil(math.sqrt(len(groups))))]
 
 
 def _ranges(spans: list[tuple[str, str, Any]], count: int) -> list[tuple[str, str, Any]]:

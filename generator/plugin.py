@@ -106,6 +106,9 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
         if any(has_diagram(page.markdown) for page in self.result.rendered.pages.values()):
             kept.append(File.generated(config, MERMAID_URI, abs_src_path=str(MERMAID_JS)))
         self.result = None
+        # written now (MkDocs has cleaned the site folder), not held through the build: the KB export is ~4 MiB per 1,000 pages
+        write_exports(Path(config.site_dir), self.exports)
+        self.exports = {}
         return kept
 
     def _is_source(self, file: File) -> bool:
@@ -122,12 +125,8 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
 
     @event_priority(-100)  # after the search plugin has written its index, wherever it is listed
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write the exports (the KB and glossary for the support backend) and tune the search index."""
+        """Tune the search index (the exports were written once MkDocs held the pages, ``on_files``)."""
         site = Path(config.site_dir)
-        for rel, text in self.exports.items():
-            target = site / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
         support = self.settings.support_url.rstrip("/")
         tune_index(site, self.keywords, api_base(support), f"{support}/tickets/new")
         write_pagefind(site, self.settings.search_index)  # large sites: Pagefind's chunked index instead of Material's whole one
@@ -138,6 +137,14 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
         if quizzes.is_dir():
             server.watch(str(quizzes))
         return server
+
+
+def write_exports(site: Path, exports: dict[str, str]) -> None:
+    """Write the exports (the KB and glossary for the support backend) into the site folder."""
+    for rel, text in exports.items():
+        target = site / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
 
 
 def is_source(uri: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.pipeline import NAV_FANOUT, NAV_GROUP, _chunked
+from generator.pipeline import NAV_FANOUT, NAV_GROUP, NAV_GROUP_IN_RANGES, _chunked
 
 
 def entries(count: int) -> list[dict[str, str]]:
@@ -34,11 +34,35 @@ def test_a_long_section_gets_even_groups_labelled_by_their_range() -> None:
 
 
 def test_many_groups_are_gathered_into_ranges_so_a_page_shows_few_labels() -> None:
-    """550 entries: 22 groups of 25 would all show on every page; as 5 ranges of at most 5 groups a page shows 5 + 5."""
+    """550 entries: 22 groups of 25 would all show on every page; as 6 ranges of at most 6 groups of 16 a page shows 6 + 6 labels."""
     nav = _chunked(entries(550))
-    assert len(nav) == 5 and NAV_FANOUT < 22
+    assert len(nav) == 6 and NAV_FANOUT < 22
     groups = [g for rng in nav for g in next(iter(rng.values()))]
-    assert all(len(next(iter(rng.values()))) <= 5 for rng in nav)
-    assert all(len(next(iter(g.values()))) <= NAV_GROUP for g in groups)
-    assert next(iter(nav[0])) == "Article 0000 – Article 0124"
+    assert all(len(next(iter(rng.values()))) <= 6 for rng in nav)
+    assert all(len(next(iter(g.values()))) <= NAV_GROUP_IN_RANGES for g in groups)
+    assert next(iter(nav[0])) == "Article 0000 – Article 0095"
     assert leaves(nav) == entries(550)
+
+
+def shown(nav: list[Any], page: dict[str, str]) -> int:
+    """Entries and labels the pruned nav shows on ``page``: its siblings at every level on its path."""
+    for entry in nav:
+        (_, value), = entry.items()
+        if isinstance(value, list) and page in leaves(value):
+            return len(nav) + shown(value, page)
+    return len(nav)
+
+
+def test_a_page_of_a_very_long_section_shows_few_entries_and_labels() -> None:
+    """1,100 entries (a 10,000-page site's folder): 9 ranges + 8 groups + 16 entries, not 7 + 7 + 25 with groups of 25."""
+    items = entries(1100)
+    nav = _chunked(items)
+    assert leaves(nav) == items
+    assert max(shown(nav, page) for page in items[::37]) == 9 + 8 + 16
+
+
+def test_up_to_fanout_groups_stay_one_level() -> None:
+    """A section of up to ``NAV_FANOUT`` full groups (a 1,000-page site's folders) keeps groups of ``NAV_GROUP``, one level."""
+    nav = _chunked(entries(NAV_GROUP * NAV_FANOUT))
+    assert len(nav) == NAV_FANOUT and all(len(next(iter(g.values()))) == NAV_GROUP for g in nav)
+    assert all(isinstance(e, dict) and isinstance(next(iter(e.values())), str) for g in nav for e in next(iter(g.values())))
