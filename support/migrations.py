@@ -9,6 +9,7 @@ from support.assessments.migrations import MIGRATIONS as ASSESSMENTS
 from support.db.migrations import Migration
 from support.kb.feedback import MIGRATIONS as KB_FEEDBACK
 from support.kb.searches import MIGRATIONS as KB_SEARCHES
+from support.db.postgres import PostgresStore, open_postgres_store
 from support.db.store import Store, open_store
 from support.notifications.migrations import MIGRATIONS as NOTIFICATIONS
 from support.ratelimit import MIGRATIONS as RATE_LIMITS
@@ -21,6 +22,13 @@ if len({m.version for m in MIGRATIONS}) != len(MIGRATIONS):  # two domains took 
     raise RuntimeError(f"migration versions taken twice: {sorted(v for v in {m.version for m in MIGRATIONS} if [m.version for m in MIGRATIONS].count(v) > 1)}")
 
 
-def open_portal_store(path: Path, background_checkpoint: bool = False) -> Store:
-    """The portal database at ``path``, created or brought up to date with every domain's migrations."""
-    return open_store(path, MIGRATIONS, background_checkpoint=background_checkpoint)
+def open_portal_store(where: Path | str, background_checkpoint: bool = False) -> Store | PostgresStore:
+    """The portal database at ``where`` (an SQLite file, or a ``postgresql://`` URL), created or brought up to date."""
+    if is_postgres_url(where):
+        return open_postgres_store(str(where), MIGRATIONS)
+    return open_store(Path(where), MIGRATIONS, background_checkpoint=background_checkpoint)
+
+
+def is_postgres_url(where: Path | str) -> bool:
+    """True for a ``postgresql://`` (or ``postgres://``) URL."""
+    return isinstance(where, str) and where.startswith(("postgresql://", "postgres://"))

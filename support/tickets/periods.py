@@ -61,6 +61,6 @@ class Period:
         self.high = iso(dt.datetime.combine(span.end + dt.timedelta(days=1), dt.time(), tz)) if span.end else ""
 
     def where(self, column: str) -> str:
-        """``column >= '…' AND column < '…'`` (``1`` when open on both sides), for a column of stored timestamps."""
+        """``column >= '…' AND column < '…'`` (``TRUE`` when open on both sides), for a column of stored timestamps."""
         parts = [f"{column} >= '{self.low}'" if self.low else "", f"{column} < '{self.high}'" if self.high else ""]
-        return " AND ".join(p for p in parts if p) or "1"
+        return " AND ".join(p for p in parts if p) or "TRUE"
