@@ -28,6 +28,7 @@ from psycopg.postgres import types as pg_types
 
 from support.db import dialect
 from support.db.migrations import Migration
+from support.errors import SupportError
 
 T = TypeVar("T")
 
@@ -85,8 +86,15 @@ class PostgresStore:
         return conn
 
     def execute(self, sql: str, params: Any = ()) -> psycopg.Cursor:
-        """Run one statement; the cursor (``rowcount``, ``fetchone``, ``fetchall`` as with sqlite3)."""
-        return self.conn.execute(dialect.translate(sql), params if isinstance(params, dict) else list(params))
+        """Run one statement; the cursor (``rowcount``, ``fetchone``, ``fetchall`` as with sqlite3).
+
+        A value PostgreSQL cannot take where SQLite would (a NUL character in text, an integer past 64
+        bits, text compared with a number column) is the request's fault: a ``SupportError`` (400), not a 500.
+        """
+        try:
+            return self.conn.execute(dialect.translate(sql), params if isinstance(params, dict) else list(params))
+        except psycopg.DataError as exc:
+            raise SupportError(f"Invalid value: {str(exc).strip().splitlines()[0]}") from None
 
     def one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
         """The first row of a query as a dict, or None."""
