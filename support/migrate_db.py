@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from support.commandline import data_dir_option
-from support.db.copy import CopyError, copy
 from support.db.store import is_portal_database
 from support.migrations import MIGRATIONS
 
@@ -21,6 +20,8 @@ def migrate_db(url: str, data_dir: Path) -> None:
     The copy reads one snapshot of the SQLite file; stop the portal first for a final copy. Then run the
     portal with PORTAL_DATABASE_URL set to the same URL (attachments and keys stay in --data-dir).
     """
+    from support.db.copy import CopyError, copy  # psycopg only when it is used
+
     source = data_dir / "portal.db"
     if not source.is_file():
         raise click.ClickException(f"no portal database at {source} (check --data-dir or PORTAL_DATA_DIR)")

@@ -14,12 +14,19 @@ import functools
 import re
 import sqlite3
 import tempfile
+import sys
 from pathlib import Path
 
-import psycopg
-
 SQLITE, POSTGRESQL = "sqlite", "postgresql"
-IntegrityError = (sqlite3.IntegrityError, psycopg.IntegrityError)  # a constraint refused the write, on either engine
+
+
+def integrity_errors() -> tuple[type[Exception], ...]:
+    """The exceptions of a write a constraint refused, on either engine (``except dialect.integrity_errors():``).
+
+    psycopg is only imported where PostgreSQL is used (its import is ~60 ms of every start-up).
+    """
+    psycopg = sys.modules.get("psycopg")
+    return (sqlite3.IntegrityError,) if psycopg is None else (sqlite3.IntegrityError, psycopg.IntegrityError)
 
 # One token at a time: a string literal, a quoted identifier, a bracketed identifier, a placeholder, a percent sign.
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\[[^\]]*\]|\?|%|\bgroup_concat\(|(?<![:\w]):[A-Za-z_]\w*", re.IGNORECASE)

@@ -25,7 +25,7 @@ def rate(db: Store, ticket: dict[str, Any], resolved_at: str, score: int, commen
     try:
         with db.tx():
             db.insert("ratings", record)
-    except dialect.IntegrityError:
+    except dialect.integrity_errors():
         raise Conflict(f"Ticket {ticket['id']} was rated already for this resolution; thank you") from None
 
 
