@@ -64,6 +64,12 @@ class PostgresServer:
         self.admin(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
         return self.url(name)
 
+    def empty_database(self) -> str:
+        """A new database without tables (as ``createdb`` makes one); its URL."""
+        name = f"empty_{os.getpid()}_{next(self._names)}"
+        self.admin(f"CREATE DATABASE {name}")
+        return self.url(name)
+
     def drop(self, url: str) -> None:
         """Drop a database made by ``fresh_database`` (its connections ended first)."""
         self.admin(f"DROP DATABASE IF EXISTS {url.split('/')[3].split('?')[0]} WITH (FORCE)")

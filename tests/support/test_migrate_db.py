@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -11,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from support.cli import register
-from support_harness import Live, start_server, stop_server
+from support_harness import start_server, stop_server
 
 pytestmark = pytest.mark.sqlite_only  # it starts its own PostgreSQL: once, in the SQLite pass
 
@@ -44,11 +45,10 @@ def sqlite_portal(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def empty_postgres() -> str:
+def empty_postgres() -> Iterator[str]:
     """An empty PostgreSQL database (no tables): what ``createdb`` gives."""
     server = pg_harness.server()
-    url = server.url(f"empty_{next(server._names)}")
-    server.admin(f"CREATE DATABASE {url.split('/')[3].split('?')[0]}")
+    url = server.empty_database()
     yield url
     server.drop(url)
 

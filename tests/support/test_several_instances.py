@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pg_harness
 import pytest
 
 from support.accounts import service as accounts
