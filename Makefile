@@ -21,6 +21,8 @@ run: $(STAMP)
 test: $(STAMP)
 	bash scripts/test-deps.sh
 	$(PY) -m pytest -q -n 2 --dist loadfile
+	# the backend suite once more on PostgreSQL (Debian's, started in a temporary folder: tests/pg_harness.py)
+	PORTAL_TEST_DATABASE=postgresql $(PY) -m pytest -q -n 2 --dist loadfile tests/support tests/unit/support
 
 bench: $(STAMP)
 	bash scripts/test-deps.sh

@@ -78,7 +78,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     app.state.settings, app.state.clock, app.state.env = settings, clock or system_clock, make_environment()
     app.state.env.filters.update(inline_md=inline_markdown, plain_md=plain_markdown, duration=tickets.describe, number=plain_number, sentence=sentence)  # quiz prompts and options; SLA times
     app.state.env.globals.update(sla_names=tickets.LEVEL_NAMES)
-    app.state.store = open_portal_store(settings.database_path, background_checkpoint=True)
+    app.state.store = open_portal_store(settings.database, background_checkpoint=True)
     app.state.business_hours = tickets.install_business_hours(settings)  # issue 17 item 5: SLA clocks count working time
     tickets.prepare(app.state.store)
     app.state.kb = KnowledgeBase(settings.kb_file, settings.data_dir / "kb-index", settings.source_check_seconds)
@@ -224,7 +224,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     if settings.mail_in_seconds:
         jobs.append(("reading mail", settings.mail_in_seconds, lambda: asyncio.to_thread(tickets.read_mail, state.context),
                      tickets.MAIL_BATCH))
-    tasks = [asyncio.create_task(_every(*job)) for job in jobs]
+    tasks = [asyncio.create_task(_every(what, seconds, _alone(store, what, job), batch)) for what, seconds, job, batch in jobs]
     yield
     for task in tasks:
         task.cancel()
@@ -234,6 +234,25 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     await run_in_threadpool(app.state.store.checkpoint)
     app.state.kb.close()
     app.state.store.close()
+
+
+def _alone(store: Store, what: str, job: Callable[[], Awaitable[Any]]) -> Callable[[], Awaitable[Any]]:
+    """``job``, run only while no other instance on the same database runs it (else this round is skipped: None).
+
+    On SQLite one process serves the file, so the job is returned as it is (no lock, no thread hop per round).
+    """
+    if store.dialect == "sqlite":
+        return job
+
+    async def once() -> Any:
+        if not await run_in_threadpool(store.try_job_lock, what):
+            return None
+        try:
+            return await job()
+        finally:
+            await run_in_threadpool(store.release_job_lock, what)
+
+    return once
 
 
 async def _every(what: str, seconds: float, job: Callable[[], Awaitable[Any]], batch: int | None) -> None:

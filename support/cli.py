@@ -34,11 +34,13 @@ from support.tickets.service import install_business_hours
 from support.kb.service import parse_export
 
 def register(group: click.Group) -> None:
-    """Add ``user``, ``backup``, ``restore``, ``report``, ``attempts`` and ``backend`` to the ``portal`` command group."""
+    """Add ``user``, ``backup``, ``restore``, ``report``, ``attempts``, ``backend`` and ``migrate-db`` to the ``portal`` command group."""
     from support.assessments.commands import attempts, report_certifications
 
     report.add_command(report_certifications)
-    for command in (user, backup, restore, report, attempts, backend):
+    from support.migrate_db import migrate_db
+
+    for command in (user, backup, restore, report, attempts, backend, migrate_db):
         group.add_command(command)
 
 
@@ -118,7 +120,7 @@ def backup(file: Path, keep: int | None, data_dir: Path) -> None:
 
     FILE may be a folder: the copy is then named ``portal-<UTC time>.db`` in it (for a scheduled backup).
     """
-    source_path = database_path(data_dir)
+    source_path = _sqlite_only(database_path(data_dir), "backup")
     if keep is not None:
         file.mkdir(parents=True, exist_ok=True)
     if file.is_dir():
@@ -140,6 +142,14 @@ def backup(file: Path, keep: int | None, data_dir: Path) -> None:
         for old in sorted(file.parent.glob(BACKUP_PATTERN))[:-keep]:
             old.unlink()
             click.echo(f"Deleted the older backup {old}")
+
+
+def _sqlite_only(where: Path | str, command: str) -> Path:
+    """The SQLite file; a ``ClickException`` when PORTAL_DATABASE_URL names PostgreSQL (its own tools back it up)."""
+    if isinstance(where, str):
+        raise click.ClickException(f"{command} copies the SQLite file; with PORTAL_DATABASE_URL set use PostgreSQL's "
+                                   "pg_dump / pg_restore (docs/deployment.md)")
+    return where
 
 
 @click.command("backend")
@@ -175,7 +185,7 @@ def restore(file: Path, data_dir: Path) -> None:
     problem = is_portal_database(file) or _newer_schema(file)
     if problem:
         raise click.ClickException(f"{file} cannot be restored: {problem}")
-    target_path = database_path(data_dir, must_exist=False)
+    target_path = _sqlite_only(database_path(data_dir, must_exist=False), "restore")
     target_path.parent.mkdir(parents=True, exist_ok=True)
     if target_path.exists():
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")

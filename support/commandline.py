@@ -5,6 +5,7 @@ User errors are ``ClickException``s (``Error: ...``, exit 1), never tracebacks.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -27,8 +28,10 @@ def settings_for(data_dir: Path) -> Settings:
         raise click.ClickException(str(exc)) from None
 
 
-def database_path(data_dir: Path, must_exist: bool = True) -> Path:
-    """``data_dir``'s database file; a ``ClickException`` when it must exist and does not."""
+def database_path(data_dir: Path, must_exist: bool = True) -> Path | str:
+    """``data_dir``'s database file (or ``PORTAL_DATABASE_URL`` when set); a ``ClickException`` when it must exist and does not."""
+    if os.environ.get("PORTAL_DATABASE_URL"):
+        return os.environ["PORTAL_DATABASE_URL"]
     path = data_dir / "portal.db"
     if must_exist and not path.is_file():
         raise click.ClickException(f"no portal database at {path} (check --data-dir or PORTAL_DATA_DIR)")

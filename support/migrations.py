@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from support.accounts.migrations import MIGRATIONS as ACCOUNTS
 from support.assessments.migrations import MIGRATIONS as ASSESSMENTS
@@ -14,6 +15,9 @@ from support.notifications.migrations import MIGRATIONS as NOTIFICATIONS
 from support.ratelimit import MIGRATIONS as RATE_LIMITS
 from support.tickets.migrations import MIGRATIONS as TICKETS
 
+if TYPE_CHECKING:
+    from support.db.postgres import PostgresStore
+
 MIGRATIONS: list[Migration] = sorted([*TICKETS, *ACCOUNTS, *RATE_LIMITS, *KB_FEEDBACK, *KB_SEARCHES, *ASSESSMENTS, *NOTIFICATIONS],
                                    key=lambda m: m.version)
 LATEST = MIGRATIONS[-1].version
@@ -21,6 +25,15 @@ if len({m.version for m in MIGRATIONS}) != len(MIGRATIONS):  # two domains took 
     raise RuntimeError(f"migration versions taken twice: {sorted(v for v in {m.version for m in MIGRATIONS} if [m.version for m in MIGRATIONS].count(v) > 1)}")
 
 
-def open_portal_store(path: Path, background_checkpoint: bool = False) -> Store:
-    """The portal database at ``path``, created or brought up to date with every domain's migrations."""
-    return open_store(path, MIGRATIONS, background_checkpoint=background_checkpoint)
+def open_portal_store(where: Path | str, background_checkpoint: bool = False) -> Store | PostgresStore:
+    """The portal database at ``where`` (an SQLite file, or a ``postgresql://`` URL), created or brought up to date."""
+    if is_postgres_url(where):
+        from support.db.postgres import open_postgres_store  # psycopg only where PostgreSQL is used (~60 ms to import)
+
+        return open_postgres_store(str(where), MIGRATIONS)
+    return open_store(Path(where), MIGRATIONS, background_checkpoint=background_checkpoint)
+
+
+def is_postgres_url(where: Path | str) -> bool:
+    """True for a ``postgresql://`` (or ``postgres://``) URL."""
+    return isinstance(where, str) and where.startswith(("postgresql://", "postgres://"))

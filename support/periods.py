@@ -79,6 +79,6 @@ class Period:
         return not self.low and not self.high
 
     def where(self, column: str) -> str:
-        """``column >= '…' AND column < '…'`` (``1`` when open on both sides), for a column of stored timestamps."""
+        """``column >= '…' AND column < '…'`` (``TRUE`` when open on both sides), for a column of stored timestamps."""
         parts = [f"{column} >= '{self.low}'" if self.low else "", f"{column} < '{self.high}'" if self.high else ""]
-        return " AND ".join(p for p in parts if p) or "1"
+        return " AND ".join(p for p in parts if p) or "TRUE"

@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PORTAL_", extra="forbid")
 
     data_dir: Path = Path(".portal-data")
+    database_url: str = Field("", description="postgresql://... to keep the data in PostgreSQL; empty: <data_dir>/portal.db (SQLite).")
     site_dir: Path | None = None
     kb_path: Path | None = Field(None, description="Defaults to <site_dir>/_portal/kb.json.")
     portal_dir: Path | None = Field(None, description="The portal folder: quizzes and roles default to its quizzes/ and content/roles/.")
@@ -138,6 +139,13 @@ class Settings(BaseSettings):
                            "none, the days of report ranges, the default of business-hours calendars.")
     business_hours_file: Path | None = Field(None, description="Business-hours calendars (YAML); defaults to "
                                              "<portal_dir>/business-hours.yml; none: every SLA clock runs round the clock.")
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: str) -> str:
+        if value and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("expected a PostgreSQL URL, postgresql://user@host/database (or empty for the SQLite file)")
+        return value
 
     @field_validator("time_zone")
     @classmethod
@@ -246,6 +254,11 @@ class Settings(BaseSettings):
     def database_path(self) -> Path:
         """The SQLite file."""
         return self.data_dir / "portal.db"
+
+    @property
+    def database(self) -> Path | str:
+        """Where the data is: the PostgreSQL URL when one is set, else the SQLite file."""
+        return self.database_url or self.database_path
 
     def sla_targets(self, priority: str) -> tuple[dt.timedelta, dt.timedelta]:
         """(first response, resolution) targets of a priority ``P1``..``P4``."""

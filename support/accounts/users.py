@@ -52,11 +52,8 @@ def add_user(db: Store, email: str, role: str, password: str, name: str, now: dt
     if get_user_by_email(db, email):
         raise Conflict(f"A user with email {email} already exists")
     with db.tx():
-        cursor = db.execute(
-            "INSERT INTO users (email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
-            [email.strip(), name.strip(), role, _hasher.hash(password), iso(now)],
-        )
-    return cursor.lastrowid
+        return db.insert("users", {"email": email.strip(), "name": name.strip(), "role": role,
+                                   "password_hash": _hasher.hash(password), "created_at": iso(now)})
 
 
 def get_user(db: Store, user_id: int) -> dict[str, Any]:

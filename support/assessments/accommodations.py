@@ -48,8 +48,9 @@ MESSAGES = {"email": "Enter the learner's email address, like name@example.com",
 def grant(db: Store, user_id: int, data: Grant, actor: str, now: dt.datetime) -> None:
     """Record (or replace) the learner's extra time and extend their open attempts it applies to."""
     with db.tx():
-        db.execute("INSERT OR REPLACE INTO time_accommodations (user_id, quiz_id, extra_minutes, granted_by, granted_at, note) "
-                   "VALUES (?, ?, ?, ?, ?, ?)", [user_id, data.quiz_id, data.extra_minutes, actor, iso(now), data.note])
+        db.execute("INSERT INTO time_accommodations (user_id, quiz_id, extra_minutes, granted_by, granted_at, note) "
+                   "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, quiz_id) DO UPDATE SET extra_minutes = excluded.extra_minutes, "
+                   "granted_by = excluded.granted_by, granted_at = excluded.granted_at, note = excluded.note", [user_id, data.quiz_id, data.extra_minutes, actor, iso(now), data.note])
         for attempt in db.all("SELECT * FROM attempts WHERE user_id = ? AND status = 'open' AND deadline IS NOT NULL", [user_id]):
             _extend(db, attempt, extra_minutes(db, user_id, attempt["quiz_id"]))
 

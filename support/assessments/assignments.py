@@ -30,8 +30,8 @@ def assign(db: Store, role: str, due: dt.datetime, trainer_id: int, now: dt.date
            user_id: int | None = None) -> int:
     """Assign ``role`` to a cohort or a learner (exactly one of them); the assignment's id."""
     with db.tx():
-        return db.execute("INSERT INTO assignments (role, cohort_id, user_id, due_at, assigned_by, assigned_at) VALUES (?, ?, ?, ?, ?, ?)",
-                          [role, cohort_id, user_id, iso(due), trainer_id, iso(now)]).lastrowid
+        return db.execute("INSERT INTO assignments (role, cohort_id, user_id, due_at, assigned_by, assigned_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                          [role, cohort_id, user_id, iso(due), trainer_id, iso(now)]).fetchone()[0]
 
 
 def remove(db: Store, assignment_id: int) -> None:

@@ -45,7 +45,7 @@ def save_version(db: Store, quiz: Quiz, now: dt.datetime) -> str:
     """Store the quiz as it is now (once per distinct content); returns its hash."""
     body = quiz.model_dump_json()
     digest = hashlib.sha256(body.encode()).hexdigest()
-    db.execute("INSERT OR IGNORE INTO quiz_versions (hash, quiz_id, body, created_at) VALUES (?, ?, ?, ?)",
+    db.execute("INSERT INTO quiz_versions (hash, quiz_id, body, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                [digest, quiz.id, body, iso(now)])
     return digest
 

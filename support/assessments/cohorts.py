@@ -27,8 +27,8 @@ def create(db: Store, name: str, trainer_id: int, now: dt.datetime) -> int:
     if db.one("SELECT 1 AS x FROM cohorts WHERE name = ?", [name]):
         raise Conflict(f"A cohort named {name} already exists")
     with db.tx():
-        return db.execute("INSERT INTO cohorts (name, created_by, created_at) VALUES (?, ?, ?)",
-                          [name, trainer_id, iso(now)]).lastrowid
+        return db.execute("INSERT INTO cohorts (name, created_by, created_at) VALUES (?, ?, ?) RETURNING id",
+                          [name, trainer_id, iso(now)]).fetchone()[0]
 
 
 def get(db: Store, cohort_id: int) -> dict[str, Any]:
@@ -58,7 +58,7 @@ def add_member(db: Store, cohort_id: int, email: str, now: dt.datetime) -> dict[
     if user is None:
         raise NotFound(f"No account with email {email.strip()}")
     with db.tx():
-        db.execute("INSERT OR IGNORE INTO cohort_members (cohort_id, user_id, added_at) VALUES (?, ?, ?)",
+        db.execute("INSERT INTO cohort_members (cohort_id, user_id, added_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                    [cohort_id, user["id"], iso(now)])
     return user
 

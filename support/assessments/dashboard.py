@@ -42,7 +42,7 @@ def mark_read(db: Store, user_id: int, page_id: str, read: bool, now: dt.datetim
     """Mark a KB page read (or not read any more) for the learner."""
     with db.tx():
         if read:
-            db.execute("INSERT OR IGNORE INTO page_reads (user_id, page_id, read_at) VALUES (?, ?, ?)", [user_id, page_id, iso(now)])
+            db.execute("INSERT INTO page_reads (user_id, page_id, read_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [user_id, page_id, iso(now)])
         else:
             db.execute("DELETE FROM page_reads WHERE user_id = ? AND page_id = ?", [user_id, page_id])
 

@@ -39,6 +39,8 @@ T = TypeVar("T")
 class Store:
     """A thread-aware handle on the portal database; delegates to the thread's ``sqlite_utils.Database``."""
 
+    dialect = "sqlite"  # see support.db.dialect; PostgreSQL's store is support.db.postgres.PostgresStore
+
     def __init__(self, path: Path, autocheckpoint: bool = True) -> None:
         self.path = Path(path)
         self.autocheckpoint = autocheckpoint
@@ -92,6 +94,18 @@ class Store:
         cursor = self.db.conn.execute(_insert_sql(table, record) + " RETURNING *", list(record.values()))
         row = cursor.fetchone()
         return dict(zip((c[0] for c in cursor.description), row))
+
+    def update(self, table: str, row_id: int, values: dict[str, Any]) -> None:
+        """Set ``values`` on the row whose ``id`` is ``row_id``."""
+        sets = ", ".join(f"[{name}] = ?" for name in values)
+        self.db.conn.execute(f"UPDATE [{table}] SET {sets} WHERE id = ?", [*values.values(), row_id])
+
+    def try_job_lock(self, job: str) -> bool:
+        """True: one process serves an SQLite file, so its background jobs never meet another instance's."""
+        return True
+
+    def release_job_lock(self, job: str) -> None:
+        """Nothing to give back (see ``try_job_lock``)."""
 
     @contextlib.contextmanager
     def tx(self) -> Iterator[sqlite_utils.Database]:

@@ -28,7 +28,7 @@ def add_comment(db: Store, feedback_id: int, comment: str) -> bool:
 def per_page(db: Store, since: str = "") -> list[dict[str, Any]]:
     """Votes, average rating and comment count per page (since an ISO time), most votes first."""
     return db.all("SELECT page, max(title) AS title, count(*) AS votes, avg(rating) AS average, "
-                  "sum(comment != '') AS comments FROM page_feedback WHERE at >= ? GROUP BY page ORDER BY votes DESC, page", [since])
+                  "count(*) FILTER (WHERE comment != '') AS comments FROM page_feedback WHERE at >= ? GROUP BY page ORDER BY votes DESC, page", [since])
 
 
 def comments(db: Store, limit: int = 100) -> list[dict[str, Any]]:

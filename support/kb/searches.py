@@ -47,13 +47,13 @@ def ticket_followed(db: Store, visit: str, ticket_id: int, now: dt.datetime) -> 
 
 def success(db: Store, since: str) -> dict[str, Any]:
     """How many searches since ``since``, and how many succeeded: a result opened and no ticket after."""
-    return db.one("SELECT count(*) AS searches, sum(opened IS NOT NULL AND ticket_id IS NULL) AS succeeded, "
-                  "sum(shown = 0) AS no_result, sum(opened IS NULL) AS no_click FROM searches WHERE at >= ?", [since])
+    return db.one("SELECT count(*) AS searches, sum(CASE WHEN opened IS NOT NULL AND ticket_id IS NULL THEN 1 ELSE 0 END) AS succeeded, "
+                  "sum(CASE WHEN shown = 0 THEN 1 ELSE 0 END) AS no_result, sum(CASE WHEN opened IS NULL THEN 1 ELSE 0 END) AS no_click FROM searches WHERE at >= ?", [since])
 
 
 def failing_queries(db: Store, since: str, limit: int = 50) -> list[dict[str, Any]]:
     """The queries most often left with no result or no click: the docs team's to-do list."""
-    return db.all("SELECT lower(query) AS query, count(*) AS times, sum(shown = 0) AS no_result FROM searches "
+    return db.all("SELECT lower(query) AS query, count(*) AS times, sum(CASE WHEN shown = 0 THEN 1 ELSE 0 END) AS no_result FROM searches "
                   "WHERE at >= ? AND opened IS NULL GROUP BY lower(query) ORDER BY times DESC, query LIMIT ?", [since, limit])
 
 

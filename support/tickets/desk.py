@@ -43,7 +43,7 @@ def tags_of(db: Store, ticket_ids: list[int]) -> dict[int, list[str]]:
 
 def add_tag(db: Store, ticket_id: int, tag: str) -> bool:
     """Tag a ticket; False if it had the tag already."""
-    return db.execute("INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) VALUES (?, ?)", [ticket_id, tag]).rowcount == 1
+    return db.execute("INSERT INTO ticket_tags (ticket_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING", [ticket_id, tag]).rowcount == 1
 
 
 def remove_tag(db: Store, ticket_id: int, tag: str) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from support.clock import iso
+from support.db import dialect
 from support.db.store import Store
 
 INDEX_BATCH = 200  # tickets per indexing transaction: a few milliseconds of the event loop at a time
@@ -45,7 +46,7 @@ class QueueFilter:
     tag: str | None = None
 
 
-def where_clause(f: QueueFilter, me: int, now: dt.datetime, due_soon: dt.timedelta) -> tuple[str, list[Any]]:
+def where_clause(f: QueueFilter, me: int, now: dt.datetime, due_soon: dt.timedelta, engine: str = dialect.SQLITE) -> tuple[str, list[Any]]:
     """SQL conditions and parameters for a filter."""
     terms: list[tuple[str, list[Any]]] = [("1 = 1", [])]
     if f.status == "active":
@@ -68,14 +69,8 @@ def where_clause(f: QueueFilter, me: int, now: dt.datetime, due_soon: dt.timedel
         terms.append(("t.id IN (SELECT ticket_id FROM ticket_articles WHERE article_id = ?)", [f.article]))
     if f.tag:
         terms.append(("t.id IN (SELECT ticket_id FROM ticket_tags WHERE tag = ?)", [f.tag.strip().lower()]))
-    if f.q and len(f.q) >= 3:  # the trigram index finds any substring of three characters or more
-        like = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        terms.append(("t.id IN (SELECT rowid FROM tickets_search WHERE tickets_search MATCH ? UNION ALL "
-                      "SELECT p.id FROM tickets_search_pending p CROSS JOIN tickets s ON s.id = p.id "  # CROSS: the few pending first
-                      "WHERE s.subject LIKE ? ESCAPE '\\' OR s.requester_email LIKE ? ESCAPE '\\')",
-                      ['"' + f.q.replace('"', '""') + '"', like, like]))
-    elif f.q:
-        terms.append(("(t.subject LIKE ? OR t.requester_email LIKE ?)", [f"%{f.q}%"] * 2))
+    if f.q:
+        terms.append(dialect.ticket_search(engine, f.q))
     return " AND ".join(sql for sql, _ in terms), [p for _, params in terms for p in params]
 
 
@@ -88,7 +83,7 @@ def page_of_tickets(
     db: Store, f: QueueFilter, me: int, now: dt.datetime, page: int, size: int, due_soon: dt.timedelta = dt.timedelta(hours=1)
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of the queue (1-based) and the total number of matching tickets."""
-    where, params = where_clause(f, me, now, due_soon)
+    where, params = where_clause(f, me, now, due_soon, db.dialect)
     total = db.one(f"SELECT count(*) AS n FROM tickets t WHERE {where}", params)["n"]
     rows = db.all(
         "SELECT t.id, t.subject, t.status, t.priority, t.tier, t.category, t.requester_email, t.requester_name, "
@@ -104,6 +99,8 @@ def page_of_tickets(
 
 def index_pending(db: Store, batch: int = INDEX_BATCH) -> int:
     """Move up to ``batch`` filed tickets into the search index (one transaction); how many were moved."""
+    if not dialect.search_indexed_in_background(db.dialect):
+        return 0
     with db.tx():
         ids = [r["id"] for r in db.all("SELECT id FROM tickets_search_pending ORDER BY id LIMIT ?", [batch])]
         if ids:

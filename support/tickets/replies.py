@@ -36,10 +36,8 @@ def get(db: Store, template_id: int, user_id: int) -> dict[str, Any] | None:
 def add(db: Store, fields: dict[str, Any], owner_id: int | None, now: dt.datetime) -> int:
     """Store a template (``owner_id`` None: shared with every agent); returns its id."""
     with db.tx():
-        cursor = db.execute(
-            "INSERT INTO reply_templates (title, body, set_status, set_priority, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            [fields["title"], fields["body"], fields.get("set_status"), fields.get("set_priority"), owner_id, iso(now)])
-    return int(cursor.lastrowid)
+        return db.insert("reply_templates", {"title": fields["title"], "body": fields["body"], "set_status": fields.get("set_status"),
+                                             "set_priority": fields.get("set_priority"), "owner_id": owner_id, "created_at": iso(now)})
 
 
 def delete(db: Store, template_id: int) -> None:

@@ -6,10 +6,10 @@ The seeds' target is an average above 4.0 out of 5. A rating counts for the agen
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from typing import Any, Callable
 
 from support.clock import iso
+from support.db import dialect
 from support.db.store import Store
 from support.errors import Conflict
 from support.tables import Table
@@ -25,7 +25,7 @@ def rate(db: Store, ticket: dict[str, Any], resolved_at: str, score: int, commen
     try:
         with db.tx():
             db.insert("ratings", record)
-    except sqlite3.IntegrityError:
+    except dialect.integrity_errors():
         raise Conflict(f"Ticket {ticket['id']} was rated already for this resolution; thank you") from None
 
 
@@ -45,7 +45,7 @@ def report(db: Store, within: Callable[[str], str] = lambda column: "1", label: 
                   ["group", "ratings", "response_rate_pct", "average", "target", "1", "2", "3", "4", "5"], chart="average")
     for by, expression in {"all": "'all'", **GROUPS}.items():
         for row in db.all(f"SELECT {expression} AS g, count(*) AS n, avg(r.score) AS avg, "
-                          + ", ".join(f"sum(r.score = {k}) AS s{k}" for k in range(1, 6))
+                          + ", ".join(f"count(*) FILTER (WHERE r.score = {k}) AS s{k}" for k in range(1, 6))
                           + f" FROM ratings r LEFT JOIN users u ON u.id = r.agent_id WHERE {within('r.rated_at')} GROUP BY g ORDER BY g"):
             rate_pct = round(100 * row["n"] / resolutions, 1) if by == "all" and resolutions else None
             table.rows.append([row["g"] if by == "all" else f"{by}: {row['g']}", row["n"], rate_pct, round(row["avg"], 2), TARGET, *(row[f"s{k}"] for k in range(1, 6))])

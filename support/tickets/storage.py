@@ -143,7 +143,7 @@ def set_status(db: Store, ticket: dict[str, Any], status: str, actor: str, now: 
         updates |= {"resolved_at": iso(now), "resolution_secs": used_seconds(ticket, now)}
     if status not in ("resolved", "closed"):
         updates |= {"resolved_at": None, "resolution_secs": None}
-    db["tickets"].update(ticket["id"], updates)
+    db.update("tickets", ticket["id"], updates)
     ticket.update(updates)
     add_history(db, ticket["id"], actor, "status", old, status, note, now)
 
@@ -196,7 +196,7 @@ def bulk_assign(db: Store, ticket_ids: list[int], assignee_id: int | None, actor
 
 def linked_articles(db: Store, ticket_id: int) -> list[dict[str, Any]]:
     """The KB articles linked to a ticket, in link order."""
-    return db.all("SELECT * FROM ticket_articles WHERE ticket_id = ? ORDER BY rowid", [ticket_id])
+    return db.all("SELECT * FROM ticket_articles WHERE ticket_id = ? ORDER BY linked_at, origin DESC, article_id", [ticket_id])  # the page's own article first
 
 
 def link_article(db: Store, ticket_id: int, article_id: str, actor: str, now: dt.datetime) -> bool:
@@ -204,7 +204,8 @@ def link_article(db: Store, ticket_id: int, article_id: str, actor: str, now: dt
     with db.tx():
         get_ticket(db, ticket_id)
         cursor = db.execute(
-            "INSERT OR IGNORE INTO ticket_articles (ticket_id, article_id, origin, linked_by, linked_at) VALUES (?, ?, 'agent', ?, ?)",
+            "INSERT INTO ticket_articles (ticket_id, article_id, origin, linked_by, linked_at) VALUES (?, ?, 'agent', ?, ?) "
+            "ON CONFLICT DO NOTHING",
             [ticket_id, article_id, actor, iso(now)],
         )
         if cursor.rowcount:
@@ -258,7 +259,7 @@ def record_impressions(db: Store, form_id: str, query: str, article_ids: list[st
     with db.tx():
         for rank, article_id in enumerate(article_ids, start=1):
             db.execute(
-                "INSERT OR IGNORE INTO impressions (form_id, article_id, query, rank, shown_at) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO impressions (form_id, article_id, query, rank, shown_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [form_id, article_id, query[:500], rank, iso(now)],
             )
 

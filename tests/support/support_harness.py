@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 import socket
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pg_harness
 import uvicorn
 from fastapi import FastAPI
 
@@ -78,6 +80,7 @@ class Live:
     clock: FrozenClock
     data_dir: Path
     site_dir: Path
+    database: Path | str = ""
     clients: list[Browser] = field(default_factory=list)
 
     def client(self) -> Browser:
@@ -104,6 +107,11 @@ class Live:
 def start_server(tmp: Path, wrap: Callable[[FastAPI], Any] | None = None, **overrides: Any) -> tuple[uvicorn.Server, threading.Thread, Live]:
     """Create the app over ``tmp`` and serve it from a thread (``wrap``: an ASGI layer to serve around it)."""
     site = make_site(tmp)
+    if "database_url" not in overrides:  # a test that names its database keeps it
+        database = pg_harness.fresh_database(tmp / "data" / "portal.db")
+        overrides["database_url"] = database if isinstance(database, str) else ""
+        if overrides["database_url"]:  # the CLI commands a test runs with this --data-dir find the database as an operator's would
+            os.environ["PORTAL_DATABASE_URL"] = overrides["database_url"]
     settings = load_settings(data_dir=tmp / "data", site_dir=site, **{"sla_sweep_seconds": 0, "source_check_seconds": 0, **overrides})
     clock = FrozenClock(START)
     app = create_app(settings, clock=clock)
@@ -117,7 +125,7 @@ def start_server(tmp: Path, wrap: Callable[[FastAPI], Any] | None = None, **over
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the test server did not start")
         time.sleep(0.01)
-    return server, thread, Live(f"http://127.0.0.1:{port}", app, clock, tmp / "data", site)
+    return server, thread, Live(f"http://127.0.0.1:{port}", app, clock, tmp / "data", site, settings.database)
 
 
 def stop_server(server: uvicorn.Server, thread: threading.Thread, live: Live) -> None:
@@ -126,6 +134,9 @@ def stop_server(server: uvicorn.Server, thread: threading.Thread, live: Live) ->
         browser.close()
     server.should_exit = True
     thread.join(timeout=10)
+    if os.environ.get("PORTAL_DATABASE_URL") == live.database:
+        del os.environ["PORTAL_DATABASE_URL"]
+    pg_harness.drop_database(live.database)
 
 
 def csrf_from(html: str) -> str:

@@ -105,6 +105,7 @@ def test_the_image_builds_and_reports_healthy(tmp_path: Path) -> None:
         subprocess.run(["docker", "rm", "-f", container], capture_output=True)
 
 
+@pytest.mark.sqlite_only
 def test_backup_into_a_folder_keeps_the_newest(live: Live, tmp_path: Path) -> None:
     """``portal backup DIR --keep 2`` (the timer's command) writes portal-<time>.db files and deletes all but the newest two."""
     folder = tmp_path / "backups"

@@ -32,7 +32,9 @@ def read_all(live: Live, count: int) -> list[dict]:
     """Wait until ``count`` messages were read from the Maildir; their ``mail_in`` rows."""
     deadline = time.monotonic() + 10
     while True:
-        rows = live.app.state.store.all("SELECT * FROM mail_in ORDER BY rowid")
+        store = live.app.state.store
+        written = "rowid" if store.dialect == "sqlite" else "ctid"  # the order rows were written in (mail_in is never updated)
+        rows = store.all(f"SELECT * FROM mail_in ORDER BY {written}")
         if len(rows) >= count:
             return rows
         assert time.monotonic() < deadline, f"only {len(rows)} of {count} messages were read"

@@ -122,6 +122,7 @@ def test_agent_reply_attaches_a_file_that_an_internal_note_keeps_from_the_reques
     assert small.client().get(f"/support/t/{filed['token']}/files/{secret['id']}/x").status_code == 404
 
 
+@pytest.mark.sqlite_only
 def test_backup_carries_the_files_and_restore_puts_them_back(small: Live, tmp_path: Path) -> None:
     """``portal backup`` copies the attached files into the backup; ``portal restore`` writes them to the attachment folder."""
     _, filed = file_form(small, [("shot.png", PNG)])

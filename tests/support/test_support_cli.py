@@ -59,6 +59,7 @@ def test_user_add_errors_are_clean_messages(tmp_path: Path) -> None:
     assert (short.exit_code, short.output) == (1, "Error: password: Use at least 8 characters.\n")
 
 
+@pytest.mark.sqlite_only
 def test_backup_while_running_and_restore(live: Live, tmp_path: Path) -> None:
     """A backup taken while the server runs restores exactly: later tickets vanish, earlier ones stay readable."""
     kept = live.file(subject="Before the backup")

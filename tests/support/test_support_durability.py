@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import os
 import signal
 import sqlite3
@@ -81,6 +83,7 @@ def wal_checkpoint_sequence(data_dir: Path) -> int:
     return int.from_bytes((data_dir / "portal.db-wal").read_bytes()[12:16], "big")
 
 
+@pytest.mark.sqlite_only
 def test_wal_is_checkpointed_in_the_background_not_by_requests(live: Live) -> None:
     """Request connections never checkpoint (``wal_autocheckpoint=0``); a background task does, so the WAL is reused."""
     store = live.app.state.store

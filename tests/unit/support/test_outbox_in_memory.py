@@ -23,9 +23,9 @@ TICKET = {"id": 7, "subject": "Conveyor jammed", "requester_name": "Olga", "requ
 
 
 @pytest.fixture
-def db() -> Iterator[Store]:
-    """A fresh portal database in memory, every migration applied."""
-    store = open_portal_store(Path(":memory:"))
+def db(database: Path | str) -> Iterator[Store]:
+    """A fresh portal database (SQLite, or PostgreSQL with PORTAL_TEST_DATABASE=postgresql), every migration applied."""
+    store = open_portal_store(database)
     yield store
     store.close()
 

@@ -21,9 +21,9 @@ NOW = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def db() -> Iterator[Store]:
-    """A fresh portal database in memory, every migration applied."""
-    store = open_portal_store(Path(":memory:"))
+def db(database: Path | str) -> Iterator[Store]:
+    """A fresh portal database (SQLite, or PostgreSQL with PORTAL_TEST_DATABASE=postgresql), every migration applied."""
+    store = open_portal_store(database)
     yield store
     store.close()
 
@@ -83,9 +83,9 @@ def test_sessions_end_on_sign_out_password_change_and_expiry(db: Store) -> None:
     assert accounts.session_user(db, outcome.session_id, NOW) is None
 
 
-def test_the_event_loop_never_opens_a_write_transaction(tmp_path: Path) -> None:
+def test_the_event_loop_never_opens_a_write_transaction(database: Path | str) -> None:
     """On the loop a write is handed to the store's writer thread; ``tx()`` there is refused outright (a file: two threads)."""
-    db = open_portal_store(tmp_path / "portal.db")
+    db = open_portal_store(database)
 
     async def on_the_loop() -> int:
         db.serve_from_this_thread()  # as the app's start-up does
@@ -99,9 +99,9 @@ def test_the_event_loop_never_opens_a_write_transaction(tmp_path: Path) -> None:
     db.close()
 
 
-def test_a_write_waiting_for_another_writer_does_not_hold_up_the_loop(tmp_path: Path) -> None:
+def test_a_write_waiting_for_another_writer_does_not_hold_up_the_loop(database: Path | str) -> None:
     """While a thread holds the write lock, a write from the loop waits in the writer thread and the loop keeps serving."""
-    db = open_portal_store(tmp_path / "portal.db")
+    db = open_portal_store(database)
     held, release = threading.Event(), threading.Event()
 
     def slow_writer() -> None:
