@@ -135,6 +135,8 @@ def backend_suite(work: Path, notes: list[str]) -> list:
             guarded(figures, notes, "quiz submit", lambda: quizbench.http_figure(
                 quizbench.rounds(submits, lambda batch, count, warmup: load(portal, batch, count, warmup=warmup))))
         guarded(figures, notes, "backup under load", lambda: workspace.backup_under_load(portal, cookie, data2, work))
+    guarded(figures, notes, "PostgreSQL: filing on two instances, the queue", lambda: __import__("bench.postgres").postgres.figures(
+        work, site, portal_dir, pages[0]["id"], data / "kb-index", env, data2))  # issue 19
     guarded(figures, notes, "grading in-process", quizbench.in_process)
     guarded(figures, notes, "training report", training.report_summary)  # issue 18
     guarded(figures, notes, "credential verification", credentialbench.sign_and_verify)  # issue 18
