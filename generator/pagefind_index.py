@@ -21,6 +21,12 @@ PAGEFIND_ABOVE_PAGES = 300
 """``search_index: auto`` uses Pagefind above this many pages: there Material's index passes 300 kB gzipped."""
 KEYWORDS_WEIGHT = 5.0
 BUNDLES = {"reader": "pagefind", "reference": "pagefind-api"}
+LUNR_STOPWORDS = """a able about across after all almost also am among an and any are as at be because been but by can
+cannot could dear did do does either else ever every for from get got had has have he her hers him his how however i if in
+into is it its just least let like likely may me might most must my neither no nor not of off often on only or other our own
+rather said say says she should since so some than that the their them then there these they this tis to too twas us wants
+was we were what when where which while who whom why will with would yet you your""".split()
+"""lunr's English stop words (lunr.stopWordFilter): the worker of a Pagefind site leaves them out without loading lunr."""
 
 
 def wanted(choice: str, pages: int) -> bool:
@@ -67,6 +73,7 @@ def write_pagefind(site_dir: Path, choice: str = "pagefind") -> int:
     for scope, folder in written.items():
         _write_bundle(site_dir / folder, scoped[scope])
     portal["pagefind"] = {scope: f"{folder}/" for scope, folder in written.items()}
+    portal["stopwords"] = sorted(set(portal.get("stopwords", [])) | set(LUNR_STOPWORDS))
     path.write_text(json.dumps({"config": index["config"], "docs": []}, separators=(",", ":")), encoding="utf-8")
     return sum(len(records) for records in scoped.values())
 

@@ -129,6 +129,8 @@ def test_reader_asks_the_search_box_in_everyday_words_and_opens_the_right_articl
                 assert not asked_backend, asked_backend
                 fetched = [r for r in browsing.requests if "/pagefind/" in r]
                 assert bool(fetched) == (hosting == "pagefind"), fetched
+            material_worker = [r for r in browsing.requests if re.search(r"/workers/search\.[0-9a-f]+\.min\.js", r)]
+            assert bool(material_worker) == (hosting != "pagefind"), material_worker  # Pagefind's site: lunr never loaded
             browsing.assert_clean()
         finally:
             browsing.close()

@@ -47,6 +47,18 @@ def test_write_pagefind_writes_both_bundles_and_leaves_materials_index_its_confi
     assert write_pagefind(tmp_path, "lunr") == 0
 
 
+def test_the_config_carries_lunrs_stop_words_beside_the_portals_so_the_worker_needs_no_lunr(tmp_path: Path) -> None:
+    """A Pagefind site's worker does not load Material's (lunr): the stop words it leaves out come with the config."""
+    (tmp_path / "search").mkdir()
+    index = json.loads(json.dumps(INDEX))
+    index["config"]["portal"]["stopwords"] = ["won't", "hello"]
+    (tmp_path / "search" / "search_index.json").write_text(json.dumps(index), encoding="utf-8")
+    write_pagefind(tmp_path, "pagefind")
+    stopwords = json.loads((tmp_path / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]["portal"]["stopwords"]
+    assert {"won't", "hello", "the", "my", "is", "your"} <= set(stopwords) and "scanner" not in stopwords
+    assert stopwords == sorted(set(stopwords))
+
+
 def test_a_site_without_reference_pages_gets_the_reader_bundle_only(tmp_path: Path) -> None:
     """Pagefind refuses to index nothing, so an empty scope has no bundle and the config names none for it."""
     (tmp_path / "search").mkdir()

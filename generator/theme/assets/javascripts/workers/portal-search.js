@@ -71,6 +71,7 @@
   }
 
   var bundles = {}
+  var SHOWN = 5  // Pagefind results shown: the reader's article is among the first five (bench/search_quality.py's hit@5)
 
   function pagefind(scope) {
     if (!tuning.pagefind[scope])  // a scope with no pages has no bundle
@@ -92,7 +93,8 @@
     var terms = {}
     tuned.query.split(" ").forEach(function (word) { terms[word] = true })
     return pagefind(tuned.scope).then(function (pf) { return pf.search(tuned.query) }).then(function (found) {
-      var first = ((found && found.results) || []).slice(0, 10)
+      // each result's text is one more fetch: none for a query typed over already, the first SHOWN otherwise
+      var first = mine === asked ? ((found && found.results) || []).slice(0, SHOWN) : []
       return Promise.all(first.map(function (result) {
         return result.data().then(function (data) { return { score: result.score, data: data } })
       }))
@@ -132,7 +134,7 @@
   }
 
   function isStopWord(word) {
-    return tuning.stop[word] || !self.lunr.stopWordFilter(word)
+    return tuning.stop[word] || (self.lunr && !self.lunr.stopWordFilter(word))  // Pagefind sites: lunr's words are in tuning.stop
   }
 
   function rewrite(text, stemmed) {
@@ -149,7 +151,7 @@
       .filter(function (word) { return word.length > 0 })
     var kept = words.filter(function (word) { return !isStopWord(word) })
     var terms = (kept.length ? kept : words).map(function (word) {
-      return tuning.stem && stemmed !== false ? self.lunr.stemmer(new self.lunr.Token(word)).toString() : word
+      return tuning.stem && stemmed !== false && self.lunr ? self.lunr.stemmer(new self.lunr.Token(word)).toString() : word
     })
     return { query: terms.join(" "), scope: scope }
   }
@@ -159,38 +161,53 @@
     return scope === "reference" ? reference : !reference
   }
 
+  // Material's worker (lunr, 40 kB) is loaded only where its index is used: on a Pagefind site its
+  // index is empty, so the setup and any query left to it are answered here and nothing of it is fetched.
+  var material = null  // Material's message handler, or its stand-in
   self.addEventListener = function (type, handler, options) {
     if (type !== "message")
       return listen(type, handler, options)
-    listen(type, function (ev) {
-      var message = ev.data
-      if (message && message.type === 0) {
-        tuning = setup(message.data)
-        backend = probe(((message.data.config || {}).portal || {}).api)
-      } else if (message && message.type === 2 && tuning) {
-        var text = String(message.data)
-        var reference = REFERENCE_PREFIX.test(text)
-        if (text.trim() && (!reference || tuning.pagefind)) {
-          backend.then(function (url) {
-            return url && !reference ? askBackend(url, text.trim()) : tuning.pagefind ? askPagefind(text) : false
-          }).catch(function () { return false }).then(function (done) {
-            if (!done)
-              lunrQuery(handler, text)
-          })
-          return
-        }
-        lunrQuery(handler, text)
-        return
-      }
-      handler({ data: message })
-    }, options)
+    material = handler
   }
 
-  function lunrQuery(handler, text) {
+  function standIn(ev) {
+    self.postMessage(ev.data && ev.data.type === 0 ? { type: 1 } : { type: 3, data: { items: [] } })
+  }
+
+  listen("message", function (ev) {
+    var message = ev.data
+    if (message && message.type === 0) {
+      tuning = setup(message.data)
+      backend = probe(((message.data.config || {}).portal || {}).api)
+      if (!material && tuning.pagefind) {
+        material = standIn
+      } else if (!material) {
+        importScripts(new URL(self.location.href).searchParams.get("material"))
+        self.lunr.QueryLexer.termSeparator = /\s+/
+      }
+    } else if (message && message.type === 2 && tuning) {
+      var text = String(message.data)
+      var reference = REFERENCE_PREFIX.test(text)
+      if (text.trim() && (!reference || tuning.pagefind)) {
+        backend.then(function (url) {
+          return url && !reference ? askBackend(url, text.trim()) : tuning.pagefind ? askPagefind(text) : false
+        }).catch(function () { return false }).then(function (done) {
+          if (!done)
+            lunrQuery(text)
+        })
+        return
+      }
+      lunrQuery(text)
+      return
+    }
+    material({ data: message })
+  })
+
+  function lunrQuery(text) {
     asked++  // a backend answer still on its way is stale now
     var tuned = rewrite(text)
     scopes.push(tuned.scope)
-    handler({ data: { type: 2, data: tuned.query } })
+    material({ data: { type: 2, data: tuned.query } })
   }
 
   self.postMessage = function (message) {
@@ -200,7 +217,4 @@
     }
     post(message)
   }
-
-  importScripts(new URL(self.location.href).searchParams.get("material"))
-  self.lunr.QueryLexer.termSeparator = /\s+/
 })()
