@@ -10,10 +10,10 @@ import os
 import smtplib
 import socket
 import ssl
-from email.message import Message
 from pathlib import Path
 from typing import Protocol
 
+from support.notifications.compose import Outgoing
 from support.notifications.outbox import Outcome
 from support.settings import Settings
 
@@ -21,7 +21,7 @@ from support.settings import Settings
 class Transport(Protocol):
     """Sends a batch of (outbox id, message) pairs."""
 
-    def send(self, batch: list[tuple[int, Message]]) -> list[Outcome]: ...
+    def send(self, batch: list[tuple[int, Outgoing]]) -> list[Outcome]: ...
 
 
 class FileTransport:
@@ -30,7 +30,7 @@ class FileTransport:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
-    def send(self, batch: list[tuple[int, Message]]) -> list[Outcome]:
+    def send(self, batch: list[tuple[int, Outgoing]]) -> list[Outcome]:
         self.folder.mkdir(parents=True, exist_ok=True)
         outcomes = []
         for outbox_id, message in batch:
@@ -61,7 +61,7 @@ class SmtpTransport:
             smtp.login(s.smtp_username, s.smtp_password.get_secret_value())
         return smtp
 
-    def send(self, batch: list[tuple[int, Message]]) -> list[Outcome]:
+    def send(self, batch: list[tuple[int, Outgoing]]) -> list[Outcome]:
         try:
             smtp = self._connect()
         except (OSError, smtplib.SMTPException) as exc:  # the server is down or refuses us: every message waits
@@ -77,9 +77,11 @@ class SmtpTransport:
                 pass
         return outcomes + [Outcome(i, False, "connection lost") for i, _ in batch[len(outcomes):]]
 
-    def _send_one(self, smtp: smtplib.SMTP, outbox_id: int, message: Message) -> Outcome:
+    def _send_one(self, smtp: smtplib.SMTP, outbox_id: int, message: Outgoing) -> Outcome:
         try:
-            smtp.send_message(message)
+            # an address beyond ASCII needs the server's SMTPUTF8 (smtplib refuses it otherwise: SMTPNotSupportedError)
+            options = () if message.sender.isascii() and message.recipient.isascii() else ("SMTPUTF8",)
+            smtp.sendmail(message.sender, [message.recipient], message.as_bytes("\r\n"), mail_options=options)
         except smtplib.SMTPRecipientsRefused as exc:
             code, answer = next(iter(exc.recipients.values()))
             return Outcome(outbox_id, False, f"{code} {answer.decode(errors='replace')}", permanent=code >= 500)
