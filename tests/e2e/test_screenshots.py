@@ -5,19 +5,28 @@ Marked ``screenshots``: they run only with ``--screenshots`` (and then alone), s
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_harness import ACCOUNTS, REPO, Browsing, search_site
+from e2e_harness import ACCOUNTS, REPO, Browsing, Portal, search_site, serve_portal
 from playwright.sync_api import Page, expect
 from quiz_steps import answer_key, choose_right_answers, submit_for_grading
 from steps import sign_in
 
 SHOTS = REPO / "docs" / "screenshots"
 ROLE = "production-operator"
+TRAINER = ("tom@example.com", "trainer", "Tom Trainer")
+PHONE = (390, 844)
 pytestmark = pytest.mark.screenshots
+
+
+@pytest.fixture(scope="module")
+def portal(portal_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
+    """The example portal with its accounts and a trainer's."""
+    with serve_portal(portal_dir, tmp_path_factory.mktemp("data"), extra_accounts=(TRAINER,)) as server:
+        yield server
 
 
 def _site(path: str) -> Callable[[Page, dict[str, Any]], None]:
@@ -105,8 +114,38 @@ SCREENSHOTS: list[tuple[str, Callable[[Page, dict[str, Any]], None]]] = [
 ]
 
 
+def _training_report(page: Page) -> None:
+    """A trainer's cohort with the learner who passed above, assigned the role: the report of completion and proficiency."""
+    sign_in(page, TRAINER[0])
+    page.get_by_label("New cohort's name").fill("Night shift, Line 2")
+    page.get_by_role("button", name="Create cohort").click()
+    page.get_by_label("Add a learner (email)").fill(ACCOUNTS["learner"][0])
+    page.get_by_role("button", name="Add member").click()
+    page.goto("/support/training")
+    page.get_by_label("Role's learning path").select_option(label="Production operator")
+    page.get_by_label("To a cohort").select_option(label="Night shift, Line 2")
+    page.get_by_label("Due date").fill("2099-12-31")
+    page.get_by_role("button", name="Assign").click()
+    expect(page.locator("#assignments")).to_contain_text("2099-12-31")
+    page.goto("/support/training/report")
+
+
+def _phone_queue(page: Page) -> None:
+    sign_in(page, ACCOUNTS["agent"][0])
+    page.goto("/support/queue")
+
+
+# Taken on a phone-sized page of their own (390x844), each after the desk shots above.
+PHONE_SHOTS: list[tuple[str, Callable[[Page], None]]] = [
+    ("phone-ticket-form", lambda page: page.goto("/support/tickets/new?page_title=Replacing+a+torque+sensor"
+                                                "&page_url=articles/maintenance/replacing-a-torque-sensor/")),
+    ("phone-queue", _phone_queue),
+]
+
+
 def test_refresh_readme_screenshots(browsing: Browsing) -> None:
-    """Each main page type is captured at 1280x900 into docs/screenshots/<name>.png."""
+    """Each main page type is captured at 1280x900 into docs/screenshots/<name>.png; the trainer's report and two
+    pages on a phone (390x844) after them. No page scrolls sideways on the phone."""
     page = browsing.new_page()
     state: dict[str, Any] = {}
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -114,6 +153,15 @@ def test_refresh_readme_screenshots(browsing: Browsing) -> None:
         visit(page, state)
         page.wait_for_load_state("networkidle")
         _capture(page, SHOTS / f"{name}.png")
+    trainer = browsing.new_page()
+    _training_report(trainer)
+    _capture(trainer, SHOTS / "training-report.png")
+    for name, visit in PHONE_SHOTS:
+        phone = browsing.new_page(viewport=PHONE)
+        visit(phone)
+        phone.wait_for_load_state("networkidle")
+        assert phone.evaluate("() => document.documentElement.scrollWidth <= innerWidth"), f"{name} scrolls sideways"
+        _capture(phone, SHOTS / f"{name}.png")
     browsing.assert_clean()
 
 
