@@ -11,9 +11,10 @@ from support import ratelimit
 from support.context import Context
 from support.kb import feedback, searches
 from support.tables import Table
+from support.kb.schemas import SearchHit
 from support.kb.search import KnowledgeBase, Suggestion, good_match, parse_export
 
-__all__ = ["KnowledgeBase", "Suggestion", "comment_on_rating", "content_tables", "good_match", "page", "parse_export", "rate_page",
+__all__ = ["KnowledgeBase", "SearchHit", "Suggestion", "comment_on_rating", "content_tables", "good_match", "page", "parse_export", "rate_page",
            "rebuild", "record_search", "search", "search_tables", "site_search", "ticket_filed_after_search"]
 
 

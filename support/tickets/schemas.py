@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from support.kb.service import SearchHit  # a suggestion is a search hit: one model for both answers
 from support.schemas import Email, Id, Model, Out, Page, SiteUrl
 from support.tickets.queue import SORTS, QueueFilter
 from support.periods import ReportRange  # noqa: F401 (the reports' range, for the routes)
@@ -210,18 +211,6 @@ class TicketPage(Out):
     tickets: list[TicketSummary]
 
 
-class SuggestionPublic(Out):
-    """A suggested KB article; ``snippet_html`` is escaped HTML with matches in ``<mark>``."""
-
-    id: str
-    title: str
-    url: str
-    type: str
-    summary: str
-    snippet_html: str
-    score: float
-
-
 class Suggestions(Out):
     """Suggestions for a query."""
 
@@ -229,7 +218,7 @@ class Suggestions(Out):
     form_id: str | None
     good_match: bool = Field(description="False when even the best article scores too low to answer the text: "
                                           "the portal seems to have no answer, and the form says so.")
-    suggestions: list[SuggestionPublic]
+    suggestions: list[SearchHit]
 
 
 class BulkAssign(BaseModel):
