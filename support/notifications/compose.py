@@ -100,14 +100,7 @@ def _subject_fields(pattern: str) -> tuple[str, ...]:
 
 def mail_domain(settings: Settings) -> str:
     """The domain of the portal's own address (``PORTAL_MAIL_FROM``): the right-hand side of every Message-ID."""
-    return _sender(settings.mail_from)[1].rpartition("@")[2]
-
-
-@lru_cache(maxsize=8)
-def _sender(mail_from: str) -> tuple[str, str]:
-    """(the From header, the bare address) of ``PORTAL_MAIL_FROM``, parsed once rather than per message."""
-    parsed = parseaddr(mail_from)
-    return formataddr(parsed, charset="utf-8"), parsed[1]
+    return parseaddr(settings.mail_from)[1].rpartition("@")[2]
 
 
 def message_id(row: dict[str, Any], settings: Settings) -> str:
@@ -138,9 +131,6 @@ class Outgoing:
     text_body: str
     html_body: str
 
-    def __getitem__(self, name: str) -> str | None:
-        return next((value for key, value in self.headers if key.lower() == name.lower()), None)
-
     def as_bytes(self, linesep: str = "\n") -> bytes:
         """The message as a mail program reads it: ``multipart/alternative`` of the plain text and the HTML, 7-bit clean.
 
@@ -154,7 +144,7 @@ class Outgoing:
         lines = [f"{key}: {value}" for key, value in self.headers]
         lines += ["MIME-Version: 1.0", f'Content-Type: multipart/alternative; boundary="{boundary}"', ""]
         for subtype, body in zip(("plain", "html"), bodies):
-            lines += [f"--{boundary}", *_part_headers(subtype, body), "", _encoded(body)]
+            lines += [f"--{boundary}", *_part(subtype, body)]
         lines += [f"--{boundary}--", ""]
         text = "\n".join(lines)
         return (text if linesep == "\n" else text.replace("\n", linesep)).encode("ascii")
@@ -162,8 +152,8 @@ class Outgoing:
 
 def build(row: dict[str, Any], settings: Settings) -> Outgoing:
     """The message of an outbox row: plain text and HTML alternatives, marked as sent by a machine (RFC 3834)."""
-    sender = _sender(settings.mail_from)
-    headers = [("From", sender[0]),
+    sender = parseaddr(settings.mail_from)
+    headers = [("From", formataddr(sender, charset="utf-8")),
                ("To", _header(row["recipient"])),
                ("Subject", _header(row["subject"])),
                ("Date", format_datetime(parse(row["created_at"]).astimezone(dt.UTC))),
@@ -194,18 +184,10 @@ def _header(value: str) -> str:
     return "\n ".join(f"=?utf-8?b?{base64.b64encode(word).decode('ascii')}?=" for word in words)
 
 
-def _plain(body: str) -> bool:
-    """Plain ASCII of short lines goes as written (an .eml file reads as text); anything else quoted-printable."""
-    return body.isascii() and all(len(line) <= 900 for line in body.split("\n"))
-
-
-def _part_headers(subtype: str, body: str) -> list[str]:
-    if _plain(body):
-        return [f'Content-Type: text/{subtype}; charset="us-ascii"', "Content-Transfer-Encoding: 7bit"]
-    return [f'Content-Type: text/{subtype}; charset="utf-8"', "Content-Transfer-Encoding: quoted-printable"]
-
-
-def _encoded(body: str) -> str:
-    return body if _plain(body) else binascii.b2a_qp(body.encode("utf-8"), istext=True).decode("ascii")
-
-
+def _part(subtype: str, body: str) -> list[str]:
+    """A body part's headers, blank line and text: plain ASCII of short lines as written (an .eml file reads as
+    text), anything else quoted-printable UTF-8."""
+    if body.isascii() and all(len(line) <= 900 for line in body.split("\n")):
+        return [f'Content-Type: text/{subtype}; charset="us-ascii"', "Content-Transfer-Encoding: 7bit", "", body]
+    return [f'Content-Type: text/{subtype}; charset="utf-8"', "Content-Transfer-Encoding: quoted-printable", "",
+            binascii.b2a_qp(body.encode("utf-8"), istext=True).decode("ascii")]

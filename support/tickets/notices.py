@@ -8,7 +8,6 @@ that belongs to no account, signed so that it dies with the private link); agent
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -24,17 +23,12 @@ REQUESTER_REASON = "you filed this request; replies to it come by mail."
 AGENT_REASON = "you are a support agent of this desk."
 
 
-@lru_cache(maxsize=16)
-def _serializer(secret: str, salt: str) -> URLSafeSerializer:
-    return URLSafeSerializer(secret, salt=salt)
-
-
 def _mail_links(settings: Settings) -> URLSafeSerializer:
-    return _serializer(settings.secret_key.get_secret_value(), "ticket-mail-link")
+    return URLSafeSerializer(settings.secret_key.get_secret_value(), salt="ticket-mail-link")
 
 
 def _proofs(settings: Settings) -> URLSafeSerializer:
-    return _serializer(settings.secret_key.get_secret_value(), "address-proof")
+    return URLSafeSerializer(settings.secret_key.get_secret_value(), salt="address-proof")
 
 
 def mail_token(settings: Settings, ticket: dict[str, Any]) -> str:
@@ -68,7 +62,7 @@ def read_proof_token(settings: Settings, token: str, now: dt.datetime) -> tuple[
 
 
 def _ratings(settings: Settings) -> URLSafeSerializer:
-    return _serializer(settings.secret_key.get_secret_value(), "satisfaction-rating")
+    return URLSafeSerializer(settings.secret_key.get_secret_value(), salt="satisfaction-rating")
 
 
 def rating_token(settings: Settings, ticket: dict[str, Any]) -> str:
@@ -123,8 +117,6 @@ def _assignee_email(db: Store, ticket: dict[str, Any]) -> list[str]:
 
 def filed(db: Store, settings: Settings, ticket: dict[str, Any], token: str, now: dt.datetime) -> None:
     """Ticket received (with its private link, and the proof link when filed without signing in); P1/P2 to every agent."""
-    if not settings.notifications:  # nothing is queued: signing a proof link no mail carries cost 0.1 ms a ticket
-        return
     proof = proof_token(settings, ticket, now) if ticket["identified_by"] == "unproven" else None
     _to_requester(db, settings, "ticket_received", ticket, now, ticket_url=requester_url(settings, ticket, token),
                   proof_url=notifications.link(settings, f"/support/prove/{proof}") if proof else None, proof_days=PROOF_DAYS)
