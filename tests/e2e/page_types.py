@@ -12,7 +12,7 @@ import pytest
 from e2e_harness import ACCOUNTS, Portal, search_site, serve_portal
 from playwright.sync_api import Browser, Page, expect
 from quiz_steps import answer_key, choose_right_answers, choose_wrong_answers, submit_for_grading
-from steps import sign_in
+from steps import assign_training, create_cohort, sign_in
 
 ROLE = "production-operator"
 QUIZ = f"{ROLE}-certification"
@@ -107,16 +107,8 @@ def _fail_one_and_open_another(page: Page) -> dict[str, str]:
 
 def _cohort_with_training(page: Page) -> dict[str, str]:
     """A cohort with the learner in it and the role assigned to it (issue 18's trainer pages)."""
-    page.goto("/support/training")
-    page.get_by_label("New cohort's name").fill("Night shift, Line 2")
-    page.get_by_role("button", name="Create cohort").click()
-    page.get_by_label("Add a learner (email)").fill(ACCOUNTS["learner"][0])
-    page.get_by_role("button", name="Add member").click()
-    cohort = page.url
-    page.goto("/support/training")
-    page.get_by_label("To a cohort").select_option(label="Night shift, Line 2")
-    page.get_by_label("Due date").fill("2099-12-31")
-    page.get_by_role("button", name="Assign").click()
+    cohort = create_cohort(page, "Night shift, Line 2", ACCOUNTS["learner"][0])
+    assign_training(page, "Night shift, Line 2", "2099-12-31")
     return {"cohort": cohort}
 
 

@@ -30,3 +30,25 @@ def tab_to(page: Page, selector: str, limit: int = 60) -> None:
             return
         page.keyboard.press("Tab")
     raise AssertionError(f"{selector} was not reached with {limit} presses of Tab")
+
+
+def create_cohort(page: Page, name: str, member_email: str) -> str:
+    """A trainer creates a cohort on their training page and adds one learner by address; the cohort page's URL."""
+    page.goto("/support/training")
+    page.get_by_label("New cohort's name").fill(name)
+    page.get_by_role("button", name="Create cohort").click()
+    page.get_by_label("Add a learner (email)").fill(member_email)
+    page.get_by_role("button", name="Add member").click()
+    expect(page.get_by_role("cell", name=member_email, exact=True)).to_be_visible()
+    return page.url
+
+
+def assign_training(page: Page, cohort: str, due: str, role: str | None = None) -> None:
+    """A trainer assigns a role's learning path (``role``, else the form's first) to ``cohort``, due on ``due``."""
+    page.goto("/support/training")
+    if role:
+        page.get_by_label("Role's learning path").select_option(label=role)
+    page.get_by_label("To a cohort").select_option(label=cohort)
+    page.get_by_label("Due date").fill(due)
+    page.get_by_role("button", name="Assign").click()
+    expect(page.locator("#assignments")).to_contain_text(due)

@@ -11,7 +11,7 @@ import pytest
 from e2e_harness import ACCOUNTS, Browsing, Portal, axe_violations, describe_violations, serve_portal
 from playwright.sync_api import Page, expect
 from quiz_steps import answer_key, choose_right_answers, submit_for_grading
-from steps import sign_in
+from steps import assign_training, create_cohort, sign_in
 
 ROLE = "production-operator"
 TRAINER = ("tom@example.com", "trainer", "Tom Trainer")
@@ -42,18 +42,9 @@ def test_trainer_assigns_learner_reads_and_passes_report_shows_completion(browsi
     trainer = browsing.new_page(bypass_csp=True)
     sign_in(trainer, TRAINER[0])
     expect(trainer.get_by_role("link", name="Queue")).to_have_count(0)
-    trainer.get_by_label("New cohort's name").fill(COHORT)
-    trainer.get_by_role("button", name="Create cohort").click()
-    trainer.get_by_label("Add a learner (email)").fill(ACCOUNTS["learner"][0])
-    trainer.get_by_role("button", name="Add member").click()
-    expect(trainer.get_by_role("cell", name=ACCOUNTS["learner"][0], exact=True)).to_be_visible()
+    create_cohort(trainer, COHORT, ACCOUNTS["learner"][0])
     no_axe_violations(trainer)
-    trainer.goto("/support/training")
-    trainer.get_by_label("Role's learning path").select_option(label="Production operator")
-    trainer.get_by_label("To a cohort").select_option(label=COHORT)
-    trainer.get_by_label("Due date").fill("2099-12-31")
-    trainer.get_by_role("button", name="Assign").click()
-    expect(trainer.locator("#assignments")).to_contain_text("2099-12-31")
+    assign_training(trainer, COHORT, "2099-12-31", role="Production operator")
     no_axe_violations(trainer)
 
     learner = browsing.new_page()

@@ -13,7 +13,7 @@ import pytest
 from e2e_harness import ACCOUNTS, REPO, Browsing, Portal, search_site, serve_portal
 from playwright.sync_api import Page, expect
 from quiz_steps import answer_key, choose_right_answers, submit_for_grading
-from steps import sign_in
+from steps import assign_training, create_cohort, sign_in
 
 SHOTS = REPO / "docs" / "screenshots"
 ROLE = "production-operator"
@@ -117,16 +117,8 @@ SCREENSHOTS: list[tuple[str, Callable[[Page, dict[str, Any]], None]]] = [
 def _training_report(page: Page) -> None:
     """A trainer's cohort with the learner who passed above, assigned the role: the report of completion and proficiency."""
     sign_in(page, TRAINER[0])
-    page.get_by_label("New cohort's name").fill("Night shift, Line 2")
-    page.get_by_role("button", name="Create cohort").click()
-    page.get_by_label("Add a learner (email)").fill(ACCOUNTS["learner"][0])
-    page.get_by_role("button", name="Add member").click()
-    page.goto("/support/training")
-    page.get_by_label("Role's learning path").select_option(label="Production operator")
-    page.get_by_label("To a cohort").select_option(label="Night shift, Line 2")
-    page.get_by_label("Due date").fill("2099-12-31")
-    page.get_by_role("button", name="Assign").click()
-    expect(page.locator("#assignments")).to_contain_text("2099-12-31")
+    create_cohort(page, "Night shift, Line 2", ACCOUNTS["learner"][0])
+    assign_training(page, "Night shift, Line 2", "2099-12-31", role="Production operator")
     page.goto("/support/training/report")
 
 
