@@ -75,6 +75,20 @@ def test_the_copy_is_checked_table_by_table_and_the_portal_runs_on_it(sqlite_por
         stop_server(server, thread, live)
 
 
+def test_the_copy_ends_with_statistics_and_settled_search_indexes(sqlite_portal: Path, empty_postgres: str) -> None:
+    """Every copied table is vacuumed and analyzed, so the first queries plan on statistics and the trigram indexes
+    hold no rows in their GIN pending list (with them there, the queue's search scanned every ticket)."""
+    assert run("migrate-db", "--to", empty_postgres, "--data-dir", str(sqlite_portal)).exit_code == 0
+    with psycopg.connect(empty_postgres, autocommit=True) as conn:
+        unsettled = conn.execute("SELECT relname FROM pg_stat_user_tables WHERE n_live_tup > 0 "
+                                 "AND (last_vacuum IS NULL OR last_analyze IS NULL) ORDER BY relname").fetchall()
+        assert unsettled == [("schema_migrations",)]  # written with the schema, not copied
+        assert conn.execute("SELECT reltuples FROM pg_class WHERE relname = 'tickets'").fetchone()[0] == 3
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pgstattuple")
+        pending = conn.execute("SELECT pending_tuples FROM pgstatginindex('tickets_subject_trgm')").fetchone()[0]
+        assert pending == 0
+
+
 def test_a_second_copy_into_the_same_database_is_refused(sqlite_portal: Path, empty_postgres: str) -> None:
     """The target must be empty: a copy never merges into data already there."""
     assert run("migrate-db", "--to", empty_postgres, "--data-dir", str(sqlite_portal)).exit_code == 0
