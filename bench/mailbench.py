@@ -104,21 +104,24 @@ def _seed_outbox(data_dir: Path, count: int) -> None:
 
 
 def delivery_rate(data_dir: Path, sink: Sink) -> Figure:
-    """Messages per second the background sender's rounds deliver to the local SMTP server (in this process)."""
+    """Messages per second the background sender's rounds deliver to the local SMTP server (its process started by this one)."""
     _seed_outbox(data_dir, DELIVERY_MESSAGES)
     overrides = {k.removeprefix("PORTAL_").lower(): v for k, v in sink.env().items()}
     settings = load_settings(data_dir=data_dir, **overrides)
     store = open_portal_store(data_dir / "portal.db")
     before = sink.handler.count
 
+    sender = service.Sender(settings)
+
     async def drain() -> None:
         store.serve_from_this_thread()
-        while await service.deliver_due(store, settings, system_clock):
+        while await service.deliver_due(store, sender, system_clock):
             pass
 
     started = time.perf_counter()
     asyncio.run(drain())
     seconds = time.perf_counter() - started
+    sender.close()
     delivered = sink.handler.count - before
     left = store.one("SELECT count(*) AS n FROM outbox WHERE status != 'sent'")["n"]
     store.close()

@@ -200,14 +200,15 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     state = app.state
     state.store.serve_from_this_thread()
     settings, store = state.settings, state.store
+    sender = notifications.Sender(settings)
     # Each background job: (what, seconds between runs, the job; a job returning its batch size runs again at once).
     jobs: list[tuple[str, float, Callable[[], Awaitable[Any]], int | None]] = [
         # the WAL copied into the database file in the thread pool (see ``Store.checkpoint``)
         ("WAL checkpoint", CHECKPOINT_SECONDS, lambda: run_in_threadpool(store.checkpoint), None),
         # newly filed tickets into the queue's search index, a few-millisecond batch at a time through the writer
         ("ticket search indexing", INDEX_SECONDS, lambda: store.write(tickets.index_pending, store), tickets.INDEX_BATCH),
-        # the outbox: SMTP in a thread, results through the writer, so the loop never waits for the mail server
-        ("mail delivery", settings.mail_poll_seconds, lambda: notifications.deliver_due(store, settings, state.clock),
+        # the outbox: built and sent in the sender's process, results through the writer
+        ("mail delivery", settings.mail_poll_seconds, lambda: notifications.deliver_due(store, sender, state.clock),
          notifications.BATCH),
     ]
     if settings.sla_sweep_seconds:  # queue loads also sweep
@@ -230,6 +231,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+    await run_in_threadpool(sender.close)
     gc.set_threshold(*previous)
     await run_in_threadpool(app.state.store.checkpoint)
     app.state.kb.close()

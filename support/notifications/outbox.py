@@ -44,6 +44,11 @@ def due(db: Store, now: dt.datetime, limit: int) -> list[dict[str, Any]]:
                   [iso(now), limit])
 
 
+def any_due(db: Store, now: dt.datetime) -> bool:
+    """True if a queued message's next attempt is due."""
+    return db.one("SELECT 1 AS x FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? LIMIT 1", [iso(now)]) is not None
+
+
 def retry_delay(attempts: int) -> dt.timedelta:
     """How long to wait after the ``attempts``-th failed attempt: 30 s, 1 min, 2 min, ... at most an hour."""
     return dt.timedelta(seconds=min(LONGEST_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2 ** (attempts - 1)))

@@ -6,14 +6,13 @@ notification is stored with the change that causes it. ``deliver_due`` is the ba
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from typing import Any
 
 from support.clock import Clock, iso
 from support.db.store import Store
 from support.notifications import compose, digest, outbox
-from support.notifications.transport import Transport, make_transport
+from support.notifications.sender import Sender
 from support.settings import Settings
 
 BATCH = 50  # messages per SMTP connection and per recorded transaction
@@ -92,20 +91,14 @@ def choose_modes(db: Store, email: str, chosen: dict[str, str]) -> None:
     digest.set_modes(db, email, {k: v for k, v in chosen.items() if v in digest.MODES})
 
 
-async def deliver_due(db: Store, settings: Settings, clock: Clock, transport: Transport | None = None) -> int:
-    """Send one batch of due messages (built and sent in a thread, the record through the store's writer); how many were due."""
-    rows = await asyncio.to_thread(outbox.due, db, clock(), BATCH)
-    if not rows:
+async def deliver_due(db: Store, sender: Sender, clock: Clock) -> int:
+    """Send one batch of due messages (built and sent by the sender's process, recorded through the store's writer); how many were due."""
+    if not outbox.any_due(db, clock()):  # an idle outbox starts no process
         return 0
-    transport = transport or make_transport(settings)
-    outcomes = await asyncio.to_thread(_build_and_send, transport, rows, settings)
-    await db.write(outbox.record, db, outcomes, clock())
-    return len(rows)
-
-
-def _build_and_send(transport: Transport, rows: list[dict[str, Any]], settings: Settings) -> list[outbox.Outcome]:
-    # in the thread: building 50 messages (a few ms each) on the event loop would hold up every request that long
-    return transport.send([(row["id"], compose.build(row, settings)) for row in rows])
+    count, outcomes = await sender.deliver(clock(), BATCH)
+    if outcomes:
+        await db.write(outbox.record, db, outcomes, clock())
+    return count
 
 
 def ticket_of_reference(db: Store, settings: Settings, references: list[str]) -> int | None:

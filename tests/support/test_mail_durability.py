@@ -37,6 +37,27 @@ def stop(process: subprocess.Popen, sig: int) -> None:
     process.stderr.close()
 
 
+def children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid`` (Linux's /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:  # it ended while we looked
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie counts as ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def committed_message_ids(data_dir: Path) -> list[str]:
     """The Message-ID of every notification in the outbox, as the sender derives it."""
     conn = sqlite3.connect(data_dir / "portal.db")
@@ -57,8 +78,14 @@ def test_every_committed_notification_arrives_after_a_sigkill_mid_send(tmp_path:
                                                              "requester_email": f"user{n}@example.com"})
                 assert response.status_code == 201
         smtp.sink.wait_for(5, timeout=20)
+        sender = children(process.pid)
     finally:
         stop(process, signal.SIGKILL)
+    assert sender  # the mail went out from the sender's own process
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in sender) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(alive(pid) for pid in sender)  # it ends with the server it served, killed or not
     before = len(smtp.sink.received)
     expected = committed_message_ids(tmp_path / "data")
     assert len(expected) == TICKETS and before < TICKETS  # every filing's receipt was committed with it; not all were sent
