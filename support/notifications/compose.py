@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import json
 import re
 import secrets
 import string
@@ -83,14 +84,35 @@ def one_line(text: str, limit: int = 200) -> str:
 
 def render(kind: str, values: dict[str, Any]) -> dict[str, str]:
     """The subject, plain-text and HTML bodies of one notification."""
-    env = environment()
+    text, html = bodies(kind, values)
+    return {"subject": subject(kind, values), "text_body": text, "html_body": html}
+
+
+def subject(kind: str, values: dict[str, Any]) -> str:
+    """The subject line of one notification (``SUBJECTS[kind]`` over its values, fit to one line)."""
     fields = {**values.get("ticket", {}), **values.get("certificate", {}),
               **{k: v for k, v in values.items() if isinstance(v, (str, int))}}
     pattern = SUBJECTS[kind]
     # only the fields the subject names: fitting every ticket field to one line was a third of a receipt's rendering
-    subject = one_line(pattern.format(**{k: one_line(fields[k]) for k in _subject_fields(pattern) if k in fields}))
-    return {"subject": subject, "text_body": env.get_template(f"{kind}.txt").render(values),
-            "html_body": env.get_template(f"{kind}.html").render(values)}
+    return one_line(pattern.format(**{k: one_line(fields[k]) for k in _subject_fields(pattern) if k in fields}))
+
+
+def bodies(kind: str, values: dict[str, Any]) -> tuple[str, str]:
+    """The plain-text and HTML bodies of one notification."""
+    env = environment()
+    return env.get_template(f"{kind}.txt").render(values), env.get_template(f"{kind}.html").render(values)
+
+
+def payload(values: dict[str, Any]) -> str:
+    """A notification's template values as the outbox keeps them (JSON), to render its bodies when it is sent."""
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+
+
+def row_bodies(row: dict[str, Any]) -> tuple[str, str]:
+    """(plain text, HTML) of an outbox row: rendered from its values, or as stored (digests, rows from before values)."""
+    if row.get("payload"):
+        return bodies(row["kind"], json.loads(row["payload"]))
+    return row["text_body"], row["html_body"]
 
 
 @lru_cache(maxsize=256)
@@ -162,7 +184,7 @@ def build(row: dict[str, Any], settings: Settings) -> Outgoing:
         headers.append(("References", thread_id(row["ticket_id"], settings)))
     headers += [("Auto-Submitted", "auto-generated"),  # auto-responders must not answer (RFC 3834)
                 ("X-Portal-Notification", row["kind"])]
-    return Outgoing(tuple(headers), sender[1], row["recipient"], row["text_body"], row["html_body"])
+    return Outgoing(tuple(headers), sender[1], row["recipient"], *row_bodies(row))
 
 
 def _header(value: str) -> str:

@@ -47,9 +47,14 @@ def _owner_digests(db: sqlite_utils.Database) -> None:
                    "sent_at TEXT NOT NULL, PRIMARY KEY (owner, week))")
 
 
+def _payload(db: sqlite_utils.Database) -> None:
+    run_script(db, "ALTER TABLE outbox ADD COLUMN payload TEXT")
+
+
 MIGRATIONS = [
     Migration(200, "notifications: the outbox of mail to send", _outbox),
     Migration(201, "notifications: the kinds of mail each address chose not to get", _preferences),
     Migration(202, "notifications: immediate or daily digest per kind, and the notifications waiting for a digest", _digests),
     Migration(203, "notifications: the weekly review digest each owner was sent", _owner_digests),
+    Migration(204, "notifications: a message's template values, its bodies rendered when it is sent", _payload),
 ]

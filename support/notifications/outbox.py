@@ -102,5 +102,5 @@ def resend(db: Store, message_id: int, now: dt.datetime) -> int:
             db.execute("UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = ?, last_error = NULL WHERE id = ?",
                        [iso(now), message_id])
             return message_id
-        keep = ("kind", "recipient", "subject", "text_body", "html_body", "ticket_id")
+        keep = ("kind", "recipient", "subject", "text_body", "html_body", "payload", "ticket_id")
         return add(db, {k: row[k] for k in keep}, now)

@@ -34,9 +34,11 @@ def link(settings: Settings, path: str) -> str:
 
 def enqueue(db: Store, settings: Settings, kind: str, recipients: list[str], values: dict[str, Any], now: dt.datetime,
             ticket_id: int | None = None) -> list[int]:
-    """Queue one notification to each of ``recipients`` (each address once), rendered now; the outbox ids.
+    """Queue one notification to each of ``recipients`` (each address once); the outbox ids.
 
-    Call it inside the transaction of the change that causes it: both commit, or neither.
+    Call it inside the transaction of the change that causes it: both commit, or neither. The subject is
+    written now; the bodies are rendered from the values kept with it when the sender builds the message
+    (in its own process: docs/performance.md).
     """
     unique = list(dict.fromkeys(r.strip().lower() for r in recipients if r and r.strip()))
     if kind in OPTIONAL and unique:
@@ -44,7 +46,8 @@ def enqueue(db: Store, settings: Settings, kind: str, recipients: list[str], val
     if not unique or not settings.notifications:
         return []
     preferences = link(settings, "/support/account/mail") if kind in OPTIONAL else None
-    content = compose.render(kind, {"site_name": SITE_NAME, "preferences_url": preferences, **values})
+    values = {"site_name": SITE_NAME, "preferences_url": preferences, **values}
+    content = {"subject": compose.subject(kind, values), "text_body": "", "html_body": "", "payload": compose.payload(values)}
     later = digest.daily(db, kind, unique)
     with db.tx():
         for to in later:
@@ -145,8 +148,10 @@ def outbox_page(db: Store, status: str | None, limit: int = 200) -> tuple[list[d
 
 
 def message(db: Store, message_id_: int) -> dict[str, Any]:
-    """One outbox message with everything it says; ``NotFound`` otherwise."""
-    return outbox.get(db, message_id_)
+    """One outbox message with everything it says (its bodies rendered); ``NotFound`` otherwise."""
+    row = outbox.get(db, message_id_)
+    text, html = compose.row_bodies(row)
+    return {**row, "text_body": text, "html_body": html}
 
 
 def resend(db: Store, message_id_: int, now: dt.datetime) -> int:

@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute
 
 from assessments_harness import OPERATOR, assess, learner, load_quiz, right_answers, begin, start, submit, REPO  # noqa: F401
 from support.assessments import service
+from support.notifications import compose
 from support.app import ROUTERS
 from support.web import deps
 from support_harness import Live, csrf_from, stop_server
@@ -137,7 +138,7 @@ def _reminders_once_each(assess: Live) -> None:
     day = (assess.clock() + dt.timedelta(days=2)).date().isoformat()
     trainer.form("/support/training/assignments", {"role": "production-operator", "email": "olga@example.com", "due": day})
     assert service.remind(store, settings, assess.clock(), assess.app.state.catalog) == 2  # due soon + digest
-    due = store.one("SELECT text_body FROM outbox WHERE kind = 'assignment_due'")["text_body"]
+    due = compose.row_bodies(store.one("SELECT * FROM outbox WHERE kind = 'assignment_due'"))[0]
     title = assess.app.state.catalog.role_title("production-operator")
     assert title != "production-operator" and f'"{title}"' in due  # the role by its title, not its id
     assert service.training_reminders.send_due(store, settings, assess.clock(), pages) == 0

@@ -81,14 +81,30 @@ def test_the_message_id_is_derived_from_the_outbox_row(db: Store) -> None:
 
 def test_a_message_with_accents_reads_back_as_written(db: Store) -> None:
     """Non-ASCII subject, sender name and bodies are encoded (RFC 2047, quoted-printable) and decode to the same text."""
-    row = {**outbox.get(db, queue(db)), "subject": "[#1] Zürich – Förderband steht", "text_body": "Grüße\nZeile zwei\n",
-           "html_body": "<p>Grüße</p>\n"}
-    raw = notifications.build_message(row, SETTINGS.model_copy(update={"mail_from": "Línea 4 <support@plant.example>"})).as_bytes()
+    ticket = {**TICKET, "subject": "Zürich – Förderband steht", "requester_name": "Jürgen"}
+    values = {"ticket": ticket, "ticket_url": "http://x/support/t/abc", "proof_url": None, "proof_days": 7, "reason": "test"}
+    queued = notifications.enqueue(db, SETTINGS, "ticket_received", ["olga@example.com"], values, NOW, 7)[0]
+    raw = notifications.build_message(outbox.get(db, queued),
+                                      SETTINGS.model_copy(update={"mail_from": "Línea 4 <support@plant.example>"})).as_bytes()
     assert raw.isascii()
     sent = email.message_from_bytes(raw, policy=email.policy.default)
-    assert (sent["Subject"], sent["From"].addresses[0].display_name) == ("[#1] Zürich – Förderband steht", "Línea 4")
-    assert sent.get_body(("plain",)).get_content() == "Grüße\nZeile zwei\n"
-    assert sent.get_body(("html",)).get_content() == "<p>Grüße</p>\n"
+    assert (sent["Subject"], sent["From"].addresses[0].display_name) == ("[#7] We received your request: Zürich – Förderband steht",
+                                                                         "Línea 4")
+    text, html = sent.get_body(("plain",)).get_content(), sent.get_body(("html",)).get_content()
+    assert "Hello Jürgen," in text and '"Zürich – Förderband steht"' in text
+    assert "<p>Hello Jürgen,</p>" in html and "Zürich – Förderband steht" in html
+    assert (text, html) == tuple(notifications.message(db, queued)[k] for k in ("text_body", "html_body"))  # what the admin sees
+
+
+def test_the_bodies_are_rendered_when_sent_and_escaped_there(db: Store) -> None:
+    """The outbox keeps the values; the HTML part escapes what the requester typed, the plain part keeps it as typed."""
+    ticket = {**TICKET, "subject": "<script>alert(1)</script> & more"}
+    values = {"ticket": ticket, "ticket_url": "http://x/support/t/abc", "proof_url": None, "proof_days": 7, "reason": "test"}
+    row = outbox.get(db, notifications.enqueue(db, SETTINGS, "ticket_received", ["olga@example.com"], values, NOW, 7)[0])
+    assert row["payload"] and row["html_body"] == ""
+    message = notifications.build_message(row, SETTINGS)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in message.html_body and "<script>" not in message.html_body
+    assert '"<script>alert(1)</script> & more"' in message.text_body
 
 
 def test_a_notification_for_who_chose_the_digest_is_held_with_its_link(db: Store) -> None:
