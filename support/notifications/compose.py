@@ -105,7 +105,8 @@ def bodies(kind: str, values: dict[str, Any]) -> tuple[str, str]:
 
 def payload(values: dict[str, Any]) -> str:
     """A notification's template values as the outbox keeps them (JSON), to render its bodies when it is sent."""
-    return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+    # default=str: a date or a path among the values is kept as the text a template would print
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def row_bodies(row: dict[str, Any]) -> tuple[str, str]:

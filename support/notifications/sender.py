@@ -82,4 +82,10 @@ def _deliver(now: dt.datetime, limit: int) -> tuple[int, list[outbox.Outcome]]:
     rows = outbox.due(store, now, limit)
     if not rows:
         return 0, []
-    return len(rows), _child["transport"].send([(row["id"], compose.build(row, settings)) for row in rows])
+    built, unbuildable = [], []
+    for row in rows:
+        try:
+            built.append((row["id"], compose.build(row, settings)))
+        except Exception as exc:  # noqa: BLE001 - one message that cannot be rendered must not hold up the rest
+            unbuildable.append(outbox.Outcome(row["id"], False, f"could not be rendered: {type(exc).__name__}: {exc}", permanent=True))
+    return len(rows), unbuildable + (_child["transport"].send(built) if built else [])

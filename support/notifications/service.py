@@ -150,7 +150,10 @@ def outbox_page(db: Store, status: str | None, limit: int = 200) -> tuple[list[d
 def message(db: Store, message_id_: int) -> dict[str, Any]:
     """One outbox message with everything it says (its bodies rendered); ``NotFound`` otherwise."""
     row = outbox.get(db, message_id_)
-    text, html = compose.row_bodies(row)
+    try:
+        text, html = compose.row_bodies(row)
+    except Exception as exc:  # noqa: BLE001 - the page shows why, as the sender recorded it
+        text = html = f"(could not be rendered: {type(exc).__name__}: {exc})"
     return {**row, "text_body": text, "html_body": html}
 
 

@@ -89,3 +89,26 @@ def test_the_outbox_is_for_admins_and_answers_bad_requests_plainly(mail_live: Li
     shown = ada.get("/support/admin/outbox/1")
     assert shown.status_code == 200 and "We received your request" in shown.text
     assert "&lt;!doctype html&gt;" in shown.text  # the HTML part is shown as its source, not rendered into the page
+
+
+def test_a_message_that_cannot_be_rendered_fails_alone_and_the_admin_sees_why(live: Live) -> None:
+    """Its bodies are rendered when it is sent: one whose values lack what its template needs fails at once, with
+    the reason; the receipt queued beside it still goes out."""
+    store = live.app.state.store
+    with store.tx():
+        store.insert("outbox", {"kind": "ticket_received", "recipient": "broken@example.com", "ticket_id": None,
+                                "subject": "A message from an older version", "text_body": "", "html_body": "",
+                                "payload": '{"site_name": "Support portal"}', "nonce": "0123456789ab", "status": "queued",
+                                "attempts": 0, "next_attempt_at": "2000-01-01T00:00:00+00:00", "created_at": "2000-01-01T00:00:00+00:00"})
+    live.file()
+    broken = wait_for_row(live, lambda r: r["status"] != "queued")
+    assert broken["status"] == "failed" and "could not be rendered" in broken["last_error"] and "ticket" in broken["last_error"]
+    deadline = time.monotonic() + 10
+    while store.one("SELECT status FROM outbox WHERE id = 2")["status"] != "sent":
+        assert time.monotonic() < deadline, "the receipt beside it was held up"
+        time.sleep(0.05)
+    ada = admin(live)
+    page = ada.get("/support/admin/outbox?status=failed").text
+    assert "A message from an older version" in page and "could not be rendered" in page
+    shown = ada.get("/support/admin/outbox/1")
+    assert shown.status_code == 200 and "could not be rendered" in shown.text
