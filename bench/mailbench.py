@@ -20,7 +20,7 @@ from bench.report import Figure
 from bench.serverproc import Server, free_port, load
 from support.clock import system_clock
 from support.migrations import open_portal_store
-from support.notifications import outbox, service
+from support.notifications import service
 from support.settings import load_settings
 
 DELIVERY_MESSAGES = 3000
@@ -92,14 +92,18 @@ def filing_on_off(work: Path, site: Path, portal_dir: Path, page_id: str, env: d
 
 
 def _seed_outbox(data_dir: Path, count: int) -> None:
-    """``count`` queued receipts in a fresh database, as filing would leave them."""
+    """``count`` queued receipts in a fresh database, as filing leaves them (each rendered by the sender from its values)."""
     store = open_portal_store(data_dir / "portal.db")
     now = system_clock()
-    body = {"kind": "ticket_received", "subject": "[#1] We received your request: Conveyor jammed", "ticket_id": None,
-            "text_body": "We received your request.\n" * 10, "html_body": "<p>We received your request.</p>" * 10}
+    settings = load_settings(data_dir=data_dir)
     with store.tx():
         for i in range(count):
-            outbox.add(store, {**body, "recipient": f"user{i}@example.com"}, now)
+            ticket = {"id": i + 1, "subject": "Conveyor jammed", "description": "The belt stopped at S04.", "status": "new",
+                      "priority": "P3", "tier": 1, "category": "Problem", "requester_name": "Olga",
+                      "requester_email": f"user{i}@example.com", "assignee_name": None}
+            service.enqueue(store, settings, "ticket_received", [ticket["requester_email"]],
+                            {"ticket": ticket, "ticket_url": f"http://127.0.0.1:8000/support/t/token{i}", "proof_url": None,
+                             "proof_days": 7, "reason": "you filed this request; replies to it come by mail."}, now)
     store.close()
 
 
@@ -119,9 +123,11 @@ def delivery_rate(data_dir: Path, sink: Sink) -> Figure:
             pass
 
     started = time.perf_counter()
-    asyncio.run(drain())
+    try:
+        asyncio.run(drain())
+    finally:
+        sender.close()
     seconds = time.perf_counter() - started
-    sender.close()
     delivered = sink.handler.count - before
     left = store.one("SELECT count(*) AS n FROM outbox WHERE status != 'sent'")["n"]
     store.close()

@@ -14,6 +14,7 @@ import datetime as dt
 import multiprocessing
 import multiprocessing.connection
 import os
+import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -47,13 +48,17 @@ class Sender:
             raise
 
     def close(self) -> None:
-        """Stop the child (it finishes the batch in hand)."""
+        """Stop the child (it finishes the batch in hand, which ``deliver_due`` records before it gives up its turn)."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
 
 def _start(settings: Settings) -> None:
+    # Ctrl-C and a service manager's SIGTERM reach the whole process group: the child stops when the server
+    # shuts the pool down (after recording the batch in hand) or dies (the watch below), never in mid-batch
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, name="portal-sender-watch", daemon=True).start()
     _child["settings"] = settings
     _child["transport"] = make_transport(settings)
@@ -87,5 +92,6 @@ def _deliver(now: dt.datetime, limit: int) -> tuple[int, list[outbox.Outcome]]:
         try:
             built.append((row["id"], compose.build(row, settings)))
         except Exception as exc:  # noqa: BLE001 - one message that cannot be rendered must not hold up the rest
-            unbuildable.append(outbox.Outcome(row["id"], False, f"could not be rendered: {type(exc).__name__}: {exc}", permanent=True))
+            # tried again with backoff, like a busy server: a release that mends the template still delivers it
+            unbuildable.append(outbox.Outcome(row["id"], False, f"could not be rendered: {type(exc).__name__}: {exc}"))
     return len(rows), unbuildable + (_child["transport"].send(built) if built else [])

@@ -6,6 +6,7 @@ notification is stored with the change that causes it. ``deliver_due`` is the ba
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Any
 
@@ -95,13 +96,27 @@ def choose_modes(db: Store, email: str, chosen: dict[str, str]) -> None:
 
 
 async def deliver_due(db: Store, sender: Sender, clock: Clock) -> int:
-    """Send one batch of due messages (built and sent by the sender's process, recorded through the store's writer); how many were due."""
-    if not outbox.any_due(db, clock()):  # an idle outbox starts no process
+    """Send one batch of due messages (built and sent by the sender's process, recorded through the store's writer); how many were due.
+
+    Cancelled (at shutdown) while the child sends, it still records what the child did before it gives up its
+    turn: else those messages would go out again, perhaps from another instance at the same time.
+    """
+    if not await asyncio.to_thread(outbox.any_due, db, clock()):  # an idle outbox starts no process
         return 0
-    count, outcomes = await sender.deliver(clock(), BATCH)
+    delivery = asyncio.ensure_future(sender.deliver(clock(), BATCH))
+    try:
+        count, outcomes = await asyncio.shield(delivery)
+    except asyncio.CancelledError:
+        count, outcomes = await delivery
+        await _record(db, outcomes, clock)
+        raise
+    await _record(db, outcomes, clock)
+    return count
+
+
+async def _record(db: Store, outcomes: list[outbox.Outcome], clock: Clock) -> None:
     if outcomes:
         await db.write(outbox.record, db, outcomes, clock())
-    return count
 
 
 def ticket_of_reference(db: Store, settings: Settings, references: list[str]) -> int | None:

@@ -21,6 +21,9 @@ PROOF_DAYS = 7
 URGENT = ("P1", "P2")
 REQUESTER_REASON = "you filed this request; replies to it come by mail."
 AGENT_REASON = "you are a support agent of this desk."
+# what the mail templates show of a ticket: the outbox keeps these, not the whole row (its token hash, its page)
+MAIL_FIELDS = ("id", "subject", "description", "status", "priority", "tier", "category", "requester_name", "requester_email",
+               "assignee_name")
 
 
 def _mail_links(settings: Settings) -> URLSafeSerializer:
@@ -94,14 +97,19 @@ def agent_url(settings: Settings, ticket: dict[str, Any]) -> str:
 def _to_requester(db: Store, settings: Settings, kind: str, ticket: dict[str, Any], now: dt.datetime, **values: Any) -> None:
     if "ticket_url" not in values:  # a receipt brings its private link: signing a mail link it would not use cost ~0.1 ms
         values["ticket_url"] = requester_url(settings, ticket)
-    values = {"ticket": ticket, "reason": REQUESTER_REASON, **values}
+    values = {"ticket": mail_fields(ticket), "reason": REQUESTER_REASON, **values}
     notifications.enqueue(db, settings, kind, [ticket["requester_email"]], values, now, ticket_id=ticket["id"])
 
 
 def _to_agents(db: Store, settings: Settings, kind: str, ticket: dict[str, Any], emails: list[str], now: dt.datetime,
                **values: Any) -> None:
-    values = {"ticket": ticket, "ticket_url": agent_url(settings, ticket), "reason": AGENT_REASON, **values}
+    values = {"ticket": mail_fields(ticket), "ticket_url": agent_url(settings, ticket), "reason": AGENT_REASON, **values}
     notifications.enqueue(db, settings, kind, emails, values, now, ticket_id=ticket["id"])
+
+
+def mail_fields(ticket: dict[str, Any]) -> dict[str, Any]:
+    """The fields of a ticket its mails show (``MAIL_FIELDS``)."""
+    return {k: ticket.get(k) for k in MAIL_FIELDS}
 
 
 def _agent_emails(db: Store) -> list[str]:

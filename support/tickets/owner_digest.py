@@ -105,7 +105,9 @@ def send(db: Store, settings: Settings, pages: dict[str, dict[str, Any]], ticket
 
 def _values(settings: Settings, digest: OwnerDigest, week: str) -> dict[str, Any]:
     def linked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [{**r, "link": notifications.page_link(settings, r.get("url", ""))} for r in rows]
+        # the fields the digest shows, not the page's text: the outbox keeps these values until it is sent
+        return [{**{k: r.get(k) for k in ("id", "title", "type", "review_due", "tickets")},
+                 "link": notifications.page_link(settings, r.get("url", ""))} for r in rows]
 
     return {"owner": digest.owner, "week": week, "overdue": len(digest.overdue), "due_soon": len(digest.due_soon),
             "overdue_pages": linked(digest.overdue), "due_soon_pages": linked(digest.due_soon),

@@ -23,7 +23,7 @@ def outbox_page(request: Request, ctx: Ctx, user: RequireAdmin, status: str = ""
 
 @router.get("/{message_id}")
 def message_page(request: Request, ctx: Ctx, user: RequireAdmin, message_id: Id) -> Response:
-    """One message as it is sent: headers, plain text and (as text) the HTML part."""
+    """One message: headers, plain text and (as text) the HTML part, rendered from its values with the templates of this version."""
     row = service.message(ctx.db, message_id)
     return render(request, "admin_outbox_message.html", {"row": row, "message_id": service.message_id(row, ctx.settings)})
 
