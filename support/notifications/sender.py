@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from support.notifications import compose, outbox
+from support.migrations import is_postgres_url
 from support.notifications.transport import make_transport
 from support.settings import Settings
 
@@ -72,8 +73,8 @@ def _exit_with_parent() -> None:
 
 
 def _open_reader(where: Path | str) -> Any:
-    # the parent created and migrated the database; the child only reads it
-    if isinstance(where, str):
+    # open_portal_store without its migrations: the parent created and migrated the database; the child only reads it
+    if is_postgres_url(where):
         from support.db.postgres import PostgresStore
 
         return PostgresStore(where)
