@@ -196,6 +196,7 @@ PAGES: dict[str, tuple[str | None, Visit]] = {
     "mail choices (agent)": ("agent", _go("/support/account/mail")),
     "satisfaction report (range)": ("agent", _go("/support/reports/satisfaction?from=2026-01-01")),
     "outbox (admin)": ("admin", _go("/support/admin/outbox")),
+    "outbox message (admin)": ("admin", _go("/support/admin/outbox/1")),  # a receipt: long links in both bodies
     "users (admin)": ("admin", _go("/support/admin/users")),
     # issue 17 items 6 and 9: a queue by tag, reports over a range and with a bad date
     "agent queue by tag": ("agent", _go("/support/queue?tag=line-4&saved=1")),
