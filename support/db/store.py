@@ -5,9 +5,9 @@ being killed; a power loss may lose the last commits, never the file. The WAL is
 background task (``Store.checkpoint``), not by the commit that fills it.
 
 Writers: every write transaction of this process takes one in-process lock first (queueing in
-Python, not in SQLite's polling busy handler); async code never takes it on the event loop, it hands
-its writes to the store's writer thread (``await store.write(...)``). Why, with the figures:
-docs/performance.md.
+Python, not in SQLite's polling busy handler); async code never waits for it on the event loop: it
+hands its writes over with ``await store.write(...)``, and the writes handed over in one turn of the
+loop share one commit (``support.db.batching``). Why, with the figures: docs/performance.md.
 
 Threads: ``sqlite3`` connections must not be shared between threads, and FastAPI runs sync
 endpoints and dependencies in a thread pool (not necessarily the same thread). ``Store`` therefore
@@ -16,27 +16,25 @@ resolves ``store.conn``/``store.query``/... to the calling thread's own connecti
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import functools
 import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any
 
 import sqlite_utils
 
+from support.db.batching import GroupCommit
 from support.db.migrations import Migration
 
 APP_ID = 0x504F5254  # "PORT": marks a file as a portal database (checked by restore)
 
 
-T = TypeVar("T")
 
 
-class Store:
+class Store(GroupCommit):
     """A thread-aware handle on the portal database; delegates to the thread's ``sqlite_utils.Database``."""
 
     dialect = "sqlite"  # see support.db.dialect; PostgreSQL's store is support.db.postgres.PostgresStore
@@ -50,6 +48,7 @@ class Store:
         self._write_lock = threading.Lock()
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="portal-writer")
         self._loop_thread: int | None = None
+        self._queued: list = []  # GroupCommit's calls waiting for the end of the loop's turn
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -138,21 +137,9 @@ class Store:
         """Mark the calling thread as the server's event loop: write transactions are refused on it from now on."""
         self._loop_thread = threading.get_ident()
 
-    async def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run ``fn(*args, **kwargs)``, which may write, without the event loop ever waiting for the write lock.
-
-        When no other writer holds the lock, ``fn`` runs at once on the loop (its few statements cost less
-        than a hop to a thread, which waits for the GIL); when one does (a thread-pool request, the SLA
-        sweep), ``fn`` goes to the store's one writer thread and the loop serves other requests meanwhile.
-        """
-        if self._write_lock.acquire(blocking=False):
-            self._local.holding = True
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                self._local.holding = False
-                self._write_lock.release()
-        return await asyncio.get_running_loop().run_in_executor(self._writer, functools.partial(fn, *args, **kwargs))
+    def in_write_tx(self) -> bool:
+        """Whether the calling thread's connection is inside a transaction."""
+        return self.db.conn.in_transaction
 
     def checkpoint(self) -> tuple[int, int, int]:
         """Copy committed WAL pages into the database file without blocking writers: (busy, WAL pages, pages copied).

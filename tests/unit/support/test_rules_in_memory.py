@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -97,6 +98,34 @@ def test_the_event_loop_never_opens_a_write_transaction(database: Path | str) ->
     with ThreadPoolExecutor(1) as thread:  # a loop of its own (the browser tests' Playwright may run one in this thread)
         assert thread.submit(lambda: asyncio.run(on_the_loop())).result() == 1
     db.close()
+
+
+def _commit_counter(db: Store) -> Callable[[], int]:
+    """How many transactions have written since, as SQLite's change counter shows it to a connection of its own."""
+    other = sqlite3.connect(db.path)
+    start = other.execute("PRAGMA data_version").fetchone()[0]
+    return lambda: other.execute("PRAGMA data_version").fetchone()[0] - start
+
+
+@pytest.mark.sqlite_only  # PostgreSQL's store runs each write alone: docs/performance.md
+def test_writes_handed_over_in_one_turn_share_one_commit_and_a_failing_one_fails_alone(db: Store) -> None:
+    """Group commit: the writes queued in one turn of the loop commit together; one that raises is undone alone, in its caller."""
+    def refused() -> None:
+        ticket(db, "refused@example.com")
+        raise ValueError("refused")
+
+    async def on_the_loop() -> list:
+        db.serve_from_this_thread()
+        return await asyncio.gather(db.write(lambda: ticket(db, "a@example.com")["id"]), db.write(refused),
+                                    db.write(lambda: ticket(db, "b@example.com")["id"]), return_exceptions=True)
+
+    commits = _commit_counter(db)
+    with ThreadPoolExecutor(1) as thread:
+        first, failed, second = thread.submit(lambda: asyncio.run(on_the_loop())).result()
+    assert isinstance(failed, ValueError) and str(failed) == "refused"
+    assert [r["requester_email"] for r in db.all("SELECT requester_email FROM tickets ORDER BY id")] == ["a@example.com", "b@example.com"]
+    assert {first, second} == {r["id"] for r in db.all("SELECT id FROM tickets")}
+    assert commits() == 1
 
 
 def test_a_write_waiting_for_another_writer_does_not_hold_up_the_loop(database: Path | str) -> None:
