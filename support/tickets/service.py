@@ -83,11 +83,10 @@ def file_ticket(ctx: Context, data: TicketCreate, user: dict[str, Any] | None, c
     fields["requester_id"], fields["identified_by"] = identify_requester(data, user)
     page_article = data.page_id if data.page_id and ctx.kb.get(data.page_id) else None
     actor = data.requester_name or data.requester_email
-    with ctx.db.tx():  # filed, routed and its notifications queued in one commit
-        ticket, token = storage.create_ticket(ctx.db, fields, page_article, actor, ctx.now())
+    with ctx.db.tx():  # routed, filed and its notifications queued in one commit
+        ticket, token = storage.create_ticket(ctx.db, fields, page_article, actor, ctx.now(), route(ctx, fields))
         attachments.record(ctx.db, ticket["id"], None, files or [], actor, ctx.now())
         kb.ticket_filed_after_search(ctx, data.visit, ticket["id"])
-        ticket = route(ctx, ticket) or ticket
         notices.filed(ctx.db, ctx.settings, ticket, token, ctx.now())
     return ticket, token
 
@@ -108,17 +107,17 @@ def routing_source(settings: Settings) -> routing.RoutingSource:
     return routing.RoutingSource(file, settings.source_check_seconds)
 
 
-def route(ctx: Context, ticket: dict[str, Any]) -> dict[str, Any] | None:
-    """Send a new ticket where the first matching routing rule says; the ticket as routed, or None if no rule fired."""
+def route(ctx: Context, filed: dict[str, Any]) -> storage.Routed | None:
+    """Where the first matching routing rule sends a ticket being filed (its fields), or None if no rule fires."""
     rules = ctx.routing.current() if ctx.routing is not None else None
     if not rules or not rules.rules:
         return None
-    page = ctx.kb.get(ticket["page_id"]) if ticket.get("page_id") else None
-    facts = routing.Facts(ticket["category"], ticket["priority"], ticket["subject"], tuple(page.get("roles") or ()) if page else ())
+    page = ctx.kb.get(filed["page_id"]) if filed.get("page_id") else None
+    facts = routing.Facts(filed["category"], filed["priority"], filed["subject"], tuple(page.get("roles") or ()) if page else ())
     rule = routing.first_match(rules, facts)
     if rule is None:
         return None
-    return storage.route_ticket(ctx.db, ticket, rule.name, _routed_changes(ctx, rules, rule), rule.then.group, ctx.now())
+    return storage.Routed(rule.name, rule.then.group, rule.then.tier, *_routed_assignee(ctx, rules, rule))
 
 
 def group_name(ctx: Context, group_id: str | None) -> str | None:
@@ -129,17 +128,18 @@ def group_name(ctx: Context, group_id: str | None) -> str | None:
     return group.name if group else group_id
 
 
-def _routed_changes(ctx: Context, rules: routing.RoutingFile, rule: routing.Rule) -> dict[str, Any]:
-    """Tier and assignee a rule sets: its named assignee, or the next available member of a round-robin group."""
-    agents_by_email = {a["email"].lower(): a["id"] for a in accounts.list_agents(ctx.db)}
-    changes: dict[str, Any] = {"tier": rule.then.tier}
+def _routed_assignee(ctx: Context, rules: routing.RoutingFile, rule: routing.Rule) -> tuple[int | None, str | None]:
+    """(id, name shown) of the agent a rule assigns: its named assignee, or the next available member of a round-robin group."""
+    agents = {a["email"].lower(): a for a in accounts.list_agents(ctx.db)}
     group = rules.groups.get(rule.then.group) if rule.then.group else None
+    chosen = None
     if rule.then.assignee:
-        changes["assignee_id"] = agents_by_email.get(rule.then.assignee.lower())
+        chosen = agents.get(rule.then.assignee.lower())
     elif group is not None and group.round_robin:
-        available = [agents_by_email[m.lower()] for m in group.members if m.lower() in agents_by_email]
-        changes["assignee_id"] = storage.next_in_turn(ctx.db, rule.then.group, available)
-    return {k: v for k, v in changes.items() if v is not None}
+        available = [agents[m.lower()] for m in group.members if m.lower() in agents]
+        turn = storage.next_in_turn(ctx.db, rule.then.group, [a["id"] for a in available])
+        chosen = next((a for a in available if a["id"] == turn), None)
+    return (chosen["id"], chosen["name"] or chosen["email"]) if chosen else (None, None)
 
 
 def can_claim(ticket: dict[str, Any], user: dict[str, Any] | None) -> bool:

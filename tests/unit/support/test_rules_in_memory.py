@@ -29,12 +29,14 @@ def db(database: Path | str) -> Iterator[Store]:
     store.close()
 
 
+FIELDS = {"subject": "Conveyor jammed", "description": "It stopped with E-204.", "requester_email": "olga@example.com",
+          "requester_name": "", "category": "Problem", "priority": "P3", "page_id": None, "page_title": None,
+          "page_url": None, "form_id": None, "requester_id": None, "identified_by": "unproven"}
+
+
 def ticket(db: Store, email: str = "olga@example.com", requester_id: int | None = None) -> dict:
     """A ticket as the service files it."""
-    fields = {"subject": "Conveyor jammed", "description": "It stopped with E-204.", "requester_email": email,
-              "requester_name": "", "category": "Problem", "priority": "P3", "page_id": None, "page_title": None,
-              "page_url": None, "form_id": None, "requester_id": requester_id,
-              "identified_by": "account" if requester_id else "unproven"}
+    fields = FIELDS | {"requester_email": email, "requester_id": requester_id, "identified_by": "account" if requester_id else "unproven"}
     return storage.create_ticket(db, fields, None, email, NOW)[0]
 
 
@@ -164,14 +166,17 @@ def test_a_write_waiting_for_another_writer_does_not_hold_up_the_loop(database: 
 
 
 def test_a_routed_ticket_is_as_stored_and_each_change_is_in_the_history(db: Store) -> None:
-    """What routing returns (tier, group, assignee and its name) is what a fresh read gives; the rule and each change are recorded."""
+    """A ticket filed as routed (tier, group, assignee and its name) is what a fresh read gives; the rule and each change
+    are recorded after the filing."""
     mo = accounts.add_user(db, "mo@example.com", "agent", "long enough pw", "Mo", NOW)
-    filed = ticket(db)
-    routed = storage.route_ticket(db, filed, "Jams to maintenance", {"tier": 2, "assignee_id": mo}, "maintenance", NOW)
-    assert routed == storage.get_ticket(db, filed["id"])
+    routed, _ = storage.create_ticket(db, FIELDS, None, "olga@example.com", NOW, storage.Routed("Jams to maintenance", "maintenance", 2, mo, "Mo"))
+    assert routed == storage.get_ticket(db, routed["id"])
     assert (routed["tier"], routed["group_id"], routed["assignee_id"], routed["assignee_name"]) == (2, "maintenance", mo, "Mo")
-    history = db.all("SELECT actor, field, old, new FROM history WHERE ticket_id = ? AND actor = 'Routing' ORDER BY id", [filed["id"]])
-    assert [(h["field"], h["old"], h["new"]) for h in history] == [
-        ("routing rule", None, "Jams to maintenance"), ("group", None, "maintenance"), ("tier", "1", "2"), ("assignee_id", None, "Mo")]
-    unchanged = storage.route_ticket(db, ticket(db), "Tier one stays", {"tier": 1}, None, NOW)
-    assert unchanged == storage.get_ticket(db, unchanged["id"]) and unchanged["tier"] == 1
+    history = db.all("SELECT actor, field, old, new FROM history WHERE ticket_id = ? ORDER BY id", [routed["id"]])
+    assert [(h["actor"], h["field"], h["old"], h["new"]) for h in history] == [
+        ("olga@example.com", "status", None, "new"), ("Routing", "routing rule", None, "Jams to maintenance"),
+        ("Routing", "group", None, "maintenance"), ("Routing", "tier", "1", "2"), ("Routing", "assignee_id", None, "Mo")]
+    unchanged, _ = storage.create_ticket(db, FIELDS, None, "olga@example.com", NOW, storage.Routed("Tier one stays", None, 1))
+    assert unchanged == storage.get_ticket(db, unchanged["id"]) and (unchanged["tier"], unchanged["assignee_name"]) == (1, None)
+    assert [h["field"] for h in db.all("SELECT field FROM history WHERE ticket_id = ? ORDER BY id", [unchanged["id"]])] == [
+        "status", "routing rule"]
