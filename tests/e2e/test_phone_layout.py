@@ -39,6 +39,21 @@ TARGETS_JS = """min => [...document.querySelectorAll('main button, main select, 
   .filter(t => t.height < min || t.width < min)"""
 
 
+# Words of column headers and buttons that wrap inside themselves ("Stat" / "us"): each word's text as a range, on more than one line.
+BROKEN_HEADERS_JS = """() => [...document.querySelectorAll('main thead th, main button')].filter(th => th.getClientRects().length).flatMap(th => {
+  const broken = [], walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+  for (let node; (node = walker.nextNode());) {
+    for (const word of node.data.matchAll(/\\S+/g)) {
+      const range = document.createRange();
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      if (new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1) broken.push(word[0]);
+    }
+  }
+  return broken;
+})"""
+
+
 def _open(browsing: Browsing, world: dict[str, Any], page_type: str, size: tuple[int, int]) -> Page:
     who, visit = PAGES[page_type]
     page = browsing.new_page(storage_state=world["states"][who] if who else None)
@@ -60,6 +75,13 @@ def test_backend_page_does_not_scroll_sideways(page_type: str, viewport: str, br
             assert table["stacked"] or (table["region"] and table["focusable"] and table["named"] and table["role"] == "region"), \
                 f"{page_type}: table {table['caption']!r} neither stacks nor scrolls in a labelled, focusable region"
         assert table["region"] or not table["overflows"], f"{page_type}: table {table['caption']!r} runs off the window"
+
+
+@pytest.mark.parametrize("page_type", BACKEND)
+def test_table_headers_and_buttons_keep_their_words_whole_on_a_laptop(page_type: str, browsing: Browsing, world: dict[str, Any]) -> None:
+    """At 1366x900 a column header or a button wraps between its words, never inside one (long cell text wraps instead)."""
+    page = _open(browsing, world, page_type, VIEWPORTS["laptop"])
+    assert page.evaluate(BROKEN_HEADERS_JS) == [], f"{page_type}: words of headers or buttons broken across lines ({page.url})"
 
 
 @pytest.mark.parametrize("page_type", BACKEND)
