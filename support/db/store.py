@@ -32,8 +32,6 @@ from support.db.migrations import Migration
 APP_ID = 0x504F5254  # "PORT": marks a file as a portal database (checked by restore)
 
 
-
-
 class Store(GroupCommit):
     """A thread-aware handle on the portal database; delegates to the thread's ``sqlite_utils.Database``."""
 
