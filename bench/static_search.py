@@ -79,7 +79,7 @@ def make_sites(shell: Path, work: Path, pages: list[dict]) -> dict[str, Path]:
         (site / "search" / "search_index.json").write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
         sites[name] = site
     started = time.perf_counter()
-    write_pagefind(sites["pagefind"], "pagefind")
+    write_pagefind(sites["pagefind"], index, "pagefind")
     sites["pagefind_index_s"] = round(time.perf_counter() - started, 1)  # type: ignore[assignment]
     return sites
 

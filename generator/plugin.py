@@ -13,7 +13,7 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from pydantic import ValidationError
 from pymdownx.superfences import fence_code_format
@@ -26,7 +26,7 @@ from .glossary import search_keywords
 from .pipeline import Result, generate
 from .render import not_found_help_url
 from .pagefind_index import write_pagefind
-from .search import tune_index, use_portal_worker
+from .search import built_index, held_index, search_plugin, tune, use_portal_worker, write_index
 
 log = logging.getLogger("mkdocs.plugins.portal")
 THEME_DIR = Path(__file__).parent / "theme"
@@ -49,6 +49,7 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
         self.result: Result | None = None
         self.exports: dict[str, str] = {}
         self.keywords: dict[str, list[str]] = {}
+        self.search_index: dict[str, Any] | None = None  # the search plugin's, between the two on_post_build steps
 
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None) -> tuple[list[Any], list[Any]]:
         """Validate the plugin's options with the :class:`PortalSettings` model."""
@@ -123,13 +124,35 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
         """Point the page's search box at the portal's worker (``generator.search``)."""
         return use_portal_worker(output)
 
-    @event_priority(-100)  # after the search plugin has written its index, wherever it is listed
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Tune the search index (the exports were written once MkDocs held the pages, ``on_files``)."""
+    @event_priority(100)  # before the search plugin writes its index
+    def _index_before_search(self, *, config: MkDocsConfig) -> None:
+        """Take the search plugin's entries, so that it writes its config alone and the portal writes the tuned index.
+
+        Its file would only be replaced, and writing it held the whole index's text twice more (at 10,000 pages,
+        the build's peak memory: docs/performance.md). A ``--dirty`` build keeps the entries for its next one.
+        """
+        search = search_plugin(config.plugins.values())
+        if search is None or getattr(search, "is_dirty", False) or not getattr(search.config, "enabled", True):
+            return
+        self.search_index = held_index(search)
+        search.search_index.entries = []
+
+    @event_priority(-50)  # after the search plugin has written its file, before Material's offline plugin inlines it
+    def _index_after_search(self, *, config: MkDocsConfig) -> None:
+        """The tuned search index: Pagefind's bundles and Material's config, or Material's whole index."""
         site = Path(config.site_dir)
+        index, self.search_index = self.search_index, None
+        if index is None or not (site / "search" / "search_index.json").is_file():
+            index = built_index(config.plugins.values(), site)
+        if index is None:
+            return
         support = self.settings.support_url.rstrip("/")
-        tune_index(site, self.keywords, api_base(support), f"{support}/tickets/new")
-        write_pagefind(site, self.settings.search_index)  # large sites: Pagefind's chunked index instead of Material's whole one
+        tune(index, self.keywords, api_base(support), f"{support}/tickets/new")
+        # large sites: Pagefind's chunked index instead of Material's whole one
+        if not write_pagefind(site, index, self.settings.search_index):
+            write_index(site, index)
+
+    on_post_build = CombinedEvent(_index_before_search, _index_after_search)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when a quiz changes (the content folder is MkDocs' docs_dir, already watched)."""

@@ -17,6 +17,7 @@ from e2e_harness import Browsing, Portal
 from playwright.sync_api import Browser, Page, expect
 
 from generator.pagefind_index import write_pagefind
+from generator.search import read_index
 from steps import expect_page_heading, sign_in
 
 
@@ -101,7 +102,7 @@ def test_reader_asks_the_search_box_in_everyday_words_and_opens_the_right_articl
     site = portal.portal_dir / "site"
     if hosting == "pagefind":
         site = Path(shutil.copytree(site, tmp_path / "site"))
-        assert write_pagefind(site, "pagefind") > 0
+        assert write_pagefind(site, read_index(site), "pagefind") > 0
     with static_site(site) if hosting != "backend" else contextlib.nullcontext(portal.url) as url:
         browsing = Browsing(browser, url)
         try:

@@ -78,3 +78,26 @@ def test_stop_words_alone_do_not_match_every_page(site: Path) -> None:
     """A question's function words are left out: "how do I" no longer matches pages by the prefixes "how", "do", "i"."""
     with_words, plain = site_search(site, ["how do I restart the service", "restart service"])
     assert with_words == plain
+
+
+def test_a_pagefind_site_gets_its_bundles_and_materials_file_keeps_the_tuned_config_only(
+        tmp_path: Path, make_portal, run_portal, site: Path) -> None:  # type: ignore[no-untyped-def]
+    """``search_index: pagefind``: the bundles are written from the search plugin's entries before it writes its file,
+    and that file keeps the config (the keywords field, the portal's settings, the bundles) and no page."""
+    portal = make_portal(tmp_path / "portal")
+    config = portal / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("      support_url: /support\n",
+                                                                 "      support_url: /support\n      search_index: pagefind\n"))
+    result = run_portal("build", portal, "--strict", "--site-dir", portal / "site")
+    assert result.exit_code == 0, result.output
+    out = portal / "site"
+    left = json.loads((out / "search" / "search_index.json").read_text(encoding="utf-8"))
+    lunr = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert left["docs"] == [] and left["config"]["fields"] == lunr["config"]["fields"]
+    assert left["config"]["fields"]["keywords"] == {"boost": 5.0}
+    assert left["config"]["portal"]["pagefind"] == {"reader": "pagefind/", "reference": "pagefind-api/"}
+    assert left["config"]["portal"]["api"] == lunr["config"]["portal"]["api"] and "the" in left["config"]["portal"]["stopwords"]
+    pages = {doc["location"].split("#")[0] for doc in lunr["docs"]}
+    counted = sum(lang["page_count"] for folder in ("pagefind", "pagefind-api")
+                  for lang in json.loads((out / folder / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"].values())
+    assert counted == len(pages)

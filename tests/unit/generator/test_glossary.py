@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from generator.models import Glossary, GlossaryTerm
-from generator.search import SEPARATOR, STOPWORDS, tune_index, use_portal_worker
+from generator.search import SEPARATOR, STOPWORDS, built_index, tune, use_portal_worker, write_index
 
 
 def test_term_anchor_defaults_to_the_term_as_a_slug() -> None:
@@ -51,17 +51,49 @@ def test_pages_are_pointed_at_the_portal_worker() -> None:
                                        '"../assets/javascripts/workers/portal-search.js?material=search.a7633da7.min.js"}</script>')
 
 
-def test_tune_index_adds_keywords_and_the_worker_settings(tmp_path: Path) -> None:
+def test_tune_adds_keywords_and_the_worker_settings() -> None:
     """The page's own entry (not its sections) gets the keywords; the config gets the field, the scope, the backend's API
     base (the worker's probe) and the ticket form ("no good match")."""
-    index = tmp_path / "search" / "search_index.json"
-    index.parent.mkdir()
     docs = [{"location": "articles/a/", "title": "A", "text": ""}, {"location": "articles/a/#s", "title": "S", "text": ""}]
-    index.write_text(json.dumps({"config": {"fields": {"title": {"boost": 20}}}, "docs": docs}))
-    assert tune_index(tmp_path, {"articles/a/": ["scanner gun", "BC-301"]}, "/api", "/support/tickets/new")
-    tuned = json.loads(index.read_text())
+    tuned = {"config": {"fields": {"title": {"boost": 20}}}, "docs": docs}
+    tune(tuned, {"articles/a/": ["scanner gun", "BC-301"]}, "/api", "/support/tickets/new")
     assert [d.get("keywords") for d in tuned["docs"]] == ["scanner gun BC-301", None]
     assert tuned["config"]["fields"]["keywords"] == {"boost": 5.0}
     assert tuned["config"]["portal"] == {"stopwords": STOPWORDS, "reference": ["reference/"], "api": "/api",
                                          "ticket": "/support/tickets/new"}
-    assert not tune_index(tmp_path / "elsewhere", {})
+
+
+def test_the_index_is_the_search_plugins_own_once_it_has_written_the_file(tmp_path: Path) -> None:
+    """The build takes the entries Material's search plugin holds (no second copy of the site's text), with the config
+    its file has; a copy of that config, so tuning leaves the plugin's options as they were; without the plugin, the
+    file; without the file, nothing."""
+    class SearchIndex:
+        config = {"lang": ["en"], "separator": "[ ]", "pipeline": ["stemmer"], "fields": {"title": {"boost": 20}}, "other": 1}
+        entries = [{"location": "a/", "title": "A", "text": ""}]
+
+    class SearchPlugin:
+        search_index = SearchIndex()
+
+    assert built_index([SearchPlugin()], tmp_path) is None
+    (tmp_path / "search").mkdir()
+    write_index(tmp_path, {"config": {"lang": ["fr"]}, "docs": []})
+    held = built_index([object(), SearchPlugin()], tmp_path)
+    assert held is not None and held["docs"] is SearchIndex.entries
+    assert held["config"] == {"lang": ["en"], "separator": "[ ]", "pipeline": ["stemmer"], "fields": {"title": {"boost": 20}}}
+    tune(held, {})
+    assert "keywords" not in SearchIndex.config["fields"]
+    assert built_index([object()], tmp_path) == {"config": {"lang": ["fr"]}, "docs": []}
+
+
+def test_write_index_writes_what_one_json_dumps_would(tmp_path: Path) -> None:
+    """The index is written entry by entry (a large site's text is not held again as one string), and reads back the same."""
+    import datetime as dt
+
+    index = {"config": {"lang": ["en"], "fields": {"title": {"boost": 20}}},
+             "docs": [{"location": "a/", "title": "Café \u2013 \"A\"", "text": "<p>x</p>", "date": dt.date(2026, 12, 3)},
+                      {"location": "a/#s", "title": "S", "text": ""}]}
+    write_index(tmp_path, index)
+    written = (tmp_path / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert written == json.dumps(index, separators=(",", ":"), default=str)
+    write_index(tmp_path, {"config": {}, "docs": []})
+    assert json.loads((tmp_path / "search" / "search_index.json").read_text(encoding="utf-8")) == {"config": {}, "docs": []}

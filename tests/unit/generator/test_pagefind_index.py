@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from generator.pagefind_index import PAGEFIND_ABOVE_PAGES, page_records, wanted, write_pagefind
+from generator.pagefind_index import PAGEFIND_ABOVE_PAGES, page_html, page_records, wanted, write_pagefind
+from generator.search import read_index
 
 INDEX = {
     "config": {"lang": ["en"], "portal": {"reference": ["reference/"], "api": "/api"}},
@@ -27,7 +28,8 @@ def test_auto_uses_pagefind_only_above_the_page_threshold() -> None:
 def test_a_page_and_its_sections_become_one_record_in_its_scope_with_the_glossary_keywords() -> None:
     """Sections join their page; reference pages go to the reference scope; keywords are weighted text."""
     scoped = page_records(INDEX, ["reference/"])
-    (url, body), = scoped["reader"]
+    (url, page), = scoped["reader"]
+    body = page_html(page)
     assert url == "/articles/scanner/" and "Scan the test label." in body and "Clean the window." in body
     assert 'data-pagefind-weight="5.0">scanner gun BC-301</p>' in body
     assert [u for u, _ in scoped["reference"]] == ["/reference/python/alarms/"]
@@ -36,15 +38,15 @@ def test_a_page_and_its_sections_become_one_record_in_its_scope_with_the_glossar
 def test_write_pagefind_writes_both_bundles_and_leaves_materials_index_its_config(tmp_path: Path) -> None:
     """The bundles hold one page each; Material's file keeps the config, with the bundles named, and no documents."""
     (tmp_path / "search").mkdir()
-    (tmp_path / "search" / "search_index.json").write_text(json.dumps(INDEX), encoding="utf-8")
-    assert write_pagefind(tmp_path, "pagefind") == 2
+    assert write_pagefind(tmp_path, json.loads(json.dumps(INDEX)), "pagefind") == 2
     for folder in ("pagefind", "pagefind-api"):
         entry = json.loads((tmp_path / folder / "pagefind-entry.json").read_text(encoding="utf-8"))
         assert [lang["page_count"] for lang in entry["languages"].values()] == [1]
         assert (tmp_path / folder / "pagefind.js").is_file()
     left = json.loads((tmp_path / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert left["docs"] == [] and left["config"]["portal"]["pagefind"] == {"reader": "pagefind/", "reference": "pagefind-api/"}
-    assert write_pagefind(tmp_path, "lunr") == 0
+    assert write_pagefind(tmp_path, json.loads(json.dumps(INDEX)), "lunr") == 0
+    assert read_index(tmp_path) == left  # Material's index stays as it is: the caller writes it
 
 
 def test_the_config_carries_lunrs_stop_words_beside_the_portals_so_the_worker_needs_no_lunr(tmp_path: Path) -> None:
@@ -52,8 +54,7 @@ def test_the_config_carries_lunrs_stop_words_beside_the_portals_so_the_worker_ne
     (tmp_path / "search").mkdir()
     index = json.loads(json.dumps(INDEX))
     index["config"]["portal"]["stopwords"] = ["won't", "hello"]
-    (tmp_path / "search" / "search_index.json").write_text(json.dumps(index), encoding="utf-8")
-    write_pagefind(tmp_path, "pagefind")
+    write_pagefind(tmp_path, index, "pagefind")
     stopwords = json.loads((tmp_path / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]["portal"]["stopwords"]
     assert {"won't", "hello", "the", "my", "is", "your"} <= set(stopwords) and "scanner" not in stopwords
     assert stopwords == sorted(set(stopwords))
@@ -63,8 +64,7 @@ def test_a_site_without_reference_pages_gets_the_reader_bundle_only(tmp_path: Pa
     """Pagefind refuses to index nothing, so an empty scope has no bundle and the config names none for it."""
     (tmp_path / "search").mkdir()
     index = {"config": INDEX["config"], "docs": INDEX["docs"][:2]}
-    (tmp_path / "search" / "search_index.json").write_text(json.dumps(index), encoding="utf-8")
-    assert write_pagefind(tmp_path, "pagefind") == 1
+    assert write_pagefind(tmp_path, index, "pagefind") == 1
     assert not (tmp_path / "pagefind-api").exists()
     left = json.loads((tmp_path / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert left["config"]["portal"]["pagefind"] == {"reader": "pagefind/"}
