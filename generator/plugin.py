@@ -26,7 +26,7 @@ from .glossary import search_keywords
 from .pipeline import Result, generate
 from .render import not_found_help_url
 from .pagefind_index import write_pagefind
-from .search import built_index, held_index, search_plugin, tune, use_portal_worker, write_index
+from .search import INDEX_FILE, held_index, read_index, search_plugin, tune, use_portal_worker, write_index
 
 log = logging.getLogger("mkdocs.plugins.portal")
 THEME_DIR = Path(__file__).parent / "theme"
@@ -142,10 +142,10 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
         """The tuned search index: Pagefind's bundles and Material's config, or Material's whole index."""
         site = Path(config.site_dir)
         index, self.search_index = self.search_index, None
-        if index is None or not (site / "search" / "search_index.json").is_file():
-            index = built_index(config.plugins.values(), site)
-        if index is None:
+        if not (site / INDEX_FILE).is_file():  # no search plugin, or it is disabled
             return
+        if index is None:  # a --dirty build, or a search plugin other than Material's: its file
+            index = read_index(site)
         support = self.settings.support_url.rstrip("/")
         tune(index, self.keywords, api_base(support), f"{support}/tickets/new")
         # large sites: Pagefind's chunked index instead of Material's whole one

@@ -58,18 +58,6 @@ def held_index(plugin: Any) -> dict[str, Any]:
     return {"config": config, "docs": held.entries}
 
 
-def built_index(plugins: Iterable[Any], site_dir: Path) -> dict[str, Any] | None:
-    """Material's search index of this build once its file is written: as the search plugin holds it, else the file.
-
-    Reading the written file back made a second copy of every page's text: the build's peak memory at
-    10,000 pages (docs/performance.md). None when the site has no index.
-    """
-    if not (site_dir / INDEX_FILE).is_file():
-        return None
-    plugin = search_plugin(plugins)
-    return held_index(plugin) if plugin is not None else read_index(site_dir)
-
-
 def write_index(site_dir: Path, index: dict[str, Any]) -> None:
     """Write ``index`` as the site's ``search/search_index.json`` (as Material writes it), one page entry at a time.
 

@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from generator.models import Glossary, GlossaryTerm
-from generator.search import SEPARATOR, STOPWORDS, built_index, tune, use_portal_worker, write_index
+from generator.search import SEPARATOR, STOPWORDS, held_index, search_plugin, tune, use_portal_worker, write_index
 
 
 def test_term_anchor_defaults_to_the_term_as_a_slug() -> None:
@@ -63,10 +63,9 @@ def test_tune_adds_keywords_and_the_worker_settings() -> None:
                                          "ticket": "/support/tickets/new"}
 
 
-def test_the_index_is_the_search_plugins_own_once_it_has_written_the_file(tmp_path: Path) -> None:
+def test_the_index_is_the_one_the_search_plugin_holds_with_a_copy_of_its_config() -> None:
     """The build takes the entries Material's search plugin holds (no second copy of the site's text), with the config
-    its file has; a copy of that config, so tuning leaves the plugin's options as they were; without the plugin, the
-    file; without the file, nothing."""
+    its file has; a copy of that config, so tuning leaves the plugin's options as they were."""
     class SearchIndex:
         config = {"lang": ["en"], "separator": "[ ]", "pipeline": ["stemmer"], "fields": {"title": {"boost": 20}}, "other": 1}
         entries = [{"location": "a/", "title": "A", "text": ""}]
@@ -74,15 +73,13 @@ def test_the_index_is_the_search_plugins_own_once_it_has_written_the_file(tmp_pa
     class SearchPlugin:
         search_index = SearchIndex()
 
-    assert built_index([SearchPlugin()], tmp_path) is None
-    (tmp_path / "search").mkdir()
-    write_index(tmp_path, {"config": {"lang": ["fr"]}, "docs": []})
-    held = built_index([object(), SearchPlugin()], tmp_path)
-    assert held is not None and held["docs"] is SearchIndex.entries
+    plugin = SearchPlugin()
+    assert search_plugin([object()]) is None and search_plugin([object(), plugin]) is plugin
+    held = held_index(plugin)
+    assert held["docs"] is SearchIndex.entries
     assert held["config"] == {"lang": ["en"], "separator": "[ ]", "pipeline": ["stemmer"], "fields": {"title": {"boost": 20}}}
     tune(held, {})
     assert "keywords" not in SearchIndex.config["fields"]
-    assert built_index([object()], tmp_path) == {"config": {"lang": ["fr"]}, "docs": []}
 
 
 def test_write_index_writes_what_one_json_dumps_would(tmp_path: Path) -> None:
