@@ -113,8 +113,7 @@ class Store(GroupCommit):
         """
         db = self.db
         if db.conn.in_transaction:
-            with db.atomic():
-                yield db
+            yield from _savepoint(db)
             return
         if getattr(self._local, "holding", False):  # inside ``write`` on the loop, which took the lock without waiting
             lock: Any = contextlib.nullcontext()
@@ -156,6 +155,20 @@ class Store(GroupCommit):
                 conn.close()
             self._all.clear()
         self._local = threading.local()
+
+
+def _savepoint(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    # One name at every depth (SQLite releases the most recent of a name): sqlite-utils' ``atomic`` names each
+    # savepoint at random, and those one-off statements pushed the cached INSERTs out of sqlite3's statement cache.
+    db.conn.execute("SAVEPOINT portal_nested")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:  # an error may have undone the whole transaction, savepoints included
+            db.conn.execute("ROLLBACK TO portal_nested")
+            db.conn.execute("RELEASE portal_nested")
+        raise
+    db.conn.execute("RELEASE portal_nested")
 
 
 def _insert_sql(table: str, record: dict[str, Any]) -> str:

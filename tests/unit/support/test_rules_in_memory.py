@@ -109,6 +109,25 @@ def _commit_counter(db: Store) -> Callable[[], int]:
     return lambda: other.execute("PRAGMA data_version").fetchone()[0] - start
 
 
+def test_a_failing_nested_transaction_is_undone_alone_at_any_depth(db: Store) -> None:
+    """``tx()`` inside ``tx()`` is a savepoint: what failed inside is undone, what the outer levels wrote commits."""
+    with db.tx():
+        ticket(db, "outer@example.com")
+        with db.tx():
+            ticket(db, "middle@example.com")
+            with pytest.raises(ValueError), db.tx():
+                ticket(db, "inner@example.com")
+                raise ValueError("inner")
+            ticket(db, "middle-after@example.com")
+        with pytest.raises(ValueError), db.tx():
+            ticket(db, "second@example.com")
+            with db.tx():
+                ticket(db, "second-inner@example.com")
+            raise ValueError("second")
+    emails = [r["requester_email"] for r in db.all("SELECT requester_email FROM tickets ORDER BY id")]
+    assert emails == ["outer@example.com", "middle@example.com", "middle-after@example.com"]
+
+
 @pytest.mark.sqlite_only  # PostgreSQL's store runs each write alone: docs/performance.md
 def test_writes_handed_over_in_one_turn_share_one_commit_and_a_failing_one_fails_alone(db: Store) -> None:
     """Group commit: the writes queued in one turn of the loop commit together; one that raises is undone alone, in its caller."""
