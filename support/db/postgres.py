@@ -28,6 +28,7 @@ from psycopg.postgres import types as pg_types
 
 from support.db import dialect
 from support.db.migrations import Migration
+from support.db.store import flat_inside
 from support.errors import SupportError
 
 T = TypeVar("T")
@@ -134,11 +135,17 @@ class PostgresStore:
         return self._ids[table]
 
     @contextlib.contextmanager
-    def tx(self) -> Iterator[PostgresStore]:
-        """A write transaction; nested, a savepoint. Never on the event loop (``RuntimeError``), as with SQLite."""
+    def tx(self, flat: bool = False) -> Iterator[PostgresStore]:
+        """A write transaction; nested, a savepoint (``flat``: as ``Store.tx``). Never on the event loop (``RuntimeError``).
+
+        Each savepoint and its release are round trips to the server: a filing's two took 4 of its 10.
+        """
         conn = self.conn
         if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
-            with conn.transaction():
+            if getattr(self._local, "flat", False):
+                yield self
+                return
+            with conn.transaction(), flat_inside(self._local, flat):
                 yield self
             return
         if getattr(self._local, "holding", False):
@@ -150,7 +157,8 @@ class PostgresStore:
         with lock:
             conn.execute("BEGIN")
             try:
-                yield self
+                with flat_inside(self._local, flat):
+                    yield self
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise

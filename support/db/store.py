@@ -105,15 +105,21 @@ class Store(GroupCommit):
         """Nothing to give back (see ``try_job_lock``)."""
 
     @contextlib.contextmanager
-    def tx(self) -> Iterator[sqlite_utils.Database]:
-        """A write transaction (``BEGIN IMMEDIATE``: takes the write lock up front, so no upgrade deadlocks).
+    def tx(self, flat: bool = False) -> Iterator[sqlite_utils.Database]:
+        """A write transaction (``BEGIN IMMEDIATE``: takes the write lock up front, so no upgrade deadlocks); nested, a savepoint.
 
+        ``flat``: the transactions opened inside this block join it instead of making savepoints of their own;
+        for a block in which nothing catches an error from inside (any error undoes the whole block).
         Never on the event loop (``RuntimeError``): there the process's write lock could make every request
         wait for a thread's transaction. Async code hands its writes to ``write``.
         """
         db = self.db
         if db.conn.in_transaction:
-            yield from _savepoint(db)
+            if getattr(self._local, "flat", False):
+                yield db
+                return
+            with _savepoint(db), flat_inside(self._local, flat):
+                yield db
             return
         if getattr(self._local, "holding", False):  # inside ``write`` on the loop, which took the lock without waiting
             lock: Any = contextlib.nullcontext()
@@ -124,7 +130,8 @@ class Store(GroupCommit):
         with lock:
             db.conn.execute("BEGIN IMMEDIATE")
             try:
-                yield db
+                with flat_inside(self._local, flat):
+                    yield db
             except BaseException:
                 db.rollback()
                 raise
@@ -157,6 +164,20 @@ class Store(GroupCommit):
         self._local = threading.local()
 
 
+@contextlib.contextmanager
+def flat_inside(local: threading.local, flat: bool) -> Iterator[None]:
+    """While this block runs, nested ``tx()`` calls on this thread join the open transaction (if ``flat``)."""
+    if not flat:
+        yield
+        return
+    before, local.flat = getattr(local, "flat", False), True
+    try:
+        yield
+    finally:
+        local.flat = before
+
+
+@contextlib.contextmanager
 def _savepoint(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     # One name at every depth (SQLite releases the most recent of a name): sqlite-utils' ``atomic`` names each
     # savepoint at random, and those one-off statements pushed the cached INSERTs out of sqlite3's statement cache.

@@ -83,7 +83,7 @@ def file_ticket(ctx: Context, data: TicketCreate, user: dict[str, Any] | None, c
     fields["requester_id"], fields["identified_by"] = identify_requester(data, user)
     page_article = data.page_id if data.page_id and ctx.kb.get(data.page_id) else None
     actor = data.requester_name or data.requester_email
-    with ctx.db.tx():  # routed, filed and its notifications queued in one commit
+    with ctx.db.tx(flat=True):  # routed, filed and its notifications queued in one commit; nothing inside catches an error
         ticket, token = storage.create_ticket(ctx.db, fields, page_article, actor, ctx.now(), route(ctx, fields))
         attachments.record(ctx.db, ticket["id"], None, files or [], actor, ctx.now())
         kb.ticket_filed_after_search(ctx, data.visit, ticket["id"])

@@ -128,6 +128,25 @@ def test_a_failing_nested_transaction_is_undone_alone_at_any_depth(db: Store) ->
     assert emails == ["outer@example.com", "middle@example.com", "middle-after@example.com"]
 
 
+def test_a_flat_transaction_takes_what_is_nested_in_it_as_one_and_undoes_it_as_one(db: Store) -> None:
+    """``tx(flat=True)``: the levels inside join it (no savepoints), so an error anywhere inside undoes the whole block;
+    nested in another transaction it is still a savepoint of its own, and the levels after it make theirs again."""
+    with db.tx():
+        ticket(db, "before@example.com")
+        with pytest.raises(ValueError), db.tx(flat=True):
+            ticket(db, "flat@example.com")  # create_ticket opens a transaction of its own inside
+            raise ValueError("after the insert")
+        with pytest.raises(ValueError), db.tx():
+            ticket(db, "savepoint-again@example.com")
+            raise ValueError("undone alone")
+        ticket(db, "after@example.com")
+    with pytest.raises(ValueError), db.tx(flat=True):
+        ticket(db, "top-level@example.com")
+        raise ValueError("the whole transaction")
+    emails = [r["requester_email"] for r in db.all("SELECT requester_email FROM tickets ORDER BY id")]
+    assert emails == ["before@example.com", "after@example.com"]
+
+
 @pytest.mark.sqlite_only  # PostgreSQL's store runs each write alone: docs/performance.md
 def test_writes_handed_over_in_one_turn_share_one_commit_and_a_failing_one_fails_alone(db: Store) -> None:
     """Group commit: the writes queued in one turn of the loop commit together; one that raises is undone alone, in its caller."""
