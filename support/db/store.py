@@ -180,7 +180,7 @@ def flat_inside(local: threading.local, flat: bool) -> Iterator[None]:
 @contextlib.contextmanager
 def _savepoint(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     # One name at every depth (SQLite releases the most recent of a name): sqlite-utils' ``atomic`` names each
-    # savepoint at random, and those one-off statements pushed the cached INSERTs out of sqlite3's statement cache.
+    # savepoint at random, an os.urandom read and two statements prepared anew per level (docs/performance.md).
     db.conn.execute("SAVEPOINT portal_nested")
     try:
         yield db
