@@ -49,6 +49,16 @@ def user() -> None:
     """Manage local accounts of the support backend."""
 
 
+def _password_line() -> str:
+    """The first line of standard input (``--password-stdin``); bytes that are not UTF-8 are a clean error."""
+    stream = getattr(sys.stdin, "buffer", None)
+    try:
+        line = stream.readline().decode("utf-8") if stream is not None else sys.stdin.readline()
+    except UnicodeDecodeError:
+        raise click.ClickException("password: the input is not valid UTF-8 text; type it again") from None
+    return line.rstrip("\r\n")
+
+
 @user.command("add")
 @click.argument("email")
 @click.option("--role", type=click.Choice(accounts.ROLES), required=True, help="requester, trainer, agent or admin.")
@@ -58,10 +68,10 @@ def user() -> None:
 def user_add(email: str, role: str, name: str, password_stdin: bool, data_dir: Path) -> None:
     """Create an account EMAIL with an argon2-hashed password (prompted for unless --password-stdin)."""
     if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
+        password = _password_line()
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    problems = accounts.validate_new_user(email, role, password)
+    problems = accounts.validate_new_user(email, role, password, name)
     if problems:
         raise click.ClickException("; ".join(f"{field}: {message}" for field, message in problems.items()))
     store = open_portal_store(database_path(data_dir, must_exist=False))
@@ -81,11 +91,12 @@ def user_add(email: str, role: str, name: str, password_stdin: bool, data_dir: P
 def user_passwd(email: str, password_stdin: bool, data_dir: Path) -> None:
     """Set a new password for EMAIL; every session of the account ends (it signs in again)."""
     if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
+        password = _password_line()
     else:
         password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
-    if len(password) < accounts.MIN_PASSWORD:
-        raise click.ClickException(f"password: Use at least {accounts.MIN_PASSWORD} characters.")
+    problem = accounts.validate_new_user("a@example.com", "requester", password).get("password")
+    if problem:
+        raise click.ClickException(f"password: {problem}")
     store = open_portal_store(database_path(data_dir))
     try:
         account = accounts.get_user_by_email(store, email)
@@ -114,27 +125,33 @@ BACKUP_PATTERN = "portal-*.db"
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--keep", type=click.IntRange(min=1), help="FILE is a folder (created if need be): write portal-<UTC time>.db "
               "into it and delete all but the newest N such backups.")
+@click.option("--force", is_flag=True, help="Replace FILE even when it is not a portal backup.")
 @data_dir_option
-def backup(file: Path, keep: int | None, data_dir: Path) -> None:
+def backup(file: Path, keep: int | None, force: bool, data_dir: Path) -> None:
     """Write a consistent copy of the database to FILE while the server keeps running (SQLite online backup).
 
     FILE may be a folder: the copy is then named ``portal-<UTC time>.db`` in it (for a scheduled backup).
+    An existing FILE is replaced only when it is a portal backup (or with ``--force``); the live database never.
     """
     source_path = _sqlite_only(database_path(data_dir), "backup")
-    if keep is not None:
-        file.mkdir(parents=True, exist_ok=True)
-    if file.is_dir():
-        file = file / BACKUP_PATTERN.replace("*", dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ"))
-    temp = file.with_name(file.name + ".partial")
-    source, target = sqlite3.connect(source_path), sqlite3.connect(temp)
     try:
-        source.backup(target)
-        packed, missing = attachments.pack(target, data_dir)  # the attached files travel inside the copy
-        keys = credentials.pack_keys(target, data_dir)  # and the key that signed the certificates' credentials
-    finally:
-        target.close()
-        source.close()
-    os.replace(temp, file)
+        if keep is not None:
+            file.mkdir(parents=True, exist_ok=True)
+        if file.is_dir():
+            file = file / BACKUP_PATTERN.replace("*", dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ"))
+        _check_backup_target(file, source_path, force)
+        temp = file.with_name(file.name + ".partial")
+        source, target = sqlite3.connect(source_path), sqlite3.connect(temp)
+        try:
+            source.backup(target)
+            packed, missing = attachments.pack(target, data_dir)  # the attached files travel inside the copy
+            keys = credentials.pack_keys(target, data_dir)  # and the key that signed the certificates' credentials
+        finally:
+            target.close()
+            source.close()
+        os.replace(temp, file)
+    except (OSError, sqlite3.Error) as exc:
+        raise click.ClickException(f"cannot write the backup to {file}: {exc}; choose a folder you can write to") from None
     click.echo(f"Backed up {source_path} and {packed} attached file(s){' with the credential signing key' if keys else ''} to {file}")
     for sha256 in missing:
         click.echo(f"Warning: attached file {sha256} is missing from {attachments.folder(data_dir)}", err=True)
@@ -142,6 +159,18 @@ def backup(file: Path, keep: int | None, data_dir: Path) -> None:
         for old in sorted(file.parent.glob(BACKUP_PATTERN))[:-keep]:
             old.unlink()
             click.echo(f"Deleted the older backup {old}")
+
+
+def _check_backup_target(file: Path, source: Path, force: bool) -> None:
+    """Refuse a target that is the live database (or one of its side files), or an existing file that is not a portal backup."""
+    live = source.resolve()
+    if file.resolve() in {live, *(live.with_name(live.name + side) for side in ("-wal", "-shm", "-journal"))}:
+        raise click.ClickException(f"{file} is the live database the backup is taken from; write the backup somewhere else")
+    if file.exists() and not force:
+        reason = is_portal_database(file) if file.is_file() else "it is not a file"
+        if reason is not None:
+            raise click.ClickException(f"{file} exists and is not a portal backup ({reason}); choose another name, "
+                                       "or add --force to replace it")
 
 
 def _sqlite_only(where: Path | str, command: str) -> Path:

@@ -43,8 +43,12 @@ def print_tables(tables: list[Table], csv_dir: Path | None) -> None:
     for table in tables:
         click.echo(f"\n{table.title}\n" + _text_table(table.columns, table.rows))
         if csv_dir:
-            csv_dir.mkdir(parents=True, exist_ok=True)
-            (csv_dir / f"{table.name}.csv").write_text(table.to_csv(), encoding="utf-8")
+            try:
+                csv_dir.mkdir(parents=True, exist_ok=True)
+                (csv_dir / f"{table.name}.csv").write_text(table.to_csv(), encoding="utf-8")
+            except OSError as exc:
+                raise click.ClickException(f"cannot write the CSV files to {csv_dir}: {exc.strerror or exc}; "
+                                           "choose a folder you can write to") from None
     if csv_dir:
         click.echo(f"\nWrote {len(tables)} CSV files to {csv_dir}")
 

@@ -21,6 +21,7 @@ ROLES = ("requester", "trainer", "agent", "admin")
 HOLDERS = {"requester": set(ROLES), "trainer": {"trainer", "admin"}, "agent": {"agent", "admin"}, "admin": {"admin"}}
 EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 MIN_PASSWORD = 8
+MAX_PASSWORD, MAX_EMAIL, MAX_NAME = 200, 254, 120  # as the API's UserCreate
 _hasher = PasswordHasher()
 
 
@@ -35,16 +36,31 @@ def has_role(user: dict[str, Any] | None, role: str) -> bool:
     return bool(user) and not user["disabled"] and user["role"] in HOLDERS[role]
 
 
-def validate_new_user(email: str, role: str, password: str) -> dict[str, str]:
-    """Field -> message for each problem with a new account (empty if fine)."""
+def validate_new_user(email: str, role: str, password: str, name: str = "") -> dict[str, str]:
+    """Field -> message for each problem with a new account (empty if fine), with the API's limits (``UserCreate``):
+    an account the sign-in form could never open (an address or password longer than it takes) is refused here."""
     errors = {}
-    if not EMAIL.match(email):
-        errors["email"] = "Enter an email address like name@example.com."
+    if not EMAIL.match(email) or len(email) > MAX_EMAIL:
+        errors["email"] = f"Enter an email address like name@example.com (at most {MAX_EMAIL} characters)."
     if role not in ROLES:
         errors["role"] = f"Role must be one of {', '.join(ROLES)}."
     if len(password) < MIN_PASSWORD:
         errors["password"] = f"Use at least {MIN_PASSWORD} characters."
+    elif len(password) > MAX_PASSWORD:
+        errors["password"] = f"Use at most {MAX_PASSWORD} characters."
+    elif not _is_text(password):
+        errors["password"] = "The password is not valid UTF-8 text; type it again."
+    if len(name) > MAX_NAME or not _is_text(name):
+        errors["name"] = f"Use at most {MAX_NAME} characters of UTF-8 text."
     return errors
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")  # bytes that were not UTF-8 reach Python as lone surrogates
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def add_user(db: Store, email: str, role: str, password: str, name: str, now: dt.datetime) -> int:

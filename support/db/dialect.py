@@ -63,7 +63,7 @@ def ticket_search(dialect: str, text: str) -> tuple[str, list[str]]:
     like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     if dialect == POSTGRESQL:
         return "(t.subject ILIKE ? ESCAPE '\\' OR t.requester_email ILIKE ? ESCAPE '\\')", [like, like]
-    if len(text) < 3:  # the trigram index finds any substring of three characters or more
+    if len(text) < 3 or "\x00" in text:  # the trigram index finds any substring of three characters or more (FTS5 ends a query at NUL)
         return "(t.subject LIKE ? OR t.requester_email LIKE ?)", [f"%{text}%"] * 2
     return ("t.id IN (SELECT rowid FROM tickets_search WHERE tickets_search MATCH ? UNION ALL "
             "SELECT p.id FROM tickets_search_pending p CROSS JOIN tickets s ON s.id = p.id "  # CROSS: the few pending first

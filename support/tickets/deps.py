@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -29,7 +31,8 @@ async def check_body_size(request: Request) -> AsyncIterator[None]:
         yield
     finally:
         if request.headers.get("content-type", "").startswith("multipart/"):
-            await (await request.form()).close()  # parsed already (cached): this only closes its files
+            with contextlib.suppress(Exception):  # a body that did not parse (answered 400) has no files, and cannot be read again
+                await (await request.form()).close()  # parsed already (cached): this only closes its files
 
 
 BodyLimit = Depends(check_body_size)

@@ -40,6 +40,11 @@ def _proofs(settings: Settings) -> URLSafeSerializer:
     return _serializer(settings.secret_key.get_secret_value(), "address-proof")
 
 
+def _row_id(value: Any) -> bool:
+    """A ticket id a database can hold (a signed token from an older or forged key may carry any JSON number)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
+
+
 def mail_token(settings: Settings, ticket: dict[str, Any]) -> str:
     """A private-link token for mails: names the ticket and is bound to its current private link (retired with it)."""
     return _mail_links(settings).dumps([ticket["id"], ticket["token_hash"][:16]])
@@ -51,7 +56,7 @@ def read_mail_token(settings: Settings, token: str) -> tuple[int, str] | None:
         ticket_id, bound = _mail_links(settings).loads(token)
     except (BadSignature, ValueError, TypeError):
         return None
-    return (ticket_id, bound) if isinstance(ticket_id, int) and isinstance(bound, str) else None
+    return (ticket_id, bound) if _row_id(ticket_id) and isinstance(bound, str) else None
 
 
 def proof_token(settings: Settings, ticket: dict[str, Any], now: dt.datetime) -> str:
@@ -65,7 +70,7 @@ def read_proof_token(settings: Settings, token: str, now: dt.datetime) -> tuple[
         ticket_id, email, issued = _proofs(settings).loads(token)
     except (BadSignature, ValueError, TypeError):
         return None
-    if not (isinstance(ticket_id, int) and isinstance(email, str) and isinstance(issued, int)):
+    if not (_row_id(ticket_id) and isinstance(email, str) and isinstance(issued, int) and not isinstance(issued, bool)):
         return None
     return (ticket_id, email) if 0 <= now.timestamp() - issued <= PROOF_DAYS * 86400 else None
 
@@ -85,7 +90,7 @@ def read_rating_token(settings: Settings, token: str) -> tuple[int, str] | None:
         ticket_id, resolved_at = _ratings(settings).loads(token)
     except (BadSignature, ValueError, TypeError):
         return None
-    return (ticket_id, resolved_at) if isinstance(ticket_id, int) and isinstance(resolved_at, str) else None
+    return (ticket_id, resolved_at) if _row_id(ticket_id) and isinstance(resolved_at, str) else None
 
 
 def requester_url(settings: Settings, ticket: dict[str, Any], token: str | None = None) -> str:

@@ -11,6 +11,8 @@ from support.schemas import Email, Id, Model, Out, Page, SiteUrl
 from support.tickets.queue import SORTS, QueueFilter
 from support.periods import ReportRange  # noqa: F401 (the reports' range, for the routes)
 
+MAX_PAGE_ID = 200  # a KB page id; longer is no page
+
 Priority = Literal["P1", "P2", "P3", "P4"]
 Status = Literal["new", "open", "pending", "resolved", "closed"]
 
@@ -24,7 +26,7 @@ class TicketCreate(Model):
     requester_name: str = Field("", max_length=120)
     category: str = Field("Question", max_length=80)
     priority: Priority = "P3"
-    page_id: str | None = Field(None, max_length=200)
+    page_id: str | None = Field(None, max_length=MAX_PAGE_ID)
     page_title: str | None = Field(None, max_length=300)
     page_url: SiteUrl | None = None
     form_id: str | None = Field(None, max_length=64, description="The id of the form session that showed suggestions.")

@@ -24,7 +24,7 @@ from support.db.store import Store
 from support.settings import Settings
 from support.errors import Forbidden, NotFound, Unauthorized
 from support.periods import Period, ReportRange
-from support.tickets.schemas import Event, Notification, QueueParams, TicketCreate
+from support.tickets.schemas import MAX_PAGE_ID, Event, Notification, QueueParams, TicketCreate
 from support.tickets import workday
 from support.tickets.workday import delete_view, merge, presence, save_view, tag, tags_of, untag, views  # noqa: F401 (for the routes)
 from support.tickets.replies import add_reply_template, compose, delete_reply_template, reply_templates  # noqa: F401 (for the routes)
@@ -640,6 +640,8 @@ def _event_ticket(ctx: Context, event: Event) -> dict[str, Any]:
 
 def _alert_ticket(ctx: Context, note: Notification) -> dict[str, Any]:
     runbook = alerts.runbook_id(note)
+    if len(runbook) > MAX_PAGE_ID:  # no page has such an id: the alert is filed without the link (its labels stay in the text)
+        runbook = ""
     page = ctx.kb.get(runbook) if runbook else None
     category = "Problem" if "Problem" in ctx.settings.categories else ctx.settings.categories[0]
     data = TicketCreate(subject=alerts.subject(note), description=alerts.describe(note).ljust(10), requester_email=alerts.SENDER_EMAIL,

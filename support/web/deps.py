@@ -179,7 +179,9 @@ async def verify_csrf(request: Request) -> None:
     if not is_form and request.session.get("sid") is None:
         return
     sent = (await request.form()).get(CSRF_FIELD) if is_form else request.headers.get(CSRF_HEADER)
-    if not expected or not isinstance(sent, str) or not secrets.compare_digest(sent, expected):
+    # compared as bytes: compare_digest refuses str beyond ASCII, and a client may send any text
+    if not isinstance(expected, str) or not expected or not isinstance(sent, str) or \
+            not secrets.compare_digest(sent.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass")):
         raise Forbidden("The form has expired or did not come from this site (CSRF check failed); reload the page and try again")
 
 

@@ -144,3 +144,19 @@ def test_the_event_schema_is_in_the_openapi_document(alerting: Live) -> None:
     event = schema["components"]["schemas"]["Event"]
     assert {"dedup_key", "status", "summary", "severity", "runbook", "details"} <= set(event["properties"])
     assert "/api/integrations/events" in schema["paths"]
+
+
+def test_a_caller_without_the_token_gets_401_before_its_body_is_judged(alerting: Live) -> None:
+    """No token and a body that is not the format: 401 (the token is checked first), not a 422 describing the schema."""
+    assert _post(alerting, {"dedup_key": "k"}, token=None).status_code == 401
+    assert httpx.post(alerting.url + "/api/integrations/events", json={"dedup_key": "k"}, timeout=10).status_code == 401
+
+
+def test_an_overlong_runbook_label_files_the_alert_without_the_link(alerting: Live) -> None:
+    """A ``runbook`` label no page id can be (10,000 characters) does not lose the alert: it is filed, unlinked."""
+    body = copy.deepcopy(FIRING)
+    body["commonLabels"]["runbook"] = "r" * 10_000
+    answer = _post(alerting, body)
+    assert answer.status_code == 202 and answer.json()["opened"]
+    ticket = _ticket(alerting, answer.json()["ticket_id"])
+    assert ticket["articles"] == [] and ticket["priority"] == "P1"

@@ -114,3 +114,56 @@ def test_production_refuses_the_placeholder_secret(tmp_path: Path) -> None:
         load_settings(environment="production", data_dir=tmp_path)
     with pytest.raises(SettingsError, match=r"PORTAL_SLA_P1_RESOLUTION: expected a number of seconds \(3600\) or an ISO 8601 duration"):
         load_settings(sla_p1_resolution="soon", data_dir=tmp_path)
+
+
+@pytest.mark.sqlite_only
+def test_backup_never_replaces_the_live_database_or_a_file_that_is_not_a_backup(tmp_path: Path) -> None:
+    """The live database (or its WAL) as the target is refused; an existing other file is kept unless ``--force``;
+    an earlier backup is replaced; a folder that cannot be written is an ``Error:``, not a traceback."""
+    data = tmp_path / "data"
+    assert run("user", "add", "sam@example.com", "--role", "agent", "--password-stdin", "--data-dir", str(data),
+               stdin=PASSWORD + "\n").exit_code == 0
+    before = (data / "portal.db").read_bytes()
+    for target in (data / "portal.db", data / "portal.db-wal"):
+        refused = run("backup", str(target), "--data-dir", str(data))
+        assert refused.exit_code == 1 and "is the live database" in refused.output
+    assert (data / "portal.db").read_bytes() == before
+    notes = tmp_path / "notes.txt"
+    notes.write_text("keep me")
+    refused = run("backup", str(notes), "--data-dir", str(data))
+    assert refused.exit_code == 1 and "is not a portal backup" in refused.output and "--force" in refused.output
+    assert notes.read_text() == "keep me"
+    assert run("backup", str(notes), "--force", "--data-dir", str(data)).exit_code == 0
+    again = tmp_path / "b.db"
+    assert run("backup", str(again), "--data-dir", str(data)).exit_code == 0
+    assert run("backup", str(again), "--data-dir", str(data)).exit_code == 0
+    blocked = tmp_path / "a-file"
+    blocked.write_text("x")
+    unwritable = run("backup", str(blocked / "b.db"), "--data-dir", str(data))
+    assert unwritable.exit_code == 1 and unwritable.output.startswith("Error: cannot write the backup to ")
+
+
+def test_user_add_refuses_what_the_sign_in_form_could_never_open(tmp_path: Path) -> None:
+    """The API's limits: an address over 254 characters, a password over 200, a name over 120, bytes that are not UTF-8."""
+    def add(email: str, password: str | bytes = PASSWORD, name: str = "") -> click.testing.Result:
+        line = password + b"\n" if isinstance(password, bytes) else (password + "\n").encode()
+        return CliRunner().invoke(portal, ["user", "add", email, "--role", "agent", "--name", name, "--password-stdin",
+                                           "--data-dir", str(tmp_path)], input=line)
+    long_email = add("a" * 300 + "@example.com")
+    assert long_email.exit_code == 1 and long_email.output.startswith("Error: email:")
+    long_password = add("kim@example.com", "p" * 201)
+    assert (long_password.exit_code, long_password.output) == (1, "Error: password: Use at most 200 characters.\n")
+    assert add("kim@example.com", name="n" * 121).output.startswith("Error: name:")
+    not_text = add("kim@example.com", b"\xff\xfepassword-long-enough")
+    assert not_text.exit_code == 1 and "not valid UTF-8" in not_text.output
+    assert add("kim@example.com").exit_code == 0
+
+
+def test_report_csv_into_a_place_that_cannot_be_written_is_a_clean_error(tmp_path: Path) -> None:
+    """``--csv`` under a file: ``Error: cannot write the CSV files ...`` and exit 1."""
+    assert run("user", "add", "sam@example.com", "--role", "agent", "--password-stdin", "--data-dir", str(tmp_path / "d"),
+               stdin=PASSWORD + "\n").exit_code == 0
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run("report", "tickets", "--csv", str(blocker / "csv"), "--data-dir", str(tmp_path / "d"))
+    assert result.exit_code == 1 and "Error: cannot write the CSV files to" in result.output

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 
 from support.errors import Unauthorized
 from support.tickets import service
@@ -21,19 +21,24 @@ def _token(request: Request) -> str:
     return value.strip() if scheme.lower() == "bearer" else ""
 
 
-@router.post("/alertmanager", status_code=202)
-async def alertmanager(request: Request, ctx: Ctx, body: Notification) -> dict[str, Any]:
+async def require_token(request: Request) -> None:
+    """A dependency, so that a caller without the token gets 401 before its body is read and judged (422)."""
+    if not service.alert_token_ok(request.app.state.context, _token(request)):
+        raise Unauthorized("Alerts and events in need the token set in PORTAL_ALERT_TOKEN (Authorization: Bearer <token>)")
+
+
+Token = Depends(require_token)
+
+
+@router.post("/alertmanager", status_code=202, dependencies=[Token])
+async def alertmanager(ctx: Ctx, body: Notification) -> dict[str, Any]:
     """Take an Alertmanager notification: one ticket per alert group; firing again adds to it, resolved adds a note."""
-    if not service.alert_token_ok(ctx, _token(request)):
-        raise Unauthorized("Alerts in need the token set in PORTAL_ALERT_TOKEN (Authorization: Bearer <token>)")
     ticket, opened = await ctx.db.write(service.receive_alert, ctx, body)
     return {"ticket_id": ticket["id"], "opened": opened, "status": ticket["status"]}
 
 
-@router.post("/events", status_code=202)
-async def events(request: Request, ctx: Ctx, body: Event) -> dict[str, Any]:
+@router.post("/events", status_code=202, dependencies=[Token])
+async def events(ctx: Ctx, body: Event) -> dict[str, Any]:
     """Take a generic JSON event (schema: ``Event``): one ticket per ``dedup_key``; a repeat adds to it, resolved adds a note."""
-    if not service.alert_token_ok(ctx, _token(request)):
-        raise Unauthorized("Events in need the token set in PORTAL_ALERT_TOKEN (Authorization: Bearer <token>)")
     ticket, opened = await ctx.db.write(service.receive_event, ctx, body)
     return {"ticket_id": ticket["id"], "opened": opened, "status": ticket["status"]}
