@@ -5,7 +5,8 @@ The domains' SQL is written for SQLite in the part of it PostgreSQL also underst
 PostgreSQL's spelling once (cached): placeholders, quoting, a literal ``%`` and ``group_concat``. The parts no
 translation can make the same are functions here, one per difference, each taking the engine's name:
 the ticket search (SQLite's trigram FTS5 table against ``pg_trgm`` indexes), and the schema (``postgres_ddl``:
-the tables the SQLite migrations build, written as PostgreSQL DDL by the rules in ``DDL_RULES``).
+the tables the SQLite migrations build, written as PostgreSQL DDL by the rules in ``DDL_RULES``). A migration
+for one engine alone names it in ``Migration.engines`` (the queue's order index, on PostgreSQL only).
 """
 
 from __future__ import annotations

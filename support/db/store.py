@@ -67,8 +67,11 @@ class Store(GroupCommit):
     def __getitem__(self, table: str) -> sqlite_utils.db.Table:
         return self.db[table]
 
-    def one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
-        """The first row of a query as a dict, or None (run directly: sqlite-utils' ``query`` adds a savepoint per read)."""
+    def one(self, sql: str, params: Any = (), plan_each: bool = False) -> dict[str, Any] | None:
+        """The first row of a query as a dict, or None (run directly: sqlite-utils' ``query`` adds a savepoint per read).
+
+        ``plan_each`` matters on PostgreSQL only (``PostgresStore.execute``): SQLite plans every statement for its values.
+        """
         cursor = self.db.conn.execute(sql, params)
         try:
             row = cursor.fetchone()
@@ -76,8 +79,8 @@ class Store(GroupCommit):
         finally:
             cursor.close()
 
-    def all(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
-        """All rows of a query as dicts."""
+    def all(self, sql: str, params: Any = (), plan_each: bool = False) -> list[dict[str, Any]]:
+        """All rows of a query as dicts (``plan_each``: as in ``one``)."""
         cursor = self.db.conn.execute(sql, params)
         keys = [d[0] for d in cursor.description]
         return [dict(zip(keys, row)) for row in cursor.fetchall()]
@@ -230,7 +233,8 @@ def migrate(store: Store, migrations: list[Migration]) -> list[int]:
         if migration.version in done:
             continue
         with store.tx():
-            migration.apply(db)
+            if "sqlite" in migration.engines:
+                migration.apply(db)
             db.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [migration.version, migration.name])
         applied.append(migration.version)
     return applied

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from support.db import dialect
 from support.db.migrations import Migration, run_script
 from support.tickets import desk
 
@@ -256,6 +257,13 @@ def _escalation_indexes(db: sqlite_utils.Database) -> None:
     )
 
 
+def _queue_order_index(db: sqlite_utils.Database) -> None:
+    # PostgreSQL: a search that matches thousands of tickets (q=S07: 8,590 of 100,000) walks the queue's
+    # default order and stops at a page (19 -> 2 ms) instead of reading and sorting every match. SQLite's
+    # planner took it for other filters too and made them slower (open P2: 0.1 -> 21 ms), so it is not built there.
+    run_script(db, "CREATE INDEX tickets_due_order ON tickets((sla_due_at IS NULL), sla_due_at, id)")
+
+
 MIGRATIONS = [
     Migration(1, "users, tickets, messages, history, article links, suggestions", _initial),
     Migration(2, "indexes for the reports and the agent queue", _report_and_queue_indexes),
@@ -272,4 +280,6 @@ MIGRATIONS = [
     desk.MIGRATION,
     Migration(30, "mail in: a note from another address keeps its sender and text, for an agent to accept as the requester's reply", _mail_notes),
     Migration(31, "indexes for the report's escalation counts: tier changes in the history, tickets by day with their escalations", _escalation_indexes),
+    Migration(32, "PostgreSQL: the agent queue's default order (due first, then by number) as an index", _queue_order_index,
+              engines=(dialect.POSTGRESQL,)),
 ]

@@ -89,6 +89,27 @@ def test_the_copy_ends_with_statistics_and_settled_search_indexes(sqlite_portal:
         assert pending == 0
 
 
+def test_a_portal_from_before_a_postgresql_only_migration_copies_and_gets_it(sqlite_portal: Path, empty_postgres: str) -> None:
+    """Migration 32 (the queue's order index) changes no SQLite table: a database that never recorded it copies
+    without being started first, and the target has the index; a missing migration SQLite applies still stops the copy."""
+    import sqlite3
+
+    with sqlite3.connect(sqlite_portal / "portal.db") as conn:
+        conn.execute("DELETE FROM schema_migrations WHERE version = 32")
+    assert run("migrate-db", "--to", empty_postgres, "--data-dir", str(sqlite_portal)).exit_code == 0
+    with psycopg.connect(empty_postgres) as conn:
+        assert conn.execute("SELECT count(*) FROM pg_indexes WHERE indexname = 'tickets_due_order'").fetchone()[0] == 1
+        assert conn.execute("SELECT count(*) FROM schema_migrations WHERE version = 32").fetchone()[0] == 1
+    with sqlite3.connect(sqlite_portal / "portal.db") as conn:
+        conn.execute("DELETE FROM schema_migrations WHERE version = 31")
+    other = pg_harness.server().empty_database()
+    try:
+        again = run("migrate-db", "--to", other, "--data-dir", str(sqlite_portal))
+    finally:
+        pg_harness.server().drop(other)
+    assert again.exit_code == 1 and "the SQLite database lacks migrations [31]" in again.output
+
+
 def test_a_second_copy_into_the_same_database_is_refused(sqlite_portal: Path, empty_postgres: str) -> None:
     """The target must be empty: a copy never merges into data already there."""
     assert run("migrate-db", "--to", empty_postgres, "--data-dir", str(sqlite_portal)).exit_code == 0

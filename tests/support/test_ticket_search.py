@@ -112,3 +112,44 @@ def test_on_postgresql_the_search_is_answered_by_the_trigram_indexes(db) -> None
         db.execute("SET LOCAL enable_seqscan = off")  # a tiny table is otherwise read whole, whatever its indexes
         plan = "\n".join(r["QUERY PLAN"] for r in db.all(f"EXPLAIN SELECT count(*) FROM tickets t WHERE {where}", params))
     assert "tickets_subject_trgm" in plan and "tickets_requester_trgm" in plan, plan
+
+
+def indexes_of_tickets(db) -> set[str]:
+    if db.dialect == "postgresql":
+        return {r["indexname"] for r in db.all("SELECT indexname FROM pg_indexes WHERE tablename = 'tickets'")}
+    return {r["name"] for r in db.all("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tickets'")}
+
+
+def test_the_queue_order_index_is_built_on_postgresql_alone(db) -> None:
+    """Migration 32 is recorded on both engines; only PostgreSQL builds its index (SQLite's planner chose it for the wrong filters)."""
+    assert db.one("SELECT version FROM schema_migrations WHERE version = 32") is not None
+    assert ("tickets_due_order" in indexes_of_tickets(db)) is (db.dialect == "postgresql")
+
+
+@pytest.mark.postgresql_only
+def test_on_postgresql_a_search_matching_many_tickets_reads_one_page_in_queue_order(db) -> None:
+    """With thousands of matches the page is read along the queue's order and stops at its size, not sorted from every match."""
+    with db.tx(flat=True):
+        for n in range(3000):
+            file(db, f"Problem {n} with station S{n % 3:02d}", f"user{n}@example.com")
+    db.execute("ANALYZE tickets")
+    rows, total = queue.page_of_tickets(db, queue.QueueFilter(status=None, q="S01"), 0, NOW, 1, 50)
+    assert total == 1000 and [r["subject"] for r in rows[:2]] == ["Problem 1 with station S01", "Problem 4 with station S01"]
+    where, params = queue.where_clause(queue.QueueFilter(status=None, q="S01"), 0, NOW, dt.timedelta(hours=1), db.dialect)
+    plan = "\n".join(r["QUERY PLAN"] for r in db.all(f"EXPLAIN SELECT t.id FROM tickets t WHERE {where} "
+                                                     f"ORDER BY {queue.SORTS['due']} LIMIT 50", params))
+    assert "tickets_due_order" in plan and "Sort" not in plan, plan
+
+
+@pytest.mark.postgresql_only
+def test_a_postgresql_database_from_before_migration_32_gets_the_index_at_the_next_start(database) -> None:
+    """A portal upgraded in place: the pending PostgreSQL-only migration runs at start-up like any other."""
+    store = open_portal_store(database)
+    store.execute("DROP INDEX tickets_due_order")
+    store.execute("DELETE FROM schema_migrations WHERE version = 32")
+    store.close()
+    again = open_portal_store(database)
+    try:
+        assert "tickets_due_order" in indexes_of_tickets(again)
+    finally:
+        again.close()
