@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from bench.kbcorpus import Query
 from bench.report import Figure
-from bench.serverproc import Server, busy_note, latency_loads, load
+from bench.serverproc import Server, busy_note, latency_loads, load, outboxes_drained
 
 FILING_REQUESTS = 3000
 ROUNDS = 3  # load rounds per server for the 20-connection figures (median reported, every round in the detail)
@@ -29,11 +29,14 @@ def filing(portal: Server, bare: Server, page_id: str, rounds: int = ROUNDS) -> 
     """Tickets per second and p99 through ``POST /api/tickets``, and the bare insert endpoint's in the same run.
 
     Rounds alternate between the two servers; each figure is the median over the rounds, so a moment
-    when this shared machine runs slow moves one round, not the figure.
+    when this shared machine runs slow moves one round, not the figure. Each round starts with the
+    portal's outbox drained (``outboxes_drained``).
     """
     ours, peer = [], []
     for _ in range(rounds):
+        outboxes_drained(portal)
         ours.append(load(portal, ticket_requests(page_id), FILING_REQUESTS))
+        outboxes_drained(portal)  # the round's receipts are sent before the peer's round, not during it
         peer.append(load(bare, ticket_requests(None), FILING_REQUESTS))
     detail = {"portal": [_brief(r) for r in ours], "bare": [_brief(r) for r in peer], "connections": 20,
               "requests_per_round": FILING_REQUESTS}

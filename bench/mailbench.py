@@ -17,7 +17,7 @@ from aiosmtpd.controller import Controller
 
 from bench.backend import FILING_REQUESTS, ROUNDS, _failures, median_of, ticket_requests
 from bench.report import Figure
-from bench.serverproc import Server, free_port, load
+from bench.serverproc import Server, free_port, load, outboxes_drained
 from support.clock import system_clock
 from support.migrations import open_portal_store
 from support.notifications import service
@@ -79,7 +79,9 @@ def filing_on_off(work: Path, site: Path, portal_dir: Path, page_id: str, env: d
     with Server(on_args, logs / "mail-on.log", **env) as on, Server(off_args, logs / "mail-off.log", **env, PORTAL_NOTIFICATIONS="false") as off:
         ours, peer = [], []
         for _ in range(ROUNDS):
+            outboxes_drained(on)
             ours.append(load(on, ticket_requests(page_id), FILING_REQUESTS))
+            outboxes_drained(on)  # the round's receipts are sent before the "off" round, not during it
             peer.append(load(off, ticket_requests(page_id), FILING_REQUESTS))
     detail = {"on": [{k: v for k, v in r.items() if k != "bodies"} for r in ours],
               "off": [{k: v for k, v in r.items() if k != "bodies"} for r in peer]}

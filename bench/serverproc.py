@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +54,42 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+
+
+def queued_mail(server: Server) -> int:
+    """How many messages are due in a portal server's outbox (read from its database, as an operator would).
+
+    One waiting for a retry later is not counted: the sender leaves it alone until then.
+    """
+    from support.clock import iso, system_clock
+
+    url = server.env.get("PORTAL_DATABASE_URL")
+    due = ("SELECT count(*) FROM outbox WHERE status = 'queued' AND next_attempt_at <= " + ("%s" if url else "?"), [iso(system_clock())])
+    if url:
+        import psycopg
+
+        with psycopg.connect(url) as conn:
+            return conn.execute(*due).fetchone()[0]
+    conn = sqlite3.connect(f"file:{Path(server.args[1]) / 'portal.db'}?mode=ro", uri=True)
+    try:
+        return conn.execute(*due).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def outboxes_drained(*servers: Server, timeout: float = 120.0) -> float:
+    """Wait until no portal server among ``servers`` has mail due; the seconds waited.
+
+    Between alternated rounds: a round's receipts are still being sent when it ends, and without the wait
+    that sending takes the CPU of the next round, which is the peer's (docs/performance.md, 2026-12-06).
+    """
+    portals = [s for s in servers if s.args[0] == "portal"]
+    started = time.perf_counter()
+    while any(queued_mail(s) for s in portals):
+        if time.perf_counter() - started > timeout:
+            raise RuntimeError(f"the outbox did not drain in {timeout:.0f} s")
+        time.sleep(0.1)
+    return round(time.perf_counter() - started, 2)
 
 
 def load(server: Server, requests: list[dict[str, Any]], count: int, connections: int = 20, warmup: int = 100,
