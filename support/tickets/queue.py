@@ -9,6 +9,7 @@ through the pending tickets' text, so a ticket is found the moment it is filed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -84,6 +85,11 @@ def page_of_tickets(
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of the queue (1-based) and the total number of matching tickets."""
     where, params = where_clause(f, me, now, due_soon, db.dialect)
+    with dialect.searching_by_index(db) if f.q else contextlib.nullcontext():
+        return _page(db, f, where, params, page, size)
+
+
+def _page(db: Store, f: QueueFilter, where: str, params: list[Any], page: int, size: int) -> tuple[list[dict[str, Any]], int]:
     # planned for each filter's values: a generic plan cannot tell a search matching 5 tickets from one matching 8,000
     total = db.one(f"SELECT count(*) AS n FROM tickets t WHERE {where}", params, plan_each=True)["n"]
     rows = db.all(
