@@ -127,7 +127,9 @@ def reply_and_link_article(page: Page, title: str) -> None:
 
 def check_deflection_was_recorded_once(page: Page) -> None:
     page.get_by_role("link", name="Reports", exact=True).click()
+    expect_page_heading(page, "Support reports")
     table = page.get_by_role("table", name="Deflection")
+    expect(table).to_be_visible()  # all_inner_texts() does not wait: read the new page, not the ticket view
     headers = [h.strip() for h in table.get_by_role("columnheader").all_inner_texts()]
     cells = [c.strip() for c in table.get_by_role("cell").all_inner_texts()]
     row = dict(zip(headers, cells))
