@@ -28,7 +28,7 @@ from psycopg.postgres import types as pg_types
 
 from support.db import dialect
 from support.db.migrations import Migration
-from support.db.store import flat_inside
+from support.db.store import flat_inside, insert_sql
 from support.errors import SupportError
 
 T = TypeVar("T")
@@ -107,19 +107,20 @@ class PostgresStore:
         """The first row of a query as a dict, or None (``plan_each``: see ``execute``)."""
         cursor = self.execute(sql, params, plan_each)
         row = cursor.fetchone()
-        return None if row is None else dict(zip([d.name for d in cursor.description], row))
+        return None if row is None else dict(zip(_names(cursor), row))
 
     def all(self, sql: str, params: Any = (), plan_each: bool = False) -> list[dict[str, Any]]:
         """All rows of a query as dicts (``plan_each``: see ``execute``)."""
         cursor = self.execute(sql, params, plan_each)
-        if cursor.description is None:
+        result = cursor.pgresult
+        if result is None or result.status != psycopg.pq.ExecStatus.TUPLES_OK:  # a statement that returns no rows
             return []
-        keys = [d.name for d in cursor.description]
+        keys = _names(cursor)
         return [dict(zip(keys, row)) for row in cursor.fetchall()]
 
     def insert(self, table: str, record: dict[str, Any]) -> int | None:
         """Insert one row; its ``id`` where the table has one (SQLite's rowid), else None."""
-        sql = _insert_sql(table, record)
+        sql = insert_sql(table, record)
         if not self._has_id(table):
             self.execute(sql, list(record.values()))
             return None
@@ -127,7 +128,7 @@ class PostgresStore:
 
     def insert_returning(self, table: str, record: dict[str, Any]) -> dict[str, Any]:
         """Insert one row and return it as stored (defaults filled in), in one statement."""
-        return self.one(_insert_sql(table, record) + " RETURNING *", list(record.values()))
+        return self.one(insert_sql(table, record) + " RETURNING *", list(record.values()))
 
     def update(self, table: str, row_id: int, values: dict[str, Any]) -> None:
         """Set ``values`` on the row whose ``id`` is ``row_id``."""
@@ -210,9 +211,10 @@ class PostgresStore:
         self._local = threading.local()
 
 
-def _insert_sql(table: str, record: dict[str, Any]) -> str:
-    columns = ", ".join(f"[{name}]" for name in record)
-    return f"INSERT INTO [{table}] ({columns}) VALUES ({', '.join('?' * len(record))})"
+def _names(cursor: psycopg.Cursor) -> list[str]:
+    # the result's own field names: ``description`` builds a Column with its type per field (a filing's RETURNING *: 32)
+    result = cursor.pgresult
+    return [result.fname(i).decode() for i in range(result.nfields)]
 
 
 def open_postgres_store(url: str, migrations: list[Migration]) -> PostgresStore:

@@ -17,6 +17,7 @@ resolves ``store.conn``/``store.query``/... to the calling thread's own connecti
 from __future__ import annotations
 
 import contextlib
+import functools
 import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -87,11 +88,11 @@ class Store(GroupCommit):
 
     def insert(self, table: str, record: dict[str, Any]) -> int:
         """Insert one row into an existing table; its rowid (a plain INSERT: ``Table.insert`` re-reads the columns each call)."""
-        return self.db.conn.execute(_insert_sql(table, record), list(record.values())).lastrowid
+        return self.db.conn.execute(insert_sql(table, record), list(record.values())).lastrowid
 
     def insert_returning(self, table: str, record: dict[str, Any]) -> dict[str, Any]:
         """Insert one row and return it as stored (defaults filled in), in one statement."""
-        cursor = self.db.conn.execute(_insert_sql(table, record) + " RETURNING *", list(record.values()))
+        cursor = self.db.conn.execute(insert_sql(table, record) + " RETURNING *", list(record.values()))
         row = cursor.fetchone()
         return dict(zip((c[0] for c in cursor.description), row))
 
@@ -195,9 +196,15 @@ def _savepoint(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     db.conn.execute("RELEASE portal_nested")
 
 
-def _insert_sql(table: str, record: dict[str, Any]) -> str:
-    columns = ", ".join(f"[{name}]" for name in record)
-    return f"INSERT INTO [{table}] ({columns}) VALUES ({', '.join('?' * len(record))})"
+def insert_sql(table: str, record: dict[str, Any]) -> str:
+    """The ``INSERT`` of ``record``'s columns into ``table``, with a ``?`` for each value (both stores' ``insert``)."""
+    return _insert_statement(table, tuple(record))
+
+
+@functools.lru_cache(maxsize=256)
+def _insert_statement(table: str, columns: tuple[str, ...]) -> str:
+    # a filing's ticket has 20 columns: built once per shape, not once per insert
+    return f"INSERT INTO [{table}] ({', '.join(f'[{name}]' for name in columns)}) VALUES ({', '.join('?' * len(columns))})"
 
 
 def connect(path: Path) -> sqlite3.Connection:
