@@ -56,7 +56,7 @@ log = logging.getLogger("support")
 STATIC = Path(__file__).parent / "static"
 SWAGGER_UI = Path(fastapi_offline.__file__).parent / "static"  # Swagger UI's own files, so /api/docs needs no CDN
 # The JSON API first: a request is matched against the routers in this order, and the API is the busiest.
-ROUTERS = [health, api, alerts, attachments, assessments_api, auth, requester, workspace, replies, articles, reports, admin, outbox, mail_choices,
+ROUTERS = [api, health, alerts, attachments, assessments_api, auth, requester, workspace, replies, articles, reports, admin, outbox, mail_choices,
            assessment_pages, certificates, progress, satisfaction_report, learning, training]
 ROUTERS += [badges, hr_api, accommodations]  # issue 18, items 6-7: credentials that travel, the HR API, extra time
 CHECKPOINT_SECONDS = 1.0

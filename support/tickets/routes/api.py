@@ -30,6 +30,16 @@ def full(ctx: Ctx, ticket: dict[str, Any]) -> TicketAgentView:
     return TicketAgentView.model_validate(service.ticket_detail(ctx, ticket, agent=True))
 
 
+# first: a request is matched against the routes in order, and filing is the busiest
+@router.post("/tickets", status_code=201, response_model=TicketFiled, dependencies=[Csrf])
+async def file_ticket(request: Request, ctx: Ctx, user: CurrentUser, body: TicketCreate) -> dict[str, Any]:
+    """File a ticket; the answer holds the private token and link (committed to disk before this 201 is sent)."""
+    # async: a few short SQLite statements on the event loop beat a thread-pool round trip under load
+    ticket, token = await ctx.db.write(service.file_ticket, ctx, body, user, "api")
+    base = ctx.settings.base_url or str(request.base_url).rstrip("/")
+    return {"ticket": service.filed_detail(ctx, ticket), "token": token, "url": f"{base}/support/t/{token}"}
+
+
 @router.get("/session")
 def session(request: Request, user: CurrentUser) -> dict[str, Any]:
     """Who is signed in, and the CSRF token to send as ``X-CSRF-Token`` with state changes."""
@@ -72,15 +82,6 @@ def deflection(ctx: Ctx, user: CurrentUser, body: DeflectionCreate, response: Re
     if not counted:
         response.status_code = 200
     return {"recorded": counted, "article_id": page["id"]}
-
-
-@router.post("/tickets", status_code=201, response_model=TicketFiled, dependencies=[Csrf])
-async def file_ticket(request: Request, ctx: Ctx, user: CurrentUser, body: TicketCreate) -> dict[str, Any]:
-    """File a ticket; the answer holds the private token and link (committed to disk before this 201 is sent)."""
-    # async: a few short SQLite statements on the event loop beat a thread-pool round trip under load
-    ticket, token = await ctx.db.write(service.file_ticket, ctx, body, user, "api")
-    base = ctx.settings.base_url or str(request.base_url).rstrip("/")
-    return {"ticket": service.filed_detail(ctx, ticket), "token": token, "url": f"{base}/support/t/{token}"}
 
 
 @router.get("/t/{token}", response_model=TicketPublic)
