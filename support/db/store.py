@@ -17,7 +17,6 @@ resolves ``store.conn``/``store.query``/... to the calling thread's own connecti
 from __future__ import annotations
 
 import contextlib
-import functools
 import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -198,13 +197,8 @@ def _savepoint(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
 
 def insert_sql(table: str, record: dict[str, Any]) -> str:
     """The ``INSERT`` of ``record``'s columns into ``table``, with a ``?`` for each value (both stores' ``insert``)."""
-    return _insert_statement(table, tuple(record))
-
-
-@functools.lru_cache(maxsize=256)
-def _insert_statement(table: str, columns: tuple[str, ...]) -> str:
-    # a filing's ticket has 20 columns: built once per shape, not once per insert
-    return f"INSERT INTO [{table}] ({', '.join(f'[{name}]' for name in columns)}) VALUES ({', '.join('?' * len(columns))})"
+    columns = ", ".join(f"[{name}]" for name in record)
+    return f"INSERT INTO [{table}] ({columns}) VALUES ({', '.join('?' * len(record))})"
 
 
 def connect(path: Path) -> sqlite3.Connection:

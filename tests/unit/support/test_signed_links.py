@@ -16,7 +16,7 @@ TICKET = {"id": 4711, "requester_email": "Tom.Technician@Example.com", "resolved
 
 
 def library(salt: str) -> URLSafeSerializer:
-    """How these links were signed before: itsdangerous' own serializer, which tries zlib on every payload."""
+    """itsdangerous' own serializer with the portal's key: what every release has signed these links with."""
     return URLSafeSerializer(SETTINGS.secret_key.get_secret_value(), salt=salt)
 
 
